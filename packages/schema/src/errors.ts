@@ -1,0 +1,51 @@
+/**
+ * The closed set of error codes the HTTP API answers with, as `{ error: code, message }`.
+ * docs/API.md documents each one; add a code there when you add it here.
+ */
+export const ERROR_CODES = {
+  empty_body: 400,
+  invalid_json: 400,
+  invalid_utf8: 400,
+  invalid_gzip: 400,
+  invalid_batch: 400,
+  invalid_arguments: 400,
+  all_events_invalid: 400,
+  missing_api_key: 401,
+  invalid_api_key: 401,
+  missing_secret_key: 401,
+  invalid_secret_key: 401,
+  not_found: 404,
+  method_not_allowed: 405,
+  body_too_large: 413,
+  event_too_large: 413,
+  too_many_events: 413,
+  unsupported_content_type: 415,
+  shutting_down: 503,
+  overloaded: 503,
+  storage_unavailable: 503,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Body of every error response. */
+export interface ErrorBody {
+  error: ErrorCode;
+  message: string;
+}
+
+/** A per-event refusal inside an otherwise accepted batch. */
+export interface RejectedEvent {
+  index: number;
+  code: 'invalid_event' | 'event_too_large';
+  error: string;
+}
+
+/** Answer to `POST /v1/events` (HTTP 200). */
+export interface CaptureResponse {
+  /** Valid events, durably stored (including ones already stored by an earlier attempt). */
+  accepted: number;
+  /** Of the accepted, how many were already stored (a retried batch). */
+  duplicates: number;
+  rejected: RejectedEvent[];
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+export const PRESET_RANGES = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
+export type PresetRange = keyof typeof PRESET_RANGES;
+
+/** `"1h" | "24h" | "7d" | "30d" | { from, to }` (ms since epoch, `from` inclusive, `to` exclusive). */
+export const timeRangeSchema = z.union(
+  [
+    z.enum(['1h', '24h', '7d', '30d']),
+    z
+      .object({ from: z.number().finite(), to: z.number().finite() })
+      .refine((r) => r.from <= r.to, { error: 'time_range.from must not be after time_range.to' }),
+  ],
+  { error: 'time_range must be "1h", "24h", "7d", "30d" or { from, to } in ms' },
+);
+
+export type TimeRange = z.infer<typeof timeRangeSchema>;
+
+/** Resolves a time range to absolute bounds; presets end now. */
+export function resolveTimeRange(range: TimeRange, now = Date.now()): { from: number; to: number } {
+  if (typeof range === 'string') return { from: now - PRESET_RANGES[range], to: now + 1 };
+  return range;
+}

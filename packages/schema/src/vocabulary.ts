@@ -1,0 +1,26 @@
+/** The native event names (DESIGN §4). Any other name is allowed; these are the ones Sightline understands. */
+export const EVENTS = {
+  pageView: 'page_view',
+  pagePerformance: 'page_performance',
+  engagementSummary: 'engagement_summary',
+  scrollDepth: 'scroll_depth',
+  userClick: 'user_click',
+  tabHidden: 'tab_hidden',
+  tabVisible: 'tab_visible',
+  error: 'error',
+  fileSelected: 'file_selected',
+  uploadStarted: 'upload_started',
+  uploadProgress: 'upload_progress',
+  uploadComplete: 'upload_complete',
+  uploadFailed: 'upload_failed',
+  analysisStarted: 'analysis_started',
+  analysisComplete: 'analysis_complete',
+  journeyStarted: 'journey_started',
+  journeyStep: 'journey_step',
+  journeyCompleted: 'journey_completed',
+  journeyAbandoned: 'journey_abandoned',
+  interventionShown: '$intervention_shown',
+  interventionResult: '$intervention_result',
+} as const;
+
+export type NativeEventName = (typeof EVENTS)[keyof typeof EVENTS];

@@ -1,0 +1,38 @@
+import { Command } from 'commander';
+import { runExport } from './cli/export.js';
+import { runProjectCreate, runProjectList } from './cli/project.js';
+import { runStart } from './cli/start.js';
+
+const program = new Command('sightline').description('Sightline: real-time user feedback loops, self-hosted');
+
+program
+  .command('start')
+  .description('start the server (capture API, queries, export) on embedded DuckDB')
+  .option('--port <port>', 'port to listen on (env SIGHTLINE_PORT, default 8787; 0 = any free port)')
+  .option('--host <host>', 'address to listen on (env SIGHTLINE_HOST, default 127.0.0.1)')
+  .option('--data-dir <dir>', 'where the database and keys live (env SIGHTLINE_DATA_DIR, default ./.sightline)')
+  .option('--engine <engine>', 'storage engine (env SIGHTLINE_ENGINE, default duckdb)')
+  .action(runStart);
+
+program
+  .command('export')
+  .description("write a stopped server's events as NDJSON, oldest first")
+  .option('--data-dir <dir>', 'data directory (default ./.sightline)')
+  .option('--out <file>', 'write to a file instead of stdout')
+  .option('--project <id>', 'project id (default: default)')
+  .option('--from <time>', 'ms since epoch or ISO-8601 (inclusive)')
+  .option('--to <time>', 'ms since epoch or ISO-8601 (exclusive)')
+  .action(runExport);
+
+const project = program.command('project').description('manage projects (while the server is stopped)');
+project
+  .command('create <id>')
+  .option('--name <name>', 'display name')
+  .option('--data-dir <dir>', 'data directory (default ./.sightline)')
+  .action(runProjectCreate);
+project.command('list').option('--data-dir <dir>', 'data directory').action(runProjectList);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(`sightline: ${(error as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ApiError } from '../errors.js';
+import type { Route, ServerContext } from './context.js';
+import { answerPreflight, applyCors, sendError } from './respond.js';
+import { matchRoute } from './router.js';
+import { eventsRoute } from './routes/events.js';
+import { exportRoute } from './routes/export.js';
+import { healthRoute } from './routes/health.js';
+import { queryRoute } from './routes/query.js';
+
+export const ROUTES: readonly Route[] = [healthRoute, eventsRoute, queryRoute, exportRoute];
+
+async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  applyCors(req, res);
+  if (ctx.isShuttingDown()) res.setHeader('connection', 'close');
+  if (req.method === 'OPTIONS') {
+    answerPreflight(req, res);
+    return;
+  }
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const match = matchRoute(ROUTES, req.method ?? 'GET', url.pathname);
+  if (!match) throw new ApiError('not_found', `no route for ${req.method} ${url.pathname}`);
+  if ('allowed' in match) {
+    res.setHeader('allow', match.allowed.join(', '));
+    throw new ApiError('method_not_allowed', `${req.method} is not allowed on ${url.pathname}`);
+  }
+  if (ctx.isShuttingDown() && match.route !== healthRoute) {
+    res.setHeader('connection', 'close');
+    res.setHeader('retry-after', '1');
+    throw new ApiError('shutting_down', 'the server is shutting down; retry shortly');
+  }
+  await match.route.handler({ req, res, url, params: match.params, ctx });
+}
+
+/** The HTTP adapter: node:http, a route table, CORS, JSON errors. No framework needed. */
+export function createHttpServer(ctx: ServerContext): Server {
+  const server = createServer((req, res) => {
+    handle(ctx, req, res).catch((error: unknown) => {
+      // An oversized body is refused before it is read: close the connection rather than reading it all.
+      if (error instanceof ApiError && error.code === 'body_too_large') res.setHeader('connection', 'close');
+      sendError(res, error);
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 120_000;
+  return server;
+}

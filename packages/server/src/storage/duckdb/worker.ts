@@ -1,0 +1,70 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { DuckDBValue } from '@duckdb/node-api';
+import { DuckDbStore, type DuckDbOptions } from './store.js';
+
+/**
+ * The thread that owns the DuckDB database. The Appender is synchronous; running it here
+ * keeps the HTTP event loop free while a group commit is written.
+ */
+export interface WorkerRequest {
+  id: number;
+  op: WorkerOp;
+  args: unknown[];
+}
+
+export type WorkerOp =
+  | 'insertEvents'
+  | 'readEventsAfter'
+  | 'countEvents'
+  | 'exportOpen'
+  | 'exportNext'
+  | 'exportClose'
+  | 'query'
+  | 'listProjects'
+  | 'upsertProject'
+  | 'close';
+
+export type WorkerResponse =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { message: string } }
+  | { id: 0; ready: true }
+  | { id: 0; ready: false; error: { message: string } };
+
+const port = parentPort;
+if (!port) throw new Error('worker.ts must run as a worker thread');
+
+async function main(): Promise<void> {
+  let store: DuckDbStore;
+  try {
+    store = await DuckDbStore.open(workerData as DuckDbOptions);
+  } catch (error) {
+    port!.postMessage({ id: 0, ready: false, error: { message: (error as Error).message } } satisfies WorkerResponse);
+    return;
+  }
+  const ops: Record<WorkerOp, (...args: never[]) => unknown> = {
+    insertEvents: (cols: Parameters<DuckDbStore['insertEvents']>[0]) => store.insertEvents(cols),
+    readEventsAfter: (after: number, limit: number) => store.readEventsAfter(after, limit),
+    countEvents: (project: string, range: Parameters<DuckDbStore['countEvents']>[1]) =>
+      store.countEvents(project, range),
+    exportOpen: (project: string, range: Parameters<DuckDbStore['exportOpen']>[1]) =>
+      store.exportOpen(project, range),
+    exportNext: (id: number) => store.exportNext(id),
+    exportClose: (id: number) => store.exportClose(id),
+    query: (text: string, values: DuckDBValue[]) => store.query(text, values),
+    listProjects: () => store.listProjects(),
+    upsertProject: (p: Parameters<DuckDbStore['upsertProject']>[0]) => store.upsertProject(p),
+    close: () => store.close(),
+  };
+  port!.on('message', async (request: WorkerRequest) => {
+    try {
+      const value = await (ops[request.op] as (...args: unknown[]) => unknown)(...request.args);
+      port!.postMessage({ id: request.id, ok: true, value } satisfies WorkerResponse);
+      if (request.op === 'close') port!.close();
+    } catch (error) {
+      port!.postMessage({ id: request.id, ok: false, error: { message: (error as Error).message } } satisfies WorkerResponse);
+    }
+  });
+  port!.postMessage({ id: 0, ready: true } satisfies WorkerResponse);
+}
+
+void main();

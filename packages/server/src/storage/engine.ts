@@ -1,0 +1,72 @@
+import type { SqlDialect } from '../query/dialect.js';
+import type { SqlFragment } from '../query/sql.js';
+
+/** One event as stored, before the engine numbers it. Columns follow DESIGN §3. */
+export interface EventRow {
+  project_id: string;
+  uuid: string;
+  event: string;
+  distinct_id: string;
+  session_id: string;
+  /** ms since epoch, client time corrected for clock skew. */
+  timestamp: number;
+  /** ms since epoch, server time. */
+  received_at: number;
+  url: string;
+  path: string;
+  referrer: string;
+  browser: string;
+  os: string;
+  device: string;
+  /** JSON text of the properties object, as received. */
+  properties: string;
+}
+
+export interface StoredEvent extends EventRow {
+  /** Strictly increasing across the whole store; the processor reads by it. */
+  seq: number;
+}
+
+export interface InsertResult {
+  /** seq of input row i is `firstSeq + i` when `inserted[i] === 1`. */
+  firstSeq: number;
+  /** 1 where the row was stored, 0 where its (project_id, uuid) was already stored or repeated in the same call. */
+  inserted: Uint8Array;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  public_key: string;
+  /** sha256 of the secret key, hex. The plain secret is never stored in the database. */
+  secret_key_hash: string;
+  created_at: number;
+}
+
+export interface ExportRange {
+  from: number;
+  to: number;
+}
+
+export type QueryRow = Record<string, string | number | boolean | null>;
+
+/**
+ * The one interface every storage engine implements (DESIGN §3). Each engine passes
+ * the shared conformance suite in test/storage/conformance.ts.
+ */
+export interface StorageEngine {
+  readonly name: string;
+  readonly dialect: SqlDialect;
+  /** Stores the rows in one durable transaction; resolves only after the commit. Dedupes by (project_id, uuid). */
+  insertEvents(rows: readonly EventRow[]): Promise<InsertResult>;
+  /** Events with seq > afterSeq, in seq order, across projects. */
+  readEventsAfter(afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  /** A project's events with from <= timestamp < to, oldest first (timestamp, then seq), in chunks. */
+  exportEvents(projectId: string, range: ExportRange): AsyncIterable<StoredEvent[]>;
+  countEvents(projectId: string, range: ExportRange): Promise<number>;
+  /** Runs a query built with the engine's dialect; numbers come back as JS numbers. */
+  query(fragment: SqlFragment): Promise<QueryRow[]>;
+  listProjects(): Promise<Project[]>;
+  upsertProject(project: Project): Promise<void>;
+  close(): Promise<void>;
+}
