@@ -30,10 +30,13 @@ export class WorkerClient {
 
   static async start(moduleUrl: string, workerData: unknown): Promise<WorkerClient> {
     const fromSource = moduleUrl.endsWith('.ts');
-    const worker = new Worker(new URL(fromSource ? './worker.ts' : './worker.js', moduleUrl), {
-      workerData,
-      execArgv: fromSource ? ['--import', 'tsx'] : [],
-    });
+    const worker = fromSource
+      ? // Tests import the TypeScript sources: let tsx load the worker too.
+        new Worker(
+          `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./worker.ts', moduleUrl).href)}); })`,
+          { eval: true, workerData },
+        )
+      : new Worker(new URL('./worker.js', moduleUrl), { workerData });
     await new Promise<void>((resolve, reject) => {
       const onMessage = (msg: WorkerResponse) => {
         if (msg.id !== 0) return;

@@ -1,0 +1,152 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { sql } from '../../src/query/sql.js';
+import type { StorageEngine, StoredEvent } from '../../src/storage/engine.js';
+import { makeRow } from '../support/rows.js';
+
+/**
+ * How a suite gets an engine. `reopen` must give an engine over the same stored data
+ * (after the previous one was closed), to check persistence across restarts.
+ */
+export interface EngineFactory {
+  create(): Promise<{ engine: StorageEngine; reopen: () => Promise<StorageEngine> }>;
+}
+
+async function collect(iterable: AsyncIterable<StoredEvent[]>): Promise<StoredEvent[]> {
+  const out: StoredEvent[] = [];
+  for await (const chunk of iterable) out.push(...chunk);
+  return out;
+}
+
+const ALL_TIME = { from: 0, to: Number.MAX_SAFE_INTEGER };
+
+/** The shared cases every storage engine passes (DESIGN §3): one describe per engine. */
+export function storageConformance(name: string, factory: EngineFactory): void {
+  describe(`StorageEngine conformance: ${name}`, () => {
+    const open: StorageEngine[] = [];
+    const create = async () => {
+      const made = await factory.create();
+      open.push(made.engine);
+      return made;
+    };
+    afterEach(async () => {
+      for (const engine of open.splice(0)) await engine.close().catch(() => undefined);
+    });
+
+    it('inserts events and returns them with every column intact', async () => {
+      const { engine } = await create();
+      const row = makeRow({ properties: '{"emoji":"😀","nul":"a\\u0000b","quote":"it\'s"}' });
+      const result = await engine.insertEvents([row]);
+      expect([...result.inserted]).toEqual([1]);
+      const [stored] = await engine.readEventsAfter(0, 10);
+      expect(stored).toEqual({ ...row, seq: result.firstSeq });
+      expect(JSON.parse(stored!.properties)).toEqual({ emoji: '😀', nul: 'a\u0000b', quote: "it's" });
+    });
+
+    it('stores a (project, uuid) once: retries and repeats inside one call are dropped', async () => {
+      const { engine } = await create();
+      const a = makeRow({ uuid: 'same' });
+      const first = await engine.insertEvents([a, makeRow({ uuid: 'same', event: 'repeat' }), makeRow()]);
+      expect([...first.inserted]).toEqual([1, 0, 1]);
+      const retry = await engine.insertEvents([a, makeRow({ uuid: 'new' })]);
+      expect([...retry.inserted]).toEqual([0, 1]);
+      const stored = await engine.readEventsAfter(0, 100);
+      expect(stored.filter((e) => e.uuid === 'same')).toHaveLength(1);
+      expect(stored.find((e) => e.uuid === 'same')!.event).toBe('page_view');
+      expect(stored).toHaveLength(3);
+    });
+
+    it('allows the same uuid in two projects', async () => {
+      const { engine } = await create();
+      const result = await engine.insertEvents([makeRow({ uuid: 'u' }), makeRow({ uuid: 'u', project_id: 'p2' })]);
+      expect([...result.inserted]).toEqual([1, 1]);
+    });
+
+    it('numbers events with a strictly increasing seq across commits', async () => {
+      const { engine } = await create();
+      for (let i = 0; i < 5; i++) {
+        await engine.insertEvents(Array.from({ length: 20 }, () => makeRow()));
+      }
+      const stored = await engine.readEventsAfter(0, 1000);
+      expect(stored).toHaveLength(100);
+      for (let i = 1; i < stored.length; i++) expect(stored[i]!.seq).toBeGreaterThan(stored[i - 1]!.seq);
+    });
+
+    it('reads after a seq, in seq order, with a limit', async () => {
+      const { engine } = await create();
+      await engine.insertEvents(Array.from({ length: 30 }, (_, i) => makeRow({ event: `e${i}` })));
+      const all = await engine.readEventsAfter(0, 1000);
+      const after = await engine.readEventsAfter(all[9]!.seq, 5);
+      expect(after.map((e) => e.event)).toEqual(['e10', 'e11', 'e12', 'e13', 'e14']);
+      expect(await engine.readEventsAfter(all[29]!.seq, 10)).toEqual([]);
+    });
+
+    it('keeps projects apart in export, count and queries', async () => {
+      const { engine } = await create();
+      await engine.insertEvents([
+        makeRow({ project_id: 'a', event: 'only_a' }),
+        makeRow({ project_id: 'b', event: 'only_b' }),
+        makeRow({ project_id: 'b', event: 'only_b' }),
+      ]);
+      const exportedA = await collect(engine.exportEvents('a', ALL_TIME));
+      expect(exportedA.map((e) => e.event)).toEqual(['only_a']);
+      expect(await engine.countEvents('b', ALL_TIME)).toBe(2);
+      const rows = await engine.query(sql`SELECT count(*) AS n FROM events WHERE project_id = ${'a'}`);
+      expect(rows).toEqual([{ n: 1 }]);
+    });
+
+    it('exports oldest first within [from, to), across many chunks', async () => {
+      const { engine } = await create();
+      const base = 1_700_000_000_000;
+      const rows = Array.from({ length: 5000 }, (_, i) => makeRow({ timestamp: base + ((i * 7919) % 5000) }));
+      await engine.insertEvents(rows);
+      const exported = await collect(engine.exportEvents('p1', { from: base + 100, to: base + 4100 }));
+      expect(exported).toHaveLength(4000);
+      expect(exported[0]!.timestamp).toBe(base + 100);
+      for (let i = 1; i < exported.length; i++) {
+        expect(exported[i]!.timestamp).toBeGreaterThanOrEqual(exported[i - 1]!.timestamp);
+      }
+    });
+
+    it('stops an export early without leaking it', async () => {
+      const { engine } = await create();
+      await engine.insertEvents(Array.from({ length: 6000 }, () => makeRow()));
+      for await (const chunk of engine.exportEvents('p1', ALL_TIME)) {
+        expect(chunk.length).toBeGreaterThan(0);
+        break;
+      }
+      expect(await engine.countEvents('p1', ALL_TIME)).toBe(6000);
+    });
+
+    it('passes hostile strings as values, never as SQL', async () => {
+      const { engine } = await create();
+      const hostile = "x'; DROP TABLE events; --";
+      await engine.insertEvents([makeRow({ project_id: hostile, event: hostile })]);
+      const rows = await engine.query(sql`SELECT event FROM events WHERE project_id = ${hostile}`);
+      expect(rows).toEqual([{ event: hostile }]);
+    });
+
+    it('stores and updates projects', async () => {
+      const { engine } = await create();
+      const project = { id: 'p', name: 'P', public_key: 'pk', secret_key_hash: 'h', created_at: 5 };
+      await engine.upsertProject(project);
+      await engine.upsertProject({ ...project, public_key: 'pk2' });
+      expect(await engine.listProjects()).toEqual([{ ...project, public_key: 'pk2' }]);
+    });
+
+    it('keeps events, dedupe state and seq order across a restart', async () => {
+      const { engine, reopen } = await create();
+      await engine.insertEvents([makeRow({ uuid: 'kept' }), makeRow()]);
+      await engine.close();
+      open.splice(open.indexOf(engine), 1);
+      const again = await reopen();
+      open.push(again);
+      const before = await again.readEventsAfter(0, 10);
+      expect(before).toHaveLength(2);
+      const retry = await again.insertEvents([makeRow({ uuid: 'kept' }), makeRow({ uuid: 'fresh' })]);
+      expect([...retry.inserted]).toEqual([0, 1]);
+      const after = await again.readEventsAfter(0, 10);
+      expect(after).toHaveLength(3);
+      expect(after[2]!.seq).toBeGreaterThan(before[1]!.seq);
+    });
+  });
+}
