@@ -59,7 +59,12 @@ export async function startSightline(options: StartOptions = {}): Promise<Sightl
     process.execPath,
     [BIN, 'start', '--port', String(options.port ?? 0), '--host', '127.0.0.1', '--data-dir', dataDir],
     {
-      env: { ...process.env, SIGHTLINE_PUBLIC_KEY: publicKey, SIGHTLINE_SECRET_KEY: secretKey, ...options.env },
+      env: {
+        ...process.env,
+        SIGHTLINE_PUBLIC_KEY: publicKey,
+        SIGHTLINE_SECRET_KEY: secretKey,
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -32,7 +32,10 @@ export const nativeEventSchema = z.object({
     .max(LIMITS.maxEventNameLength, `event must be at most ${LIMITS.maxEventNameLength} characters`),
   timestamp: timestampSchema.optional(),
   distinct_id: id('distinct_id'),
-  session_id: z.string().max(LIMITS.maxIdLength, `session_id must be at most ${LIMITS.maxIdLength} characters`).optional(),
+  session_id: z
+    .string()
+    .max(LIMITS.maxIdLength, `session_id must be at most ${LIMITS.maxIdLength} characters`)
+    .optional(),
   properties: propertiesSchema.optional(),
 });
 

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-export const PRESET_RANGES = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
+export const PRESET_RANGES = {
+  '1h': 3_600_000,
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+} as const;
 export type PresetRange = keyof typeof PRESET_RANGES;
 
 /** `"1h" | "24h" | "7d" | "30d" | { from, to }` (ms since epoch, `from` inclusive, `to` exclusive). */

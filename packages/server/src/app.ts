@@ -25,7 +25,10 @@ export interface StartOptions {
 }
 
 /** The composition root: opens the engine, wires ingest, queries and HTTP, and listens. */
-export async function startSightline(config: SightlineConfig, options: StartOptions = {}): Promise<RunningSightline> {
+export async function startSightline(
+  config: SightlineConfig,
+  options: StartOptions = {},
+): Promise<RunningSightline> {
   const engine = await openEngine(config);
   try {
     const keys = await ensureDefaultProject(engine, config.dataDir, {

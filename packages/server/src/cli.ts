@@ -10,7 +10,10 @@ program
   .description('start the server (capture API, queries, export) on embedded DuckDB')
   .option('--port <port>', 'port to listen on (env SIGHTLINE_PORT, default 8787; 0 = any free port)')
   .option('--host <host>', 'address to listen on (env SIGHTLINE_HOST, default 127.0.0.1)')
-  .option('--data-dir <dir>', 'where the database and keys live (env SIGHTLINE_DATA_DIR, default ./.sightline)')
+  .option(
+    '--data-dir <dir>',
+    'where the database and keys live (env SIGHTLINE_DATA_DIR, default ./.sightline)',
+  )
   .option('--engine <engine>', 'storage engine (env SIGHTLINE_ENGINE, default duckdb)')
   .action(runStart);
 

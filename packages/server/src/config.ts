@@ -19,7 +19,12 @@ export interface StartFlags {
   engine?: string;
 }
 
-export const DEFAULTS = { port: 8787, host: '127.0.0.1', dataDir: './.sightline', duckdbMemoryLimit: '1GB' } as const;
+export const DEFAULTS = {
+  port: 8787,
+  host: '127.0.0.1',
+  dataDir: './.sightline',
+  duckdbMemoryLimit: '1GB',
+} as const;
 
 function parsePort(value: string): number {
   const port = Number(value);

@@ -15,7 +15,10 @@ async function send(url: string, key: string, count: number): Promise<string[]> 
   const uuids = Array.from({ length: count }, () => randomUUID());
   const res = await fetch(`${url}/v1/events`, {
     method: 'POST',
-    body: JSON.stringify({ api_key: key, batch: uuids.map((uuid) => ({ uuid, event: 'cli_test', distinct_id: 'd' })) }),
+    body: JSON.stringify({
+      api_key: key,
+      batch: uuids.map((uuid) => ({ uuid, event: 'cli_test', distinct_id: 'd' })),
+    }),
   });
   expect(res.status).toBe(200);
   return uuids;
@@ -24,7 +27,10 @@ async function send(url: string, key: string, count: number): Promise<string[]> 
 describe('sightline CLI', () => {
   it('start prints the URL and both keys, generates keys once and keeps them', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sightline-cli-'));
-    const first = await startSightline({ dataDir, env: { SIGHTLINE_PUBLIC_KEY: '', SIGHTLINE_SECRET_KEY: '' } });
+    const first = await startSightline({
+      dataDir,
+      env: { SIGHTLINE_PUBLIC_KEY: '', SIGHTLINE_SECRET_KEY: '' },
+    });
     const printed = first.output();
     const pub = /public key:\s+(sl_pub_\S+)/.exec(printed)?.[1];
     const sec = /secret key:\s+(sl_sec_\S+)/.exec(printed)?.[1];
@@ -35,7 +41,10 @@ describe('sightline CLI', () => {
     await send(first.url, pub!, 3);
     expect(await first.stop()).toBe(0);
 
-    const second = await startSightline({ dataDir, env: { SIGHTLINE_PUBLIC_KEY: '', SIGHTLINE_SECRET_KEY: '' } });
+    const second = await startSightline({
+      dataDir,
+      env: { SIGHTLINE_PUBLIC_KEY: '', SIGHTLINE_SECRET_KEY: '' },
+    });
     expect(second.output()).toContain(pub!);
     expect(second.output()).toContain(sec!);
     expect(await second.stop()).toBe(0);
@@ -48,8 +57,18 @@ describe('sightline CLI', () => {
     expect(server.output()).toContain('Sightline stopped.');
 
     const out = join(server.dataDir, 'export.ndjson');
-    const { stderr } = await run(process.execPath, [BIN, 'export', '--data-dir', server.dataDir, '--out', out]);
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { uuid: string });
+    const { stderr } = await run(process.execPath, [
+      BIN,
+      'export',
+      '--data-dir',
+      server.dataDir,
+      '--out',
+      out,
+    ]);
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { uuid: string });
     expect(lines.map((l) => l.uuid).sort()).toEqual([...uuids].sort());
     expect(stderr).toMatch(/20\/20 events/);
   });
@@ -57,7 +76,9 @@ describe('sightline CLI', () => {
   it('refuses to open a data dir a running server owns, with a clear message', async () => {
     const server = await startSightline();
     try {
-      const failed = await run(process.execPath, [BIN, 'export', '--data-dir', server.dataDir]).catch((e: { stderr: string; code: number }) => e);
+      const failed = await run(process.execPath, [BIN, 'export', '--data-dir', server.dataDir]).catch(
+        (e: { stderr: string; code: number }) => e,
+      );
       expect('code' in failed && failed.code).toBe(1);
       expect((failed as { stderr: string }).stderr).toMatch(/in use by another process/);
     } finally {

@@ -32,7 +32,11 @@ async function loadUntilDeath(server: SightlineProcess): Promise<LoadResult> {
         })),
       });
       try {
-        const res = await fetch(`${server.url}/v1/events`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+        const res = await fetch(`${server.url}/v1/events`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json' },
+        });
         if (res.status === 200) result.acked.push(uuids);
         else result.unacked.push(uuids);
         await res.arrayBuffer();
@@ -72,7 +76,12 @@ describe('durability: an acknowledged event survives kill -9', () => {
           method: 'POST',
           body: JSON.stringify({
             api_key: server.publicKey,
-            batch: uuids.map((uuid) => ({ uuid, event: 'crash_test', distinct_id: 'retry', timestamp: Date.now() })),
+            batch: uuids.map((uuid) => ({
+              uuid,
+              event: 'crash_test',
+              distinct_id: 'retry',
+              timestamp: Date.now(),
+            })),
           }),
         });
         expect(res.status).toBe(200);

@@ -13,11 +13,15 @@ export function bearerToken(req: IncomingMessage): string | undefined {
 
 /** Capture: the project's public key, from the body's api_key or a Bearer header. */
 export function projectForCapture(projects: ProjectDirectory, key: string | undefined): Project {
-  if (!key) throw new ApiError('missing_api_key', 'send the project public key as api_key or Authorization: Bearer');
+  if (!key)
+    throw new ApiError('missing_api_key', 'send the project public key as api_key or Authorization: Bearer');
   const project = projects.byPublicKey(key);
   if (project) return project;
   if (projects.bySecretKey(key)) {
-    throw new ApiError('invalid_api_key', 'that is a secret key; capture takes the public key (keep the secret private)');
+    throw new ApiError(
+      'invalid_api_key',
+      'that is a secret key; capture takes the public key (keep the secret private)',
+    );
   }
   throw new ApiError('invalid_api_key', 'unknown api key');
 }
@@ -25,7 +29,8 @@ export function projectForCapture(projects: ProjectDirectory, key: string | unde
 /** Reading data: only the secret key, only as a Bearer header (never in URLs, where it would be logged). */
 export function projectForRead(projects: ProjectDirectory, req: IncomingMessage): Project {
   const key = bearerToken(req);
-  if (!key) throw new ApiError('missing_secret_key', 'send the project secret key as Authorization: Bearer <secret>');
+  if (!key)
+    throw new ApiError('missing_secret_key', 'send the project secret key as Authorization: Bearer <secret>');
   const project = projects.bySecretKey(key);
   if (project) return project;
   if (key.startsWith(PUBLIC_KEY_PREFIX) || projects.byPublicKey(key)) {

@@ -12,7 +12,10 @@ const DISCARD_LIMIT_FACTOR = 4;
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   const tooLarge = (size: number) =>
-    new ApiError('body_too_large', `request body is ${size > maxBytes ? `over ${maxBytes}` : size} bytes; the limit is ${maxBytes}`);
+    new ApiError(
+      'body_too_large',
+      `request body is ${size > maxBytes ? `over ${maxBytes}` : size} bytes; the limit is ${maxBytes}`,
+    );
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -39,6 +42,8 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       if (refused) reject(tooLarge(size));
       else resolve(Buffer.concat(chunks, size));
     });
-    req.on('error', (error) => reject(new ApiError('invalid_batch', `request body could not be read: ${error.message}`)));
+    req.on('error', (error) =>
+      reject(new ApiError('invalid_batch', `request body could not be read: ${error.message}`)),
+    );
   });
 }

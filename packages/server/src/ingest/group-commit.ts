@@ -13,6 +13,8 @@ export interface GroupCommitOptions {
   lingerMs: number;
   /** Upper bound on rows in one transaction. */
   maxRowsPerCommit: number;
+  /** Groups handed to the engine at once (1: the DuckDB engine commits one group at a time anyway). */
+  maxInFlight: number;
   /** Beyond this many rows waiting, new requests are refused with 503 (clients retry) instead of queueing without bound. */
   maxPendingRows: number;
 }
@@ -21,6 +23,7 @@ export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = {
   lingerMs: 2,
   maxRowsPerCommit: 50_000,
   maxPendingRows: 500_000,
+  maxInFlight: 1,
 };
 
 interface Waiter {
@@ -38,7 +41,7 @@ export class GroupCommitter {
   private queue: Waiter[] = [];
   private pendingRows = 0;
   private timer: NodeJS.Timeout | null = null;
-  private inFlight: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly engine: StorageEngine,
@@ -48,30 +51,33 @@ export class GroupCommitter {
   submit(rows: readonly EventRow[]): Promise<CommitOutcome> {
     if (rows.length === 0) return Promise.resolve({ inserted: 0, duplicates: 0 });
     if (this.pendingRows + rows.length > this.options.maxPendingRows) {
-      return Promise.reject(new ApiError('overloaded', 'too many events waiting to be stored; retry shortly'));
+      return Promise.reject(
+        new ApiError('overloaded', 'too many events waiting to be stored; retry shortly'),
+      );
     }
     return new Promise<CommitOutcome>((resolve, reject) => {
       this.queue.push({ rows, resolve, reject });
       this.pendingRows += rows.length;
-      if (!this.inFlight && !this.timer) this.timer = setTimeout(() => this.flush(), this.options.lingerMs);
+      if (this.inFlight.size < this.options.maxInFlight && !this.timer)
+        this.timer = setTimeout(() => this.flush(), this.options.lingerMs);
     });
   }
 
   /** Resolves once everything submitted so far is committed (or failed). */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.inFlight || this.timer) {
+    while (this.queue.length > 0 || this.inFlight.size > 0 || this.timer) {
       if (this.timer) {
         clearTimeout(this.timer);
         this.timer = null;
       }
-      if (!this.inFlight) this.flush();
-      await this.inFlight;
+      this.flush();
+      await Promise.race(this.inFlight);
     }
   }
 
   private flush(): void {
     this.timer = null;
-    if (this.inFlight || this.queue.length === 0) return;
+    if (this.inFlight.size >= this.options.maxInFlight || this.queue.length === 0) return;
     const group: Waiter[] = [];
     let rowCount = 0;
     while (this.queue.length > 0) {
@@ -82,7 +88,7 @@ export class GroupCommitter {
     }
     this.pendingRows -= rowCount;
     const rows = group.length === 1 ? group[0]!.rows : group.flatMap((w) => w.rows);
-    this.inFlight = this.engine.insertEvents(rows).then(
+    const commit = this.engine.insertEvents(rows).then(
       (result) => {
         let offset = 0;
         for (const waiter of group) {
@@ -97,8 +103,9 @@ export class GroupCommitter {
         for (const waiter of group) waiter.reject(failure);
       },
     );
-    void this.inFlight.finally(() => {
-      this.inFlight = null;
+    this.inFlight.add(commit);
+    void commit.finally(() => {
+      this.inFlight.delete(commit);
       // Requests that arrived during the commit have already waited: commit them now.
       if (this.queue.length > 0) this.flush();
     });

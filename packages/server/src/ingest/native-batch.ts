@@ -18,9 +18,13 @@ export interface ValidatedBatch {
 /** The envelope `{ api_key, batch, sent_at }`; anything else is not a batch. */
 export function parseNativeEnvelope(body: unknown) {
   const parsed = batchEnvelopeSchema.safeParse(body);
-  if (!parsed.success) throw new ApiError('invalid_batch', `body is not a batch: ${describeIssues(parsed.error)}`);
+  if (!parsed.success)
+    throw new ApiError('invalid_batch', `body is not a batch: ${describeIssues(parsed.error)}`);
   if (parsed.data.batch.length > LIMITS.maxBatchEvents) {
-    throw new ApiError('too_many_events', `batch has ${parsed.data.batch.length} events; the limit is ${LIMITS.maxBatchEvents}`);
+    throw new ApiError(
+      'too_many_events',
+      `batch has ${parsed.data.batch.length} events; the limit is ${LIMITS.maxBatchEvents}`,
+    );
   }
   const sentAt = parsed.data.sent_at === undefined ? undefined : timestampToMs(parsed.data.sent_at);
   return { apiKey: parsed.data.api_key, events: parsed.data.batch, sentAt };

@@ -33,7 +33,9 @@ export function correctedTimestamp(timestamp: number | undefined, ctx: IngestCon
   return timestamp + (ctx.receivedAt - ctx.sentAt);
 }
 
-export type NormalizeResult = { ok: true; row: EventRow } | { ok: false; code: 'event_too_large'; error: string };
+export type NormalizeResult =
+  | { ok: true; row: EventRow }
+  | { ok: false; code: 'event_too_large'; error: string };
 
 /** A validated native event → the stored columns (DESIGN §3/§4). */
 export function normalizeNativeEvent(event: NativeEvent, ctx: IngestContext): NormalizeResult {
@@ -42,7 +44,11 @@ export function normalizeNativeEvent(event: NativeEvent, ctx: IngestContext): No
   const size =
     Buffer.byteLength(properties) + event.uuid.length + event.event.length + event.distinct_id.length + 64;
   if (size > LIMITS.maxEventBytes) {
-    return { ok: false, code: 'event_too_large', error: `event is ${size} bytes; the limit is ${LIMITS.maxEventBytes}` };
+    return {
+      ok: false,
+      code: 'event_too_large',
+      error: `event is ${size} bytes; the limit is ${LIMITS.maxEventBytes}`,
+    };
   }
   const url = str(props['url']) || str(props['$current_url']);
   const client = parseUserAgent(str(props['user_agent']) || str(props['$user_agent']) || ctx.userAgent);

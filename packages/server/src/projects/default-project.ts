@@ -58,7 +58,8 @@ export async function ensureDefaultProject(
 
 /** Creates another project with fresh keys; the secret is returned once and only its hash is stored. */
 export async function createProject(engine: StorageEngine, id: string, name: string): Promise<ProjectKeys> {
-  if ((await engine.listProjects()).some((p) => p.id === id)) throw new Error(`project "${id}" already exists`);
+  if ((await engine.listProjects()).some((p) => p.id === id))
+    throw new Error(`project "${id}" already exists`);
   const keys = { publicKey: generateKey(PUBLIC_KEY_PREFIX), secretKey: generateKey(SECRET_KEY_PREFIX) };
   await engine.upsertProject({
     id,

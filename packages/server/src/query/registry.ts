@@ -14,6 +14,8 @@ export interface QueryDefinition<Args, Result> {
   run(ctx: QueryContext, args: Args): Promise<Result>;
 }
 
-export function defineQuery<Args, Result>(definition: QueryDefinition<Args, Result>): QueryDefinition<Args, Result> {
+export function defineQuery<Args, Result>(
+  definition: QueryDefinition<Args, Result>,
+): QueryDefinition<Args, Result> {
   return definition;
 }

@@ -50,8 +50,10 @@ export function raw(text: string): SqlFragment {
 
 /** Joins fragments with a separator, e.g. for IN lists. */
 export function join(fragments: readonly SqlFragment[], separator = ', '): SqlFragment {
-  return fragments.reduce<SqlFragment | null>(
-    (acc, f) => (acc === null ? f : sql`${acc}${raw(separator)}${f}`),
-    null,
-  ) ?? raw('');
+  return (
+    fragments.reduce<SqlFragment | null>(
+      (acc, f) => (acc === null ? f : sql`${acc}${raw(separator)}${f}`),
+      null,
+    ) ?? raw('')
+  );
 }

@@ -7,7 +7,9 @@ import type { StorageEngine } from './engine.js';
 export const DUCKDB_FILE = 'sightline.duckdb';
 
 /** The one place that chooses an engine (DESIGN §2). */
-export async function openEngine(config: Pick<SightlineConfig, 'dataDir' | 'duckdbMemoryLimit'>): Promise<StorageEngine> {
+export async function openEngine(
+  config: Pick<SightlineConfig, 'dataDir' | 'duckdbMemoryLimit'>,
+): Promise<StorageEngine> {
   await mkdir(config.dataDir, { recursive: true });
   const path = join(config.dataDir, DUCKDB_FILE);
   try {
@@ -15,7 +17,9 @@ export async function openEngine(config: Pick<SightlineConfig, 'dataDir' | 'duck
   } catch (error) {
     const message = (error as Error).message;
     if (/lock/i.test(message)) {
-      throw new Error(`${path} is in use by another process (is a Sightline server already running on this data dir?)`);
+      throw new Error(
+        `${path} is in use by another process (is a Sightline server already running on this data dir?)`,
+      );
     }
     throw error;
   }

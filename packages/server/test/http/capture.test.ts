@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSightline } from '../../src/app.js';
 import { eventBatch, exportAll, postEvents, startTestApp } from '../support/app.js';
 
-const ev = (overrides: Record<string, unknown> = {}) => ({
+const ev = (overrides: Record<string, unknown> = {}): Record<string, unknown> & { uuid: string } => ({
   uuid: randomUUID(),
   event: 'page_view',
   distinct_id: 'user-1',
@@ -66,7 +66,13 @@ describe('POST /v1/events', () => {
     const good2 = ev();
     const res = await postEvents(
       app,
-      eventBatch(app.keys.publicKey, [good1, { event: 'no_ids' }, good2, ev({ event: 'x'.repeat(300) }), 'nope']),
+      eventBatch(app.keys.publicKey, [
+        good1,
+        { event: 'no_ids' },
+        good2,
+        ev({ event: 'x'.repeat(300) }),
+        'nope',
+      ]),
     );
     expect(res.status).toBe(200);
     expect(res.body['accepted']).toBe(2);
@@ -98,7 +104,11 @@ describe('POST /v1/events', () => {
     });
     expect(res.status).toBe(200);
     const stored = (await exportAll(app)).find((x) => x['uuid'] === e.uuid)!;
-    expect(stored).toMatchObject({ timestamp: Date.parse('2026-01-02T03:04:05.678Z'), browser: 'Chrome', os: 'Linux' });
+    expect(stored).toMatchObject({
+      timestamp: Date.parse('2026-01-02T03:04:05.678Z'),
+      browser: 'Chrome',
+      os: 'Linux',
+    });
   });
 
   it('answers CORS preflights and echoes the Origin', async () => {

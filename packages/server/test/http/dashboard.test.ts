@@ -8,11 +8,29 @@ describe('POST /v1/query/dashboard', () => {
   beforeAll(async () => {
     app = await startTestApp();
     const events = [
-      ...['s1', 's1', 's2', 's3'].map((s, i) => ({ uuid: `pv${i}`, event: 'page_view', distinct_id: 'd', session_id: s, timestamp: now - 60_000 })),
-      ...['s1', 's2'].map((s, i) => ({ uuid: `click${i}`, event: 'user_click', distinct_id: 'd', session_id: s, timestamp: now - 60_000 })),
+      ...['s1', 's1', 's2', 's3'].map((s, i) => ({
+        uuid: `pv${i}`,
+        event: 'page_view',
+        distinct_id: 'd',
+        session_id: s,
+        timestamp: now - 60_000,
+      })),
+      ...['s1', 's2'].map((s, i) => ({
+        uuid: `click${i}`,
+        event: 'user_click',
+        distinct_id: 'd',
+        session_id: s,
+        timestamp: now - 60_000,
+      })),
       { uuid: 'err', event: 'error', distinct_id: 'd', session_id: 's4', timestamp: now - 60_000 },
       { uuid: 'old', event: 'page_view', distinct_id: 'd', session_id: 's9', timestamp: now - 3 * 3_600_000 },
-      { uuid: 'older', event: 'ancient', distinct_id: 'd', session_id: 's9', timestamp: now - 10 * 86_400_000 },
+      {
+        uuid: 'older',
+        event: 'ancient',
+        distinct_id: 'd',
+        session_id: 's9',
+        timestamp: now - 10 * 86_400_000,
+      },
     ];
     await postEvents(app, eventBatch(app.keys.publicKey, events));
   });

@@ -27,7 +27,9 @@ describe('keys: public keys capture, secret keys read, each only its own project
     const q = await query(app.keys.publicKey);
     expect(q.status).toBe(401);
     expect(await q.json()).toMatchObject({ error: 'invalid_secret_key' });
-    const exp = await fetch(`${app.url}/v1/export`, { headers: { authorization: `Bearer ${app.keys.publicKey}` } });
+    const exp = await fetch(`${app.url}/v1/export`, {
+      headers: { authorization: `Bearer ${app.keys.publicKey}` },
+    });
     expect(exp.status).toBe(401);
   });
 
@@ -38,7 +40,10 @@ describe('keys: public keys capture, secret keys read, each only its own project
   });
 
   it('the secret key cannot be used to capture', async () => {
-    const res = await postEvents(app, eventBatch(app.keys.secretKey, [{ uuid: randomUUID(), event: 'e', distinct_id: 'd' }]));
+    const res = await postEvents(
+      app,
+      eventBatch(app.keys.secretKey, [{ uuid: randomUUID(), event: 'e', distinct_id: 'd' }]),
+    );
     expect(res.status).toBe(401);
     expect(JSON.stringify(res.body)).not.toContain(app.keys.secretKey);
   });

@@ -57,7 +57,10 @@ export function storageConformance(name: string, factory: EngineFactory): void {
 
     it('allows the same uuid in two projects', async () => {
       const { engine } = await create();
-      const result = await engine.insertEvents([makeRow({ uuid: 'u' }), makeRow({ uuid: 'u', project_id: 'p2' })]);
+      const result = await engine.insertEvents([
+        makeRow({ uuid: 'u' }),
+        makeRow({ uuid: 'u', project_id: 'p2' }),
+      ]);
       expect([...result.inserted]).toEqual([1, 1]);
     });
 

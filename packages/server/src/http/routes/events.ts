@@ -41,7 +41,10 @@ export const eventsRoute: Route = {
       const first = rejected[0]!;
       const error = tooLarge
         ? new ApiError('event_too_large', `event ${tooLarge.index}: ${tooLarge.error}`)
-        : new ApiError('all_events_invalid', `no valid event in the batch; event ${first.index}: ${first.error}`);
+        : new ApiError(
+            'all_events_invalid',
+            `no valid event in the batch; event ${first.index}: ${first.error}`,
+          );
       sendJson(res, error.status, { ...error.toBody(), rejected });
       return;
     }

@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import { ApiError } from '../../errors.js';
 import { eventToNdjson, parseTimeBound } from '../../export/ndjson.js';
 import { projectForRead } from '../auth.js';
@@ -18,9 +18,13 @@ export const exportRoute: Route = {
     const project = projectForRead(ctx.projects, req);
     const from = parseTimeBound(url.searchParams.get('from'), 0);
     const to = parseTimeBound(url.searchParams.get('to'), Number.MAX_SAFE_INTEGER);
-    if (from === null) throw new ApiError('invalid_arguments', 'from must be ms since epoch or an ISO-8601 date');
+    if (from === null)
+      throw new ApiError('invalid_arguments', 'from must be ms since epoch or an ISO-8601 date');
     if (to === null) throw new ApiError('invalid_arguments', 'to must be ms since epoch or an ISO-8601 date');
-    res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': 'application/x-ndjson; charset=utf-8',
+      'cache-control': 'no-store',
+    });
     let clientGone = false;
     res.on('close', () => {
       clientGone = !res.writableFinished;

@@ -17,13 +17,19 @@ export const queryRoute: Route = {
     const project = projectForRead(ctx.projects, req);
     const definition = QUERIES.get(params['name'] ?? '');
     if (!definition) {
-      throw new ApiError('not_found', `unknown query "${params['name']}"; known: ${[...QUERIES.keys()].join(', ')}`);
+      throw new ApiError(
+        'not_found',
+        `unknown query "${params['name']}"; known: ${[...QUERIES.keys()].join(', ')}`,
+      );
     }
     const raw = await readBody(req, MAX_QUERY_BODY);
     const body = raw.length === 0 ? {} : await decodeJsonBody(raw);
     const args = definition.args.safeParse(body);
     if (!args.success) throw new ApiError('invalid_arguments', describeIssues(args.error));
-    const result = await definition.run({ engine: ctx.engine, projectId: project.id, now: Date.now() }, args.data);
+    const result = await definition.run(
+      { engine: ctx.engine, projectId: project.id, now: Date.now() },
+      args.data,
+    );
     sendJson(res, 200, result);
   },
 };

@@ -1,4 +1,4 @@
-/** DuckDB tables. `dedupe_key` = md5 of (project_id, uuid) as a 128-bit integer: a compact unique index. */
+/** DuckDB tables. `fp_hi`/`fp_lo`: the 64-bit fingerprint of (project_id, uuid) that dedupe rebuilds from at start (fingerprints.ts). */
 export const DUCKDB_DDL = [
   `CREATE TABLE IF NOT EXISTS projects (
     id VARCHAR PRIMARY KEY,
@@ -23,7 +23,8 @@ export const DUCKDB_DDL = [
     os VARCHAR NOT NULL,
     device VARCHAR NOT NULL,
     properties VARCHAR NOT NULL,
-    dedupe_key UHUGEINT PRIMARY KEY
+    fp_hi UINTEGER NOT NULL,
+    fp_lo UINTEGER NOT NULL
   )`,
 ];
 
@@ -45,9 +46,3 @@ export const EVENT_COLUMNS = [
   'device',
   'properties',
 ] as const;
-
-export const STAGING_DDL = `CREATE TEMP TABLE IF NOT EXISTS staging_events AS SELECT ${EVENT_COLUMNS.join(', ')} FROM events LIMIT 0`;
-
-export const INSERT_FROM_STAGING = `INSERT OR IGNORE INTO events
-  SELECT ${EVENT_COLUMNS.join(', ')}, md5_number(project_id || chr(0) || uuid) FROM staging_events
-  RETURNING seq`;

@@ -6,8 +6,10 @@ const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 export const duckdbDialect: SqlDialect = {
   name: 'duckdb',
   countDistinct: (expr) => sql`count(DISTINCT ${expr})`,
-  jsonString: (column, key) => sql`coalesce(json_extract_string(${column}, ${`$."${key.replaceAll('"', '\\"')}"`}), '')`,
+  jsonString: (column, key) =>
+    sql`coalesce(json_extract_string(${column}, ${`$."${key.replaceAll('"', '\\"')}"`}), '')`,
   jsonNumber: (column, key) =>
     sql`TRY_CAST(json_extract(${column}, ${`$."${key.replaceAll('"', '\\"')}"`}) AS DOUBLE)`,
-  timeBucket: (msColumn, unit) => sql`(${msColumn} // ${raw(String(BUCKET_MS[unit]))}) * ${raw(String(BUCKET_MS[unit]))}`,
+  timeBucket: (msColumn, unit) =>
+    sql`(${msColumn} // ${raw(String(BUCKET_MS[unit]))}) * ${raw(String(BUCKET_MS[unit]))}`,
 };

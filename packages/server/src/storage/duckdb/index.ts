@@ -1,6 +1,14 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { SqlFragment } from '../../query/sql.js';
-import type { ExportRange, InsertResult, Project, QueryRow, StorageEngine, StoredEvent, EventRow } from '../engine.js';
+import type {
+  EventRow,
+  ExportRange,
+  InsertResult,
+  Project,
+  QueryRow,
+  StorageEngine,
+  StoredEvent,
+} from '../engine.js';
 import { toColumns } from './columns.js';
 import { duckdbDialect } from './dialect.js';
 import type { DuckDbOptions } from './store.js';

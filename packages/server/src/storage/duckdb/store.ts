@@ -1,7 +1,8 @@
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { ExportRange, InsertResult, Project, QueryRow, StoredEvent } from '../engine.js';
 import type { EventColumns } from './columns.js';
-import { DUCKDB_DDL, EVENT_COLUMNS, INSERT_FROM_STAGING, STAGING_DDL } from './ddl.js';
+import { DUCKDB_DDL, EVENT_COLUMNS } from './ddl.js';
+import { EventWriter } from './event-writer.js';
 import { toPlainRow, toStoredEvent } from './values.js';
 
 export interface DuckDbOptions {
@@ -10,6 +11,8 @@ export interface DuckDbOptions {
   /** DuckDB memory_limit, e.g. '512MB'. */
   memoryLimit?: string;
   threads?: number;
+  /** WAL size that triggers a checkpoint (DuckDB default 16MB). */
+  checkpointThreshold?: string;
 }
 
 const SELECT_EVENT = `SELECT ${EVENT_COLUMNS.join(', ')} FROM events`;
@@ -17,20 +20,19 @@ export const EXPORT_CHUNK_ROWS = 2048;
 
 /**
  * Every DuckDB operation, run by the thread that owns the database (see worker.ts).
- * One writer connection does group commits; reads use their own connections so they
- * never queue behind an append.
+ * Event inserts go through the EventWriter's pipeline; reads use their own connections so
+ * they never queue behind an append.
  */
 export class DuckDbStore {
-  private nextSeq = 1;
   private readonly idleReaders: DuckDBConnection[] = [];
-  private readonly exports = new Map<number, { conn: DuckDBConnection; result: Awaited<ReturnType<DuckDBConnection['stream']>> }>();
+  private readonly exports = new Map<
+    number,
+    { conn: DuckDBConnection; result: Awaited<ReturnType<DuckDBConnection['stream']>> }
+  >();
   private nextExportId = 1;
-  /** The writer connection runs one statement at a time: writes queue here. */
-  private writeChain: Promise<unknown> = Promise.resolve();
-
   private constructor(
     private readonly instance: DuckDBInstance,
-    private readonly writer: DuckDBConnection,
+    private readonly writer: EventWriter,
   ) {}
 
   static async open(options: DuckDbOptions): Promise<DuckDbStore> {
@@ -38,67 +40,16 @@ export class DuckDbStore {
     if (options.memoryLimit) settings['memory_limit'] = options.memoryLimit;
     if (options.threads) settings['threads'] = String(options.threads);
     const instance = await DuckDBInstance.create(options.path, settings);
-    const writer = await instance.connect();
-    for (const ddl of DUCKDB_DDL) await writer.run(ddl);
-    await writer.run(STAGING_DDL);
-    const store = new DuckDbStore(instance, writer);
-    const max = await writer.runAndReadAll('SELECT coalesce(max(seq), 0) AS s FROM events');
-    store.nextSeq = Number(max.getRows()[0]?.[0] ?? 0) + 1;
-    return store;
+    const setup = await instance.connect();
+    for (const ddl of DUCKDB_DDL) await setup.run(ddl);
+    // Fewer, larger checkpoints: each one stalls commits, and ingest fills the default 16 MB WAL in under a second.
+    await setup.run(`SET checkpoint_threshold = '${options.checkpointThreshold ?? '256MB'}'`);
+    setup.closeSync();
+    return new DuckDbStore(instance, await EventWriter.open(instance));
   }
 
   insertEvents(cols: EventColumns): Promise<InsertResult> {
-    return this.serialized(() => this.insertNow(cols));
-  }
-
-  private async insertNow(cols: EventColumns): Promise<InsertResult> {
-    const n = cols.length;
-    const firstSeq = this.nextSeq;
-    const inserted = new Uint8Array(n);
-    if (n === 0) return { firstSeq, inserted };
-    // A uuid repeated inside one group commit is stored once: the first occurrence wins.
-    const seen = new Set<string>();
-    const unique: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const key = `${cols.project_id[i]}\u0000${cols.uuid[i]}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        unique.push(i);
-      }
-    }
-    await this.writer.run('BEGIN TRANSACTION');
-    try {
-      const appender = await this.writer.createAppender('staging_events', 'main', 'temp');
-      for (const i of unique) {
-        appender.appendVarchar(cols.project_id[i]!);
-        appender.appendVarchar(cols.uuid[i]!);
-        appender.appendBigInt(BigInt(firstSeq + i));
-        appender.appendVarchar(cols.event[i]!);
-        appender.appendVarchar(cols.distinct_id[i]!);
-        appender.appendVarchar(cols.session_id[i]!);
-        appender.appendBigInt(BigInt(Math.round(cols.timestamp[i]!)));
-        appender.appendBigInt(BigInt(Math.round(cols.received_at[i]!)));
-        appender.appendVarchar(cols.url[i]!);
-        appender.appendVarchar(cols.path[i]!);
-        appender.appendVarchar(cols.referrer[i]!);
-        appender.appendVarchar(cols.browser[i]!);
-        appender.appendVarchar(cols.os[i]!);
-        appender.appendVarchar(cols.device[i]!);
-        appender.appendVarchar(cols.properties[i]!);
-        appender.endRow();
-      }
-      appender.closeSync();
-      const result = await this.writer.runAndReadAll(INSERT_FROM_STAGING);
-      for (const [seq] of result.getRows()) inserted[Number(seq) - firstSeq] = 1;
-      await this.writer.run('DELETE FROM staging_events');
-      await this.writer.run('COMMIT');
-    } catch (error) {
-      await this.writer.run('ROLLBACK').catch(() => undefined);
-      await this.writer.run('DELETE FROM staging_events').catch(() => undefined);
-      throw error;
-    }
-    this.nextSeq = firstSeq + n;
-    return { firstSeq, inserted };
+    return this.writer.insert(cols);
   }
 
   async readEventsAfter(afterSeq: number, limit: number): Promise<StoredEvent[]> {
@@ -169,42 +120,32 @@ export class DuckDbStore {
   }
 
   upsertProject(p: Project): Promise<void> {
-    return this.serialized(async () => {
+    return this.writer.exclusive(async (conn) => {
       // Delete + insert rather than ON CONFLICT UPDATE: DuckDB checks unique indexes eagerly on updates.
-      await this.writer.run('BEGIN TRANSACTION');
+      await conn.run('BEGIN TRANSACTION');
       try {
-        await this.writer.run('DELETE FROM projects WHERE id = $1', [p.id]);
-        await this.writer.run('INSERT INTO projects VALUES ($1, $2, $3, $4, $5)', [
+        await conn.run('DELETE FROM projects WHERE id = $1', [p.id]);
+        await conn.run('INSERT INTO projects VALUES ($1, $2, $3, $4, $5)', [
           p.id,
           p.name,
           p.public_key,
           p.secret_key_hash,
           BigInt(p.created_at),
         ]);
-        await this.writer.run('COMMIT');
+        await conn.run('COMMIT');
       } catch (error) {
-        await this.writer.run('ROLLBACK').catch(() => undefined);
+        await conn.run('ROLLBACK').catch(() => undefined);
         throw error;
       }
     });
   }
 
-  close(): Promise<void> {
-    return this.serialized(() => this.closeNow());
-  }
-
-  private serialized<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.writeChain.then(work, work);
-    this.writeChain = next.catch(() => undefined);
-    return next;
-  }
-
-  private async closeNow(): Promise<void> {
+  async close(): Promise<void> {
     for (const id of [...this.exports.keys()]) this.exportClose(id);
     // A checkpoint folds the WAL into the database file so the next start does not replay it.
-    await this.writer.run('CHECKPOINT').catch(() => undefined);
+    await this.writer.exclusive((conn) => conn.run('CHECKPOINT')).catch(() => undefined);
     for (const conn of this.idleReaders.splice(0)) conn.closeSync();
-    this.writer.closeSync();
+    this.writer.close();
     this.instance.closeSync();
   }
 

@@ -42,7 +42,10 @@ export class WorkerClient {
         if (msg.id !== 0) return;
         worker.off('message', onMessage);
         if ('ready' in msg && msg.ready) resolve();
-        else reject(new StorageError(`cannot open the database: ${'error' in msg ? msg.error.message : 'unknown'}`));
+        else
+          reject(
+            new StorageError(`cannot open the database: ${'error' in msg ? msg.error.message : 'unknown'}`),
+          );
       };
       worker.on('message', onMessage);
       worker.once('error', reject);

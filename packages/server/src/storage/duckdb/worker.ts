@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DuckDBValue } from '@duckdb/node-api';
-import { DuckDbStore, type DuckDbOptions } from './store.js';
+import { type DuckDbOptions, DuckDbStore } from './store.js';
 
 /**
  * The thread that owns the DuckDB database. The Appender is synchronous; running it here
@@ -38,7 +38,11 @@ async function main(): Promise<void> {
   try {
     store = await DuckDbStore.open(workerData as DuckDbOptions);
   } catch (error) {
-    port!.postMessage({ id: 0, ready: false, error: { message: (error as Error).message } } satisfies WorkerResponse);
+    port!.postMessage({
+      id: 0,
+      ready: false,
+      error: { message: (error as Error).message },
+    } satisfies WorkerResponse);
     return;
   }
   const ops: Record<WorkerOp, (...args: never[]) => unknown> = {
@@ -61,7 +65,11 @@ async function main(): Promise<void> {
       port!.postMessage({ id: request.id, ok: true, value } satisfies WorkerResponse);
       if (request.op === 'close') port!.close();
     } catch (error) {
-      port!.postMessage({ id: request.id, ok: false, error: { message: (error as Error).message } } satisfies WorkerResponse);
+      port!.postMessage({
+        id: request.id,
+        ok: false,
+        error: { message: (error as Error).message },
+      } satisfies WorkerResponse);
     }
   });
   port!.postMessage({ id: 0, ready: true } satisfies WorkerResponse);

@@ -1,0 +1,82 @@
+/**
+ * Ingest benchmark (issue 2, DESIGN §8): sustained durable events/s with 50-event batches,
+ * p50/p99 acknowledgement latency and server RSS, plain and gzip, min/median/max over runs.
+ * Each run gets a fresh server (durability on: every ack waits for the DuckDB commit).
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { startSightline } from '../e2e/support/sightline.js';
+import { rssMiB } from './lib/server.js';
+import { fmt, summarize } from './lib/stats.js';
+
+const run = promisify(execFile);
+const GENERATOR = fileURLToPath(new URL('./load-generator.ts', import.meta.url));
+
+export interface IngestOptions {
+  runs: number;
+  seconds: number;
+  connections: number;
+}
+
+interface RunResult {
+  eventsPerSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  failed: number;
+  bytesPerEvent: number;
+  rss: number;
+  peak: number;
+}
+
+async function once(mode: 'plain' | 'gzip', options: IngestOptions): Promise<RunResult> {
+  const server = await startSightline();
+  try {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        GENERATOR,
+        server.url,
+        server.publicKey,
+        String(options.connections),
+        String(options.seconds),
+        mode,
+      ],
+      { maxBuffer: 1 << 20 },
+    );
+    const load = JSON.parse(stdout.trim().split('\n').pop()!) as Omit<RunResult, 'rss' | 'peak'>;
+    return { ...load, ...rssMiB(server.child.pid!) };
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function benchIngest(options: IngestOptions): Promise<string[]> {
+  const lines = [
+    `## Ingest: 50-event batches, ${options.connections} connections, ${options.seconds} s per run, ${options.runs} runs (min / median / max)`,
+    '',
+    '| body | events/s | p50 ack ms | p99 ack ms | server RSS MiB (peak) | bytes/event | non-200 |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const mode of ['plain', 'gzip'] as const) {
+    const results: RunResult[] = [];
+    for (let i = 0; i < options.runs; i++) {
+      const r = await once(mode, options);
+      process.stderr.write(
+        `  ingest ${mode} run ${i + 1}: ${fmt(r.eventsPerSecond)} ev/s, p99 ${fmt(r.p99, 1)} ms\n`,
+      );
+      results.push(r);
+    }
+    const s = (pick: (r: RunResult) => number, digits = 0) => {
+      const { min, median, max } = summarize(results.map(pick));
+      return `${fmt(min, digits)} / **${fmt(median, digits)}** / ${fmt(max, digits)}`;
+    };
+    lines.push(
+      `| ${mode} | ${s((r) => r.eventsPerSecond)} | ${s((r) => r.p50, 1)} | ${s((r) => r.p99, 1)} | ${s((r) => r.peak)} | ${fmt(results[0]!.bytesPerEvent)} | ${results.reduce((n, r) => n + r.failed, 0)} |`,
+    );
+  }
+  return lines;
+}

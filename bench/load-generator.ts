@@ -1,0 +1,60 @@
+/**
+ * Ingest load generator, run as its own process so it does not share an event loop with the
+ * server. Pre-builds unique batches (fresh uuids each), then sends them over N keep-alive
+ * connections for a fixed time and prints one JSON line of results.
+ */
+import { gzipSync } from 'node:zlib';
+import { Pool } from 'undici';
+import { batchBody } from './lib/events.js';
+
+const [url, apiKey, connectionsArg, secondsArg, mode] = process.argv.slice(2);
+if (!url || !apiKey)
+  throw new Error('usage: load-generator <url> <public key> <connections> <seconds> <plain|gzip>');
+const connections = Number(connectionsArg ?? 8);
+const seconds = Number(secondsArg ?? 10);
+const gzip = mode === 'gzip';
+const BATCH = 50;
+/** Enough distinct bodies for ~120k events/s over the run: more than the server will take. */
+const bodies: Buffer[] = [];
+const needed = Math.ceil((120_000 * seconds) / BATCH);
+for (let i = 0; i < needed; i++) {
+  const json = batchBody(apiKey, BATCH, i * BATCH);
+  bodies.push(gzip ? gzipSync(json) : Buffer.from(json));
+}
+const bytesPerEvent = bodies.reduce((n, b) => n + b.length, 0) / bodies.length / BATCH;
+
+const pool = new Pool(url, { connections, pipelining: 1 });
+const latencies: number[] = [];
+let acked = 0;
+let failed = 0;
+let next = 0;
+const deadline = performance.now() + seconds * 1000;
+const started = performance.now();
+
+async function worker(): Promise<void> {
+  while (performance.now() < deadline && next < bodies.length) {
+    const body = bodies[next++]!;
+    const t0 = performance.now();
+    const res = await pool.request({
+      path: '/v1/events',
+      method: 'POST',
+      headers: { 'content-type': gzip ? 'text/plain' : 'application/json' },
+      body,
+    });
+    await res.body.text();
+    if (res.statusCode === 200) {
+      acked += BATCH;
+      latencies.push(performance.now() - t0);
+    } else failed++;
+  }
+}
+
+await Promise.all(Array.from({ length: connections }, worker));
+const elapsed = (performance.now() - started) / 1000;
+await pool.close();
+latencies.sort((a, b) => a - b);
+const pct = (p: number) =>
+  latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? 0;
+process.stdout.write(
+  `${JSON.stringify({ eventsPerSecond: acked / elapsed, acked, failed, p50: pct(50), p99: pct(99), max: pct(100), bytesPerEvent })}\n`,
+);

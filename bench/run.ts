@@ -1,0 +1,32 @@
+/**
+ * `npm run bench`: every benchmark, printed as a Markdown report (and saved under bench/results/).
+ * Options: --runs N (default 3), --seconds S (default 10), --connections C (default 16).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { benchIngest } from './ingest.js';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '16' },
+  },
+});
+
+const header = [
+  `# Sightline benchmarks — ${new Date().toISOString()}`,
+  '',
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}. Figures vary on shared machines: read the median.`,
+  '',
+];
+const ingest = await benchIngest({
+  runs: Number(values.runs),
+  seconds: Number(values.seconds),
+  connections: Number(values.connections),
+});
+const report = [...header, ...ingest, ''].join('\n');
+process.stdout.write(report);
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(new URL(`./results/bench-${Date.now()}.md`, import.meta.url), report);
