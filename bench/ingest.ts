@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startSightline } from '../e2e/support/sightline.js';
-import { rssMiB } from './lib/server.js';
+import { cpuSeconds, rssMiB } from './lib/server.js';
 import { fmt, summarize } from './lib/stats.js';
 
 const run = promisify(execFile);
@@ -21,6 +21,7 @@ export interface IngestOptions {
 
 interface RunResult {
   eventsPerSecond: number;
+  acked: number;
   p50: number;
   p99: number;
   max: number;
@@ -28,11 +29,14 @@ interface RunResult {
   bytesPerEvent: number;
   rss: number;
   peak: number;
+  /** Server CPU (all threads) per acknowledged event, µs: less sensitive to a busy machine than events/s. */
+  cpuMicrosPerEvent: number;
 }
 
 async function once(mode: 'plain' | 'gzip', options: IngestOptions): Promise<RunResult> {
   const server = await startSightline();
   try {
+    const cpuBefore = cpuSeconds(server.child.pid!);
     const { stdout } = await run(
       process.execPath,
       [
@@ -47,8 +51,16 @@ async function once(mode: 'plain' | 'gzip', options: IngestOptions): Promise<Run
       ],
       { maxBuffer: 1 << 20 },
     );
-    const load = JSON.parse(stdout.trim().split('\n').pop()!) as Omit<RunResult, 'rss' | 'peak'>;
-    return { ...load, ...rssMiB(server.child.pid!) };
+    const cpu = cpuSeconds(server.child.pid!) - cpuBefore;
+    const load = JSON.parse(stdout.trim().split('\n').pop()!) as Omit<
+      RunResult,
+      'rss' | 'peak' | 'cpuMicrosPerEvent'
+    >;
+    return {
+      ...load,
+      ...rssMiB(server.child.pid!),
+      cpuMicrosPerEvent: (cpu * 1e6) / Math.max(1, load.acked),
+    };
   } finally {
     await server.stop();
   }
@@ -58,8 +70,8 @@ export async function benchIngest(options: IngestOptions): Promise<string[]> {
   const lines = [
     `## Ingest: 50-event batches, ${options.connections} connections, ${options.seconds} s per run, ${options.runs} runs (min / median / max)`,
     '',
-    '| body | events/s | p50 ack ms | p99 ack ms | server RSS MiB (peak) | bytes/event | non-200 |',
-    '|---|---|---|---|---|---|---|',
+    '| body | events/s | p50 ack ms | p99 ack ms | server CPU µs/event | server RSS MiB (peak) | bytes/event | non-200 |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const mode of ['plain', 'gzip'] as const) {
     const results: RunResult[] = [];
@@ -75,7 +87,7 @@ export async function benchIngest(options: IngestOptions): Promise<string[]> {
       return `${fmt(min, digits)} / **${fmt(median, digits)}** / ${fmt(max, digits)}`;
     };
     lines.push(
-      `| ${mode} | ${s((r) => r.eventsPerSecond)} | ${s((r) => r.p50, 1)} | ${s((r) => r.p99, 1)} | ${s((r) => r.peak)} | ${fmt(results[0]!.bytesPerEvent)} | ${results.reduce((n, r) => n + r.failed, 0)} |`,
+      `| ${mode} | ${s((r) => r.eventsPerSecond)} | ${s((r) => r.p50, 1)} | ${s((r) => r.p99, 1)} | ${s((r) => r.cpuMicrosPerEvent, 1)} | ${s((r) => r.peak)} | ${fmt(results[0]!.bytesPerEvent)} | ${results.reduce((n, r) => n + r.failed, 0)} |`,
     );
   }
   return lines;

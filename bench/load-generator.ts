@@ -5,7 +5,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { Pool } from 'undici';
-import { batchBody } from './lib/events.js';
+import { batchBody, USER_AGENTS } from './lib/events.js';
 
 const [url, apiKey, connectionsArg, secondsArg, mode] = process.argv.slice(2);
 if (!url || !apiKey)
@@ -38,7 +38,10 @@ async function worker(): Promise<void> {
     const res = await pool.request({
       path: '/v1/events',
       method: 'POST',
-      headers: { 'content-type': gzip ? 'text/plain' : 'application/json' },
+      headers: {
+        'content-type': gzip ? 'text/plain' : 'application/json',
+        'user-agent': USER_AGENTS[next % USER_AGENTS.length]!,
+      },
       body,
     });
     await res.body.text();

@@ -17,13 +17,13 @@ const EVENTS = [
   'upload_progress',
   'tab_hidden',
 ];
-const UAS = [
+export const USER_AGENTS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36',
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148',
 ];
 
-/** A realistic ~400-byte native event (as JSON) like the SDK sends. */
+/** A realistic ~400-byte native event (as JSON) like the SDK sends (the browser's UA arrives as a header). */
 export function realisticEvent(i: number, now: number): Record<string, unknown> {
   const page = PAGES[i % PAGES.length]!;
   return {
@@ -36,7 +36,6 @@ export function realisticEvent(i: number, now: number): Record<string, unknown> 
       url: `https://app.example.com${page}?ref=bench`,
       path: page,
       referrer: 'https://www.google.com/',
-      user_agent: UAS[i % UAS.length],
       element_tag: 'button',
       element_id: `cta-${i % 12}`,
       screen_width: 1440,
