@@ -1,0 +1,12 @@
+export { createSightline, type Sightline } from './client.js';
+export { backoffDelay } from './core/backoff.js';
+export { isSessionExpired, SESSION_IDLE_TIMEOUT_MS, SESSION_MAX_DURATION_MS } from './core/session.js';
+export { uuidv7 } from './core/uuid.js';
+export type { Intervention, InterventionHandler } from './interventions.js';
+export type { JourneyState, JourneyStep } from './journeys.js';
+export { PLUGINS, type PluginName } from './plugins/index.js';
+export type { Plugin, PluginContext } from './plugins/plugin.js';
+export { RageClickDetector } from './plugins/rage-click.js';
+export type { CapturedEvent, PluginSwitches, Properties, SightlineOptions, TrackOptions } from './types.js';
+export type { UploadHandle, UploadOptions, UploadResult } from './uploads.js';
+export { LIB_VERSION } from './version.js';
