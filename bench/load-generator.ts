@@ -7,16 +7,18 @@ import { gzipSync } from 'node:zlib';
 import { Pool } from 'undici';
 import { batchBody, USER_AGENTS } from './lib/events.js';
 
-const [url, apiKey, connectionsArg, secondsArg, mode] = process.argv.slice(2);
+const [url, apiKey, connectionsArg, secondsArg, mode, rateArg] = process.argv.slice(2);
 if (!url || !apiKey)
-  throw new Error('usage: load-generator <url> <public key> <connections> <seconds> <plain|gzip>');
+  throw new Error('usage: load-generator <url> <public key> <connections> <seconds> <plain|gzip> [events/s]');
+/** Optional target rate (events/s): batches are paced instead of sent as fast as possible. */
+const rate = rateArg ? Number(rateArg) : 0;
 const connections = Number(connectionsArg ?? 8);
 const seconds = Number(secondsArg ?? 10);
 const gzip = mode === 'gzip';
 const BATCH = 50;
 /** Enough distinct bodies for ~120k events/s over the run: more than the server will take. */
 const bodies: Buffer[] = [];
-const needed = Math.ceil((120_000 * seconds) / BATCH);
+const needed = Math.ceil(((rate > 0 ? rate * 1.2 : 120_000) * seconds) / BATCH);
 for (let i = 0; i < needed; i++) {
   const json = batchBody(apiKey, BATCH, i * BATCH);
   bodies.push(gzip ? gzipSync(json) : Buffer.from(json));
@@ -33,6 +35,12 @@ const started = performance.now();
 
 async function worker(): Promise<void> {
   while (performance.now() < deadline && next < bodies.length) {
+    if (rate > 0) {
+      const due = started + ((next * BATCH) / rate) * 1000;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (performance.now() >= deadline) break;
+    }
     const body = bodies[next++]!;
     const t0 = performance.now();
     const res = await pool.request({

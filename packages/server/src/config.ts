@@ -10,6 +10,8 @@ export interface SightlineConfig {
   secretKey?: string;
   /** DuckDB memory_limit, e.g. '1GB'. */
   duckdbMemoryLimit: string;
+  /** Percent of sessions held out from interventions (env SIGHTLINE_HOLDOUT_PERCENT, default 10). */
+  holdoutPercent?: number;
 }
 
 export interface StartFlags {
@@ -45,5 +47,12 @@ export function resolveConfig(flags: StartFlags, env: NodeJS.ProcessEnv = proces
   };
   if (env['SIGHTLINE_PUBLIC_KEY']) config.publicKey = env['SIGHTLINE_PUBLIC_KEY'];
   if (env['SIGHTLINE_SECRET_KEY']) config.secretKey = env['SIGHTLINE_SECRET_KEY'];
+  const holdout = env['SIGHTLINE_HOLDOUT_PERCENT'];
+  if (holdout !== undefined && holdout !== '') {
+    const percent = Number(holdout);
+    if (!Number.isFinite(percent) || percent < 0 || percent > 100)
+      throw new Error(`SIGHTLINE_HOLDOUT_PERCENT must be 0-100, got "${holdout}"`);
+    config.holdoutPercent = percent;
+  }
   return config;
 }

@@ -42,6 +42,7 @@ export class GroupCommitter {
   private pendingRows = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly committedListeners = new Set<() => void>();
 
   constructor(
     private readonly engine: StorageEngine,
@@ -61,6 +62,12 @@ export class GroupCommitter {
       if (this.inFlight.size < this.options.maxInFlight && !this.timer)
         this.timer = setTimeout(() => this.flush(), this.options.lingerMs);
     });
+  }
+
+  /** Called after each group that committed (the stream processor reads what is new). */
+  onCommitted(listener: () => void): () => void {
+    this.committedListeners.add(listener);
+    return () => this.committedListeners.delete(listener);
   }
 
   /** Resolves once everything submitted so far is committed (or failed). */
@@ -97,6 +104,7 @@ export class GroupCommitter {
           offset += waiter.rows.length;
           waiter.resolve({ inserted, duplicates: waiter.rows.length - inserted });
         }
+        for (const listener of this.committedListeners) listener();
       },
       (error: Error) => {
         const failure = new ApiError('storage_unavailable', `events could not be stored: ${error.message}`);

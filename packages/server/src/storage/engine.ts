@@ -1,5 +1,15 @@
 import type { SqlDialect } from '../query/dialect.js';
 import type { SqlFragment } from '../query/sql.js';
+import type {
+  InsightStatus,
+  InterventionRecord,
+  InterventionRule,
+  ProcessorBatch,
+  ProcessorSnapshot,
+  ProjectRules,
+  StateSnapshot,
+  WebhookConfig,
+} from './processor-records.js';
 
 /** One event as stored, before the engine numbers it. Columns follow DESIGN §3. */
 export interface EventRow {
@@ -68,5 +78,25 @@ export interface StorageEngine {
   query(fragment: SqlFragment): Promise<QueryRow[]>;
   listProjects(): Promise<Project[]>;
   upsertProject(project: Project): Promise<void>;
+
+  // --- stream processor (DESIGN §6, §7); tables: journeys, insights, interventions, session_friction ---
+  /** The checkpoint, global state and per-session state the last committed batch left. */
+  loadProcessorState(): Promise<ProcessorSnapshot>;
+  /** Writes every output of a batch and its checkpoint in one transaction: all or nothing. */
+  commitProcessorBatch(batch: ProcessorBatch): Promise<void>;
+  /** Saves session state and its seq in one transaction; may run alongside commitProcessorBatch. */
+  saveProcessorState(state: StateSnapshot): Promise<void>;
+  /** Returns false when the project has no insight with that id. */
+  setInsightStatus(projectId: string, id: string, status: InsightStatus, at: number): Promise<boolean>;
+  /** Interventions of a session not yet delivered (hold-out excluded), oldest first. */
+  pendingInterventions(projectId: string, sessionId: string): Promise<InterventionRecord[]>;
+  markInterventionsDelivered(ids: readonly string[], at: number): Promise<void>;
+  listInterventionRules(): Promise<ProjectRules[]>;
+  /** Replaces a project's rules; null goes back to the defaults. */
+  setInterventionRules(projectId: string, rules: InterventionRule[] | null): Promise<void>;
+  listWebhooks(): Promise<WebhookConfig[]>;
+  /** Sets or (null) removes a project's webhook. */
+  setWebhook(projectId: string, url: string | null): Promise<void>;
+
   close(): Promise<void>;
 }

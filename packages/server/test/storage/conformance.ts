@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { sql } from '../../src/query/sql.js';
+import { raw, sql } from '../../src/query/sql.js';
 import type { StorageEngine, StoredEvent } from '../../src/storage/engine.js';
+import { makeBatch, makeInsight, makeIntervention, makeJourney } from '../support/processor-records.js';
 import { makeRow } from '../support/rows.js';
 
 /**
@@ -134,6 +135,218 @@ export function storageConformance(name: string, factory: EngineFactory): void {
       await engine.upsertProject(project);
       await engine.upsertProject({ ...project, public_key: 'pk2' });
       expect(await engine.listProjects()).toEqual([{ ...project, public_key: 'pk2' }]);
+    });
+
+    it('starts the processor from nothing: checkpoint 0, no state', async () => {
+      const { engine } = await create();
+      expect(await engine.loadProcessorState()).toEqual({
+        checkpoint: 0,
+        stateSeq: 0,
+        globals: null,
+        sessions: [],
+      });
+    });
+
+    it('commits processor outputs with their checkpoint; journeys replace, insights and interventions insert once', async () => {
+      const { engine } = await create();
+      await engine.commitProcessorBatch(
+        makeBatch({
+          checkpoint: 5,
+          journeys: [makeJourney()],
+          insights: [makeInsight()],
+          interventions: [makeIntervention()],
+          friction: [
+            {
+              project_id: 'p1',
+              session_id: 's1',
+              distinct_id: 'd1',
+              friction_score: 3,
+              factors: { error_encountered: 1 },
+              updated_at: 2000,
+            },
+          ],
+        }),
+      );
+      await engine.saveProcessorState({
+        seq: 5,
+        globals: '{"clock":5}',
+        sessions: [
+          { project_id: 'p1', session_id: 's1', state: '{"a":1}' },
+          { project_id: 'p1', session_id: 's2', state: '{}' },
+        ],
+        evictedSessions: [],
+      });
+      const completed = makeJourney({
+        status: 'completed',
+        ended_at: 5000,
+        total_duration: 4000,
+        completion_rate: 1,
+      });
+      await engine.commitProcessorBatch(
+        makeBatch({
+          checkpoint: 9,
+          journeys: [completed],
+          insights: [
+            makeInsight({ severity: 'low' }),
+            makeInsight({ id: 'ins_2', insight_type: 'journey_completed' }),
+          ],
+          interventions: [makeIntervention({ action: 'other' })],
+          friction: [
+            {
+              project_id: 'p1',
+              session_id: 's1',
+              distinct_id: 'd1',
+              friction_score: 6,
+              factors: { error_encountered: 2 },
+              updated_at: 4000,
+            },
+          ],
+        }),
+      );
+      await engine.saveProcessorState({
+        seq: 8,
+        globals: '{"clock":8}',
+        sessions: [{ project_id: 'p1', session_id: 's1', state: '{"a":2}' }],
+        evictedSessions: [{ project_id: 'p1', session_id: 's2' }],
+      });
+      expect(await engine.loadProcessorState()).toEqual({
+        checkpoint: 9,
+        stateSeq: 8,
+        globals: '{"clock":8}',
+        sessions: [{ project_id: 'p1', session_id: 's1', state: '{"a":2}' }],
+      });
+      // Outputs move the checkpoint and leave the saved state as it was.
+      await engine.commitProcessorBatch(makeBatch({ checkpoint: 12 }));
+      expect(await engine.loadProcessorState()).toMatchObject({
+        checkpoint: 12,
+        stateSeq: 8,
+        globals: '{"clock":8}',
+      });
+      const journeys = await engine.query(
+        sql`SELECT id, status, steps, ended_at, total_duration, completion_rate FROM journeys`,
+      );
+      expect(journeys.map((j) => ({ ...j, steps: JSON.parse(String(j['steps'])) }))).toEqual([
+        {
+          id: 'jny_1',
+          status: 'completed',
+          steps: completed.steps,
+          ended_at: 5000,
+          total_duration: 4000,
+          completion_rate: 1,
+        },
+      ]);
+      const insights = await engine.query(sql`SELECT id, severity, data FROM insights ORDER BY id`);
+      expect(insights.map((i) => ({ ...i, data: JSON.parse(String(i['data'])) }))).toEqual([
+        { id: 'ins_1', severity: 'high', data: makeInsight().data },
+        { id: 'ins_2', severity: 'high', data: makeInsight().data },
+      ]);
+      expect(await engine.query(sql`SELECT id, action, held_out FROM interventions`)).toEqual([
+        { id: 'int_1', action: 'offer_support', held_out: false },
+      ]);
+      expect(await engine.query(sql`SELECT friction_score, factors FROM session_friction`)).toEqual([
+        { friction_score: 6, factors: '{"error_encountered":2}' },
+      ]);
+    });
+
+    it('commits all or nothing: a batch behind the stored checkpoint leaves no trace', async () => {
+      const { engine } = await create();
+      await engine.commitProcessorBatch(makeBatch({ checkpoint: 20 }));
+      await expect(
+        engine.commitProcessorBatch(
+          makeBatch({
+            checkpoint: 19,
+            journeys: [makeJourney()],
+            insights: [makeInsight()],
+            interventions: [makeIntervention()],
+            friction: [
+              {
+                project_id: 'p1',
+                session_id: 's1',
+                distinct_id: 'd1',
+                friction_score: 1,
+                factors: {},
+                updated_at: 1,
+              },
+            ],
+          }),
+        ),
+      ).rejects.toThrow(/behind/);
+      for (const table of ['journeys', 'insights', 'interventions', 'session_friction'])
+        expect(await engine.query(sql`SELECT count(*) AS n FROM ${raw(table)}`), table).toEqual([{ n: 0 }]);
+      expect((await engine.loadProcessorState()).checkpoint).toBe(20);
+    });
+
+    it('sets an insight status within its project only', async () => {
+      const { engine } = await create();
+      await engine.commitProcessorBatch(makeBatch({ insights: [makeInsight()] }));
+      expect(await engine.setInsightStatus('other', 'ins_1', 'resolved', 7)).toBe(false);
+      expect(await engine.setInsightStatus('p1', 'nope', 'resolved', 7)).toBe(false);
+      expect(await engine.setInsightStatus('p1', 'ins_1', 'acknowledged', 7)).toBe(true);
+      expect(await engine.query(sql`SELECT status, status_changed_at FROM insights`)).toEqual([
+        { status: 'acknowledged', status_changed_at: 7 },
+      ]);
+    });
+
+    it('lists pending interventions (not held out, not delivered), records delivery and feedback', async () => {
+      const { engine } = await create();
+      await engine.commitProcessorBatch(
+        makeBatch({
+          interventions: [
+            makeIntervention({ id: 'a', created_at: 1 }),
+            makeIntervention({ id: 'b', created_at: 2 }),
+            makeIntervention({ id: 'held', held_out: true }),
+            makeIntervention({ id: 'other', session_id: 's2' }),
+          ],
+        }),
+      );
+      expect((await engine.pendingInterventions('p1', 's1')).map((v) => v.id)).toEqual(['a', 'b']);
+      expect(await engine.pendingInterventions('p2', 's1')).toEqual([]);
+      await engine.markInterventionsDelivered(['a'], 50);
+      const [b] = await engine.pendingInterventions('p1', 's1');
+      expect(b).toEqual(makeIntervention({ id: 'b', created_at: 2 }));
+      await engine.commitProcessorBatch(
+        makeBatch({
+          checkpoint: 11,
+          feedback: [
+            { project_id: 'p1', intervention_id: 'a', shown_at: 60 },
+            { project_id: 'p1', intervention_id: 'a', result: 'accepted', result_at: 70 },
+            { project_id: 'p2', intervention_id: 'b', shown_at: 60 },
+          ],
+        }),
+      );
+      expect(
+        await engine.query(
+          sql`SELECT id, delivered_at, shown_at, result, result_at FROM interventions WHERE id IN ('a', 'b') ORDER BY id`,
+        ),
+      ).toEqual([
+        { id: 'a', delivered_at: 50, shown_at: 60, result: 'accepted', result_at: 70 },
+        { id: 'b', delivered_at: null, shown_at: null, result: null, result_at: null },
+      ]);
+    });
+
+    it('stores intervention rules and webhooks per project, and keeps processor state across a restart', async () => {
+      const { engine, reopen } = await create();
+      const rules = [{ id: 'r', when: ['rage_click'], action: 'tooltip', message: 'Hi' }];
+      await engine.setInterventionRules('p1', rules);
+      await engine.setInterventionRules('p2', rules);
+      await engine.setInterventionRules('p2', null);
+      await engine.setWebhook('p1', 'https://hooks.test/a');
+      await engine.setWebhook('p1', 'https://hooks.test/b');
+      await engine.saveProcessorState({
+        seq: 10,
+        globals: '{}',
+        sessions: [{ project_id: 'p1', session_id: 's1', state: '{}' }],
+        evictedSessions: [],
+      });
+      await engine.close();
+      open.splice(open.indexOf(engine), 1);
+      const again = await reopen();
+      open.push(again);
+      expect(await again.listInterventionRules()).toEqual([{ project_id: 'p1', rules }]);
+      expect(await again.listWebhooks()).toEqual([{ project_id: 'p1', url: 'https://hooks.test/b' }]);
+      await again.setWebhook('p1', null);
+      expect(await again.listWebhooks()).toEqual([]);
+      expect((await again.loadProcessorState()).sessions).toHaveLength(1);
     });
 
     it('keeps events, dedupe state and seq order across a restart', async () => {

@@ -1,3 +1,5 @@
+import { PROCESSOR_DDL } from './processor-ddl.js';
+
 /** DuckDB tables. `fp_hi`/`fp_lo`: the 64-bit fingerprint of (project_id, uuid) that dedupe rebuilds from at start (fingerprints.ts). */
 export const DUCKDB_DDL = [
   `CREATE TABLE IF NOT EXISTS projects (
@@ -26,6 +28,7 @@ export const DUCKDB_DDL = [
     fp_hi UINTEGER NOT NULL,
     fp_lo UINTEGER NOT NULL
   )`,
+  ...PROCESSOR_DDL,
 ];
 
 /** Column order shared by the staging table, the appender and the insert. */

@@ -12,4 +12,9 @@ export const duckdbDialect: SqlDialect = {
     sql`TRY_CAST(json_extract(${column}, ${`$."${key.replaceAll('"', '\\"')}"`}) AS DOUBLE)`,
   timeBucket: (msColumn, unit) =>
     sql`(${msColumn} // ${raw(String(BUCKET_MS[unit]))}) * ${raw(String(BUCKET_MS[unit]))}`,
+  // quantile_disc is nearest-rank (checked against query/percentile.ts by the query tests).
+  quantile: (expr, q) => sql`quantile_disc(${expr}, ${raw(String(q))})`,
+  stringAgg: (expr, separator) => sql`string_agg(${expr}, ${separator})`,
+  toText: (expr) => sql`CAST(${expr} AS VARCHAR)`,
+  hex: (expr) => sql`hex(${expr})`,
 };

@@ -9,6 +9,16 @@ import type {
   StorageEngine,
   StoredEvent,
 } from '../engine.js';
+import type {
+  InsightStatus,
+  InterventionRecord,
+  InterventionRule,
+  ProcessorBatch,
+  ProcessorSnapshot,
+  ProjectRules,
+  StateSnapshot,
+  WebhookConfig,
+} from '../processor-records.js';
 import { toColumns } from './columns.js';
 import { duckdbDialect } from './dialect.js';
 import type { DuckDbOptions } from './store.js';
@@ -68,6 +78,46 @@ class DuckDbEngine implements StorageEngine {
 
   upsertProject(project: Project): Promise<void> {
     return this.client.call('upsertProject', project);
+  }
+
+  loadProcessorState(): Promise<ProcessorSnapshot> {
+    return this.client.call('loadProcessorState');
+  }
+
+  commitProcessorBatch(batch: ProcessorBatch): Promise<void> {
+    return this.client.call('commitProcessorBatch', batch);
+  }
+
+  saveProcessorState(state: StateSnapshot): Promise<void> {
+    return this.client.call('saveProcessorState', state);
+  }
+
+  setInsightStatus(projectId: string, id: string, status: InsightStatus, at: number): Promise<boolean> {
+    return this.client.call('setInsightStatus', projectId, id, status, at);
+  }
+
+  pendingInterventions(projectId: string, sessionId: string): Promise<InterventionRecord[]> {
+    return this.client.call('pendingInterventions', projectId, sessionId);
+  }
+
+  markInterventionsDelivered(ids: readonly string[], at: number): Promise<void> {
+    return this.client.call('markInterventionsDelivered', [...ids], at);
+  }
+
+  listInterventionRules(): Promise<ProjectRules[]> {
+    return this.client.call('listInterventionRules');
+  }
+
+  setInterventionRules(projectId: string, rules: InterventionRule[] | null): Promise<void> {
+    return this.client.call('setInterventionRules', projectId, rules);
+  }
+
+  listWebhooks(): Promise<WebhookConfig[]> {
+    return this.client.call('listWebhooks');
+  }
+
+  setWebhook(projectId: string, url: string | null): Promise<void> {
+    return this.client.call('setWebhook', projectId, url);
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@ import type { ExportRange, InsertResult, Project, QueryRow, StoredEvent } from '
 import type { EventColumns } from './columns.js';
 import { DUCKDB_DDL, EVENT_COLUMNS } from './ddl.js';
 import { EventWriter } from './event-writer.js';
+import { ProcessorStore } from './processor-store.js';
 import { toPlainRow, toStoredEvent } from './values.js';
 
 export interface DuckDbOptions {
@@ -30,10 +31,15 @@ export class DuckDbStore {
     { conn: DuckDBConnection; result: Awaited<ReturnType<DuckDBConnection['stream']>> }
   >();
   private nextExportId = 1;
+  /** The stream processor's tables (processor-store.ts). */
+  readonly processor: ProcessorStore;
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly writer: EventWriter,
-  ) {}
+    processorConnections: [DuckDBConnection, DuckDBConnection],
+  ) {
+    this.processor = new ProcessorStore(...processorConnections, (text, values) => this.read(text, values));
+  }
 
   static async open(options: DuckDbOptions): Promise<DuckDbStore> {
     const settings: Record<string, string> = {};
@@ -45,7 +51,10 @@ export class DuckDbStore {
     // Fewer, larger checkpoints: each one stalls commits, and ingest fills the default 16 MB WAL in under a second.
     await setup.run(`SET checkpoint_threshold = '${options.checkpointThreshold ?? '256MB'}'`);
     setup.closeSync();
-    return new DuckDbStore(instance, await EventWriter.open(instance));
+    return new DuckDbStore(instance, await EventWriter.open(instance), [
+      await instance.connect(),
+      await instance.connect(),
+    ]);
   }
 
   insertEvents(cols: EventColumns): Promise<InsertResult> {
@@ -142,6 +151,7 @@ export class DuckDbStore {
 
   async close(): Promise<void> {
     for (const id of [...this.exports.keys()]) this.exportClose(id);
+    await this.processor.close();
     // A checkpoint folds the WAL into the database file so the next start does not replay it.
     await this.writer.exclusive((conn) => conn.run('CHECKPOINT')).catch(() => undefined);
     for (const conn of this.idleReaders.splice(0)) conn.closeSync();

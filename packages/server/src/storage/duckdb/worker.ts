@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DuckDBValue } from '@duckdb/node-api';
+import type { ProcessorStore } from './processor-store.js';
 import { type DuckDbOptions, DuckDbStore } from './store.js';
 
 /**
@@ -22,7 +23,21 @@ export type WorkerOp =
   | 'query'
   | 'listProjects'
   | 'upsertProject'
+  | ProcessorOp
   | 'close';
+
+/** Operations of the stream processor's tables, forwarded to ProcessorStore. */
+export type ProcessorOp =
+  | 'loadProcessorState'
+  | 'commitProcessorBatch'
+  | 'saveProcessorState'
+  | 'setInsightStatus'
+  | 'pendingInterventions'
+  | 'markInterventionsDelivered'
+  | 'listInterventionRules'
+  | 'setInterventionRules'
+  | 'listWebhooks'
+  | 'setWebhook';
 
 export type WorkerResponse =
   | { id: number; ok: true; value: unknown }
@@ -57,6 +72,7 @@ async function main(): Promise<void> {
     query: (text: string, values: DuckDBValue[]) => store.query(text, values),
     listProjects: () => store.listProjects(),
     upsertProject: (p: Parameters<DuckDbStore['upsertProject']>[0]) => store.upsertProject(p),
+    ...processorOps(store.processor),
     close: () => store.close(),
   };
   port!.on('message', async (request: WorkerRequest) => {
@@ -73,6 +89,21 @@ async function main(): Promise<void> {
     }
   });
   port!.postMessage({ id: 0, ready: true } satisfies WorkerResponse);
+}
+
+function processorOps(p: ProcessorStore): Record<ProcessorOp, (...args: never[]) => unknown> {
+  return {
+    loadProcessorState: () => p.loadState(),
+    commitProcessorBatch: (batch: Parameters<ProcessorStore['commit']>[0]) => p.commit(batch),
+    saveProcessorState: (state: Parameters<ProcessorStore['saveState']>[0]) => p.saveState(state),
+    setInsightStatus: (...a: Parameters<ProcessorStore['setInsightStatus']>) => p.setInsightStatus(...a),
+    pendingInterventions: (project: string, session: string) => p.pendingInterventions(project, session),
+    markInterventionsDelivered: (ids: string[], at: number) => p.markInterventionsDelivered(ids, at),
+    listInterventionRules: () => p.listRules(),
+    setInterventionRules: (...a: Parameters<ProcessorStore['setRules']>) => p.setRules(...a),
+    listWebhooks: () => p.listWebhooks(),
+    setWebhook: (project: string, url: string | null) => p.setWebhook(project, url),
+  };
 }
 
 void main();

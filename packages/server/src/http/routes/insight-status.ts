@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { ApiError } from '../../errors.js';
+import { projectForRead } from '../auth.js';
+import type { Route } from '../context.js';
+import { sendJson } from '../respond.js';
+import { readJsonArgs } from './json-body.js';
+
+const statusBody = z.object({ status: z.enum(['open', 'acknowledged', 'resolved']) });
+
+/** POST /v1/insights/:id/status (secret key): acknowledge or resolve an insight. */
+export const insightStatusRoute: Route = {
+  method: 'POST',
+  path: '/v1/insights/:id/status',
+  async handler({ req, res, params, ctx }) {
+    const project = projectForRead(ctx.projects, req);
+    const { status } = await readJsonArgs(req, statusBody);
+    const id = params['id'] ?? '';
+    if (!(await ctx.engine.setInsightStatus(project.id, id, status, Date.now())))
+      throw new ApiError('not_found', `no insight ${JSON.stringify(id)} in this project`);
+    sendJson(res, 200, { id, status });
+  },
+};

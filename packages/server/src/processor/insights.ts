@@ -1,0 +1,73 @@
+import type { InsightData, InsightRecord, InsightSeverity } from '../storage/processor-records.js';
+import type { ProcessingContext } from './context.js';
+import { type Detection, RISK_FACTORS, type RiskFactor } from './detectors/detection.js';
+import { stableId } from './ids.js';
+import { recordIntervention } from './interventions.js';
+import { FRICTION_WEIGHTS, INSIGHT_COOLDOWN_MS, recommendationsFor, severityFor } from './recommendations.js';
+import type { SessionState } from './session-state.js';
+
+export const USER_AT_RISK = 'user_at_risk';
+
+export interface NewInsight {
+  id: string;
+  insight_type: string;
+  severity: InsightSeverity;
+  generated_at: number;
+  data: InsightData;
+}
+
+export function recordInsight(ctx: ProcessingContext, s: SessionState, insight: NewInsight): InsightRecord {
+  const record: InsightRecord = {
+    ...insight,
+    project_id: s.project_id,
+    session_id: s.session_id,
+    distinct_id: s.distinct_id,
+    status: 'open',
+    created_at: ctx.wallNow(),
+    time_range: 'real_time',
+  };
+  ctx.out.insights.push(record);
+  return record;
+}
+
+/**
+ * Turns detections made at one moment into one `user_at_risk` insight (and maybe an intervention).
+ * A factor already reported for this session within INSIGHT_COOLDOWN_MS (event time) is left out.
+ */
+export function recordRisk(ctx: ProcessingContext, s: SessionState, detections: readonly Detection[]): void {
+  const fresh = detections.filter((d) => {
+    const last = s.last_reported[d.factor];
+    return last === undefined || d.at - last >= INSIGHT_COOLDOWN_MS;
+  });
+  if (fresh.length === 0) return;
+  // One order for factors, whatever order the detectors ran in.
+  const factors = RISK_FACTORS.filter((f) => fresh.some((d) => d.factor === f)) as RiskFactor[];
+  const at = Math.max(...fresh.map((d) => d.at));
+  for (const d of fresh) {
+    s.last_reported[d.factor] = d.at;
+    s.friction_factors[d.factor] = (s.friction_factors[d.factor] ?? 0) + 1;
+    s.friction_score += FRICTION_WEIGHTS[d.factor];
+  }
+  const evidence = [...new Set(fresh.flatMap((d) => d.evidence))];
+  const insight = recordInsight(ctx, s, {
+    id: stableId('ins', s.project_id, s.session_id, USER_AT_RISK, at, factors.join(',')),
+    insight_type: USER_AT_RISK,
+    severity: severityFor(factors, s.friction_score),
+    generated_at: at,
+    data: {
+      risk_factors: factors,
+      recommended_actions: recommendationsFor(factors),
+      evidence,
+      friction_score: s.friction_score,
+    },
+  });
+  ctx.out.friction.set(`${s.project_id}\u001f${s.session_id}`, {
+    project_id: s.project_id,
+    session_id: s.session_id,
+    distinct_id: s.distinct_id,
+    friction_score: s.friction_score,
+    factors: { ...s.friction_factors },
+    updated_at: at,
+  });
+  recordIntervention(ctx, s, insight);
+}

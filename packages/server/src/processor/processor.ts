@@ -1,0 +1,333 @@
+import type { StorageEngine } from '../storage/engine.js';
+import type {
+  InsightRecord,
+  InterventionRecord,
+  InterventionRule,
+  SessionStateRow,
+  StateSnapshot,
+} from '../storage/processor-records.js';
+import type { ProcessingContext } from './context.js';
+import { DEFAULT_HOLDOUT_PERCENT } from './intervention-rules.js';
+import { JourneyStats } from './journey-stats.js';
+import { BatchOutputs } from './outputs.js';
+import { parseEvent } from './parse-event.js';
+import { toProcessorBatch } from './processor-batch.js';
+import { handleEvent, nextDeadline } from './session-processor.js';
+import { isFreshEquivalent, type SessionState } from './session-state.js';
+import { DEFAULT_MAX_SESSIONS, SessionTable } from './session-table.js';
+
+export interface ProcessorOptions {
+  /** Events read (and committed with one checkpoint) at a time. */
+  batchSize: number;
+  /** Percent of sessions that get no interventions (hold-out group). */
+  holdoutPercent: number;
+  /** How often idle sessions are checked against the wall clock; 0 turns the sweep off. */
+  sweepIntervalMs: number;
+  /** The wall clock (injectable for tests). */
+  wallClock: () => number;
+  maxSessions: number;
+  /** Events may arrive this late (ms behind the newest) before an idle deadline counts as passed. */
+  latenessMs: number;
+  /** Session state is stored at most this often (with a commit); a restart replays what came after. */
+  snapshotIntervalMs: number;
+}
+
+export const DEFAULT_PROCESSOR_OPTIONS: ProcessorOptions = {
+  batchSize: 2000,
+  holdoutPercent: DEFAULT_HOLDOUT_PERCENT,
+  sweepIntervalMs: 1000,
+  wallClock: Date.now,
+  maxSessions: DEFAULT_MAX_SESSIONS,
+  latenessMs: 10_000,
+  snapshotIntervalMs: 5000,
+};
+
+/** Deadline scans driven by the stream clock happen at most this often (stream time). */
+const SCAN_STEP_MS = 1000;
+const RETRY_DELAY_MS = 1000;
+
+/** What a commit made durable; listeners deliver interventions and webhooks from it. */
+export interface CommittedOutputs {
+  insights: InsightRecord[];
+  interventions: InterventionRecord[];
+}
+
+/** Outputs of the next events, computed but not yet committed. */
+export interface PreparedBatch {
+  /** seq of the last event processed. */
+  lastSeq: number;
+  /** Events whose outputs are already stored (replay after a restart): not delivered again. */
+  replay: boolean;
+  events: number;
+  outputs: BatchOutputs;
+}
+
+interface Globals {
+  clock: number;
+  nextScanAt: number | null;
+  lastScanAt: number | null;
+  journeys: ReturnType<JourneyStats['toJSON']>;
+}
+
+/**
+ * Consumes committed events in seq order (DESIGN §7): journeys, detectors, insights, interventions.
+ * Live and replay share one path: read after the checkpoint, process, commit outputs and the new
+ * checkpoint in one transaction. State of every live session is committed with them, so a restart
+ * continues exactly where the last commit left off and a replay never duplicates anything.
+ */
+export class StreamProcessor {
+  /** Outputs are stored up to this seq. */
+  private checkpoint = 0;
+  /** Memory reflects events up to this seq (behind `checkpoint` while replaying after a restart). */
+  private processedSeq = 0;
+  /** Memory is ahead of what is stored (a batch prepared, not committed). */
+  private ahead = false;
+  private readonly dirty = new Map<string, SessionState>();
+  private readonly gone = new Map<string, { project_id: string; session_id: string }>();
+  private lastSnapshotAt = Number.NEGATIVE_INFINITY;
+  /** The state save in progress (one at a time; it never holds up processing). */
+  private saving: Promise<void> | null = null;
+  private clock = 0;
+  private nextScanAt = Number.POSITIVE_INFINITY;
+  private lastScanAt = Number.NEGATIVE_INFINITY;
+  private stats = new JourneyStats();
+  private readonly sessions: SessionTable;
+  private readonly options: ProcessorOptions;
+  private chain: Promise<unknown> = Promise.resolve();
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private readonly listeners = new Set<(outputs: CommittedOutputs) => void>();
+
+  constructor(
+    private readonly engine: StorageEngine,
+    private readonly rulesFor: (projectId: string) => readonly InterventionRule[],
+    options: Partial<ProcessorOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_PROCESSOR_OPTIONS, ...options };
+    this.sessions = new SessionTable(this.options.maxSessions);
+  }
+
+  get lastSeq(): number {
+    return this.checkpoint;
+  }
+
+  get liveSessions(): number {
+    return this.sessions.size;
+  }
+
+  onCommitted(listener: (outputs: CommittedOutputs) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Loads the last committed state and replays what the store holds after it. */
+  async start(): Promise<void> {
+    await this.reload();
+    if (this.options.sweepIntervalMs > 0) {
+      this.sweepTimer = setInterval(() => void this.sweep().catch(logFailure), this.options.sweepIntervalMs);
+      this.sweepTimer.unref();
+    }
+    this.notify();
+  }
+
+  /** New events were committed: process them (coalesces calls while a run is in progress). */
+  notify(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.enqueue(() => this.catchUp())
+      .catch((error: unknown) => {
+        logFailure(error);
+        setTimeout(() => this.notify(), RETRY_DELAY_MS).unref();
+      })
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.notify();
+        }
+      });
+  }
+
+  /** Resolves once everything stored when it was called has been processed and committed. */
+  drain(): Promise<void> {
+    return this.enqueue(() => this.catchUp());
+  }
+
+  /** Fires deadlines (journey timeouts, stalls, long gaps) against the wall clock. */
+  sweep(): Promise<void> {
+    return this.enqueue(async () => {
+      // Not while replaying: the deadlines were fired (or not) when these events were first processed.
+      if (this.stopped || this.processedSeq < this.checkpoint) return;
+      const now = this.options.wallClock() - this.options.latenessMs;
+      if (now <= this.clock - this.options.latenessMs) return;
+      const ctx = this.context();
+      this.nextScanAt = this.sessions.expire(ctx, now, true);
+      if (!ctx.out.isEmpty())
+        await this.commit({ lastSeq: this.processedSeq, replay: false, events: 0, outputs: ctx.out });
+    });
+  }
+
+  /** Processes the next events without committing (a crash before the commit loses exactly this). */
+  prepareBatch(): Promise<PreparedBatch | null> {
+    return this.enqueue(() => this.prepare());
+  }
+
+  /** Stops after the work in progress and stores the session state (unless memory is ahead of the store). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await this.chain;
+    await this.saving;
+    if (this.ahead || (this.dirty.size === 0 && this.gone.size === 0)) return;
+    await this.saveState();
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(task);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async catchUp(): Promise<void> {
+    while (!this.stopped) {
+      const prepared = await this.prepare();
+      if (!prepared) return;
+      await this.commit(prepared);
+    }
+  }
+
+  private context(): ProcessingContext {
+    return {
+      out: new BatchOutputs(),
+      stats: this.stats,
+      wallNow: this.options.wallClock,
+      holdoutPercent: this.options.holdoutPercent,
+      rulesFor: this.rulesFor,
+    };
+  }
+
+  private async prepare(): Promise<PreparedBatch | null> {
+    let events = await this.engine.readEventsAfter(this.processedSeq, this.options.batchSize);
+    // Replaying: stop at the stored checkpoint, so a batch is either all replay or all new.
+    const replay = this.processedSeq < this.checkpoint;
+    if (replay) events = events.filter((e) => e.seq <= this.checkpoint);
+    if (events.length === 0) return null;
+    this.ahead = true;
+    const ctx = this.context();
+    for (const stored of events) {
+      const e = parseEvent(stored);
+      this.clock = Math.max(this.clock, Math.min(e.timestamp, e.received_at));
+      if (e.session_id !== '') {
+        const s = this.sessions.get(ctx, e.project_id, e.session_id, e.distinct_id);
+        handleEvent(ctx, s, e);
+        this.nextScanAt = Math.min(this.nextScanAt, nextDeadline(s));
+      }
+      const now = this.clock - this.options.latenessMs;
+      if (now >= this.nextScanAt && now >= this.lastScanAt + SCAN_STEP_MS) {
+        this.nextScanAt = this.sessions.expire(ctx, now);
+        this.lastScanAt = now;
+      }
+    }
+    return { lastSeq: events[events.length - 1]!.seq, replay, events: events.length, outputs: ctx.out };
+  }
+
+  /** Serialises the sessions changed since the last save (now, synchronously) and saves them. */
+  private saveState(): Promise<void> {
+    const globals: Globals = {
+      clock: this.clock,
+      nextScanAt: Number.isFinite(this.nextScanAt) ? this.nextScanAt : null,
+      lastScanAt: Number.isFinite(this.lastScanAt) ? this.lastScanAt : null,
+      journeys: this.stats.toJSON(),
+    };
+    const dirty = new Map(this.dirty);
+    const gone = new Map(this.gone);
+    const sessions: SessionStateRow[] = [];
+    const evictedSessions = [...gone.values()];
+    for (const s of dirty.values()) {
+      // Most sessions hold nothing worth saving at any moment: removing their row is enough.
+      if (isFreshEquivalent(s)) evictedSessions.push({ project_id: s.project_id, session_id: s.session_id });
+      else sessions.push({ project_id: s.project_id, session_id: s.session_id, state: JSON.stringify(s) });
+    }
+    const state: StateSnapshot = {
+      seq: this.processedSeq,
+      globals: JSON.stringify(globals),
+      sessions,
+      evictedSessions,
+    };
+    this.dirty.clear();
+    this.gone.clear();
+    this.lastSnapshotAt = performance.now();
+    const save = this.engine.saveProcessorState(state).catch((error: unknown) => {
+      // Not saved: those sessions go into the next save (unless something newer replaced them).
+      for (const [key, s] of dirty) if (!this.gone.has(key)) this.dirty.set(key, s);
+      for (const [key, g] of gone) if (!this.dirty.has(key)) this.gone.set(key, g);
+      logFailure(error);
+    });
+    const tracked: Promise<void> = save.finally(() => {
+      if (this.saving === tracked) this.saving = null;
+    });
+    this.saving = tracked;
+    return save;
+  }
+
+  private async commit(prepared: PreparedBatch): Promise<void> {
+    for (const [key, state] of prepared.outputs.touched) {
+      this.gone.delete(key);
+      this.dirty.set(key, state);
+    }
+    for (const [key, gone] of prepared.outputs.evicted) {
+      this.dirty.delete(key);
+      this.gone.set(key, gone);
+    }
+    this.processedSeq = prepared.lastSeq;
+    const checkpoint = Math.max(this.checkpoint, prepared.lastSeq);
+    try {
+      await this.engine.commitProcessorBatch(toProcessorBatch(checkpoint, prepared.outputs));
+    } catch (error) {
+      // Memory is ahead of the store now: go back to what was committed.
+      await this.saving;
+      await this.reload();
+      throw error;
+    }
+    this.checkpoint = checkpoint;
+    this.ahead = false;
+    // Only now (outputs up to processedSeq are stored) may the state as of processedSeq be saved.
+    const due = performance.now() - this.lastSnapshotAt >= this.options.snapshotIntervalMs;
+    if (due && !this.saving) void this.saveState();
+    // A replay recomputes outputs that are already stored (and were delivered then).
+    const { insights, interventions } = prepared.outputs;
+    if (prepared.replay || (insights.length === 0 && interventions.length === 0)) return;
+    for (const listener of this.listeners) {
+      try {
+        listener({ insights, interventions });
+      } catch (error) {
+        logFailure(error);
+      }
+    }
+  }
+
+  private async reload(): Promise<void> {
+    this.lastSnapshotAt = Number.NEGATIVE_INFINITY;
+    const snapshot = await this.engine.loadProcessorState();
+    const globals = snapshot.globals ? (JSON.parse(snapshot.globals) as Globals) : null;
+    this.checkpoint = snapshot.checkpoint;
+    this.processedSeq = snapshot.stateSeq;
+    this.ahead = false;
+    this.dirty.clear();
+    this.gone.clear();
+    this.clock = globals?.clock ?? 0;
+    this.nextScanAt = globals?.nextScanAt ?? Number.POSITIVE_INFINITY;
+    this.lastScanAt = globals?.lastScanAt ?? Number.NEGATIVE_INFINITY;
+    this.stats = JourneyStats.fromJSON(globals?.journeys);
+    this.sessions.load(snapshot.sessions);
+  }
+}
+
+function logFailure(error: unknown): void {
+  console.error('[sightline] processor:', (error as Error)?.message ?? error);
+}

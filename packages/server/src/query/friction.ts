@@ -1,0 +1,40 @@
+import { resolveTimeRange, timeRangeSchema } from '@sightline/schema';
+import { z } from 'zod';
+import { defineQuery } from './registry.js';
+import { raw, sql } from './sql.js';
+
+export interface SessionFriction {
+  session_id: string;
+  distinct_id: string;
+  friction_score: number;
+  factors: Record<string, number>;
+  updated_at: number;
+}
+
+/** Sessions by friction score (the processor's weighted sum of detections), highest first. */
+export const frictionQuery = defineQuery({
+  name: 'friction',
+  args: z.object({
+    time_range: timeRangeSchema.default('24h'),
+    session_id: z.string().min(1).max(200).optional(),
+    limit: z.number().int().min(1).max(1000).default(50),
+  }),
+  async run({ engine, projectId, now }, args): Promise<{ sessions: SessionFriction[] }> {
+    const { from, to } = resolveTimeRange(args.time_range, now);
+    const session = args.session_id ? sql`AND session_id = ${args.session_id}` : raw('');
+    const rows = await engine.query(
+      sql`SELECT session_id, distinct_id, friction_score, factors, updated_at FROM session_friction
+          WHERE project_id = ${projectId} AND updated_at >= ${from} AND updated_at < ${to} ${session}
+          ORDER BY friction_score DESC, session_id LIMIT ${raw(String(args.limit))}`,
+    );
+    return {
+      sessions: rows.map((r) => ({
+        session_id: String(r['session_id']),
+        distinct_id: String(r['distinct_id']),
+        friction_score: Number(r['friction_score']),
+        factors: JSON.parse(String(r['factors'])) as Record<string, number>,
+        updated_at: Number(r['updated_at']),
+      })),
+    };
+  },
+});

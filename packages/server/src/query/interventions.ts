@@ -1,0 +1,92 @@
+import { resolveTimeRange, timeRangeSchema } from '@sightline/schema';
+import { z } from 'zod';
+import type { QueryRow } from '../storage/engine.js';
+import { defineQuery } from './registry.js';
+import { sql } from './sql.js';
+
+export interface InterventionGroup {
+  sessions: number;
+  interventions: number;
+  delivered: number;
+  shown: number;
+  /** Journeys started in these sessions, and how many completed. */
+  journeys: number;
+  completed_journeys: number;
+  /** completed / started journeys; null without journeys. */
+  completion_rate: number | null;
+}
+
+export interface InterventionRuleReport {
+  rule_id: string;
+  action: string;
+  targeted: InterventionGroup;
+  held_out: InterventionGroup;
+}
+
+const emptyGroup = (): InterventionGroup => ({
+  sessions: 0,
+  interventions: 0,
+  delivered: 0,
+  shown: 0,
+  journeys: 0,
+  completed_journeys: 0,
+  completion_rate: null,
+});
+
+const isHeldOut = (r: QueryRow) => r['held_out'] === true || Number(r['held_out']) === 1;
+
+/**
+ * The effect of interventions per rule (DESIGN §6): sessions that got one vs sessions of the
+ * hold-out group, and the journey completion rate of each.
+ */
+export const interventionsQuery = defineQuery({
+  name: 'interventions',
+  args: z.object({ time_range: timeRangeSchema.default('24h') }),
+  async run({ engine, projectId, now }, args): Promise<{ rules: InterventionRuleReport[] }> {
+    const { from, to } = resolveTimeRange(args.time_range, now);
+    const scope = sql`project_id = ${projectId} AND created_at >= ${from} AND created_at < ${to}`;
+    const [counts, journeys] = await Promise.all([
+      engine.query(
+        sql`SELECT rule_id, action, held_out, count(DISTINCT session_id) AS sessions, count(*) AS interventions,
+                   sum(CASE WHEN delivered_at IS NULL THEN 0 ELSE 1 END) AS delivered,
+                   sum(CASE WHEN shown_at IS NULL THEN 0 ELSE 1 END) AS shown
+            FROM interventions WHERE ${scope} GROUP BY rule_id, action, held_out`,
+      ),
+      engine.query(
+        sql`SELECT s.rule_id AS rule_id, s.held_out AS held_out, count(*) AS journeys,
+                   sum(CASE WHEN j.status = 'completed' THEN 1 ELSE 0 END) AS completed
+            FROM (SELECT DISTINCT rule_id, held_out, session_id FROM interventions WHERE ${scope}) s
+            JOIN (SELECT session_id, status FROM journeys WHERE project_id = ${projectId}) j
+              ON j.session_id = s.session_id
+            GROUP BY s.rule_id, s.held_out`,
+      ),
+    ]);
+    const reports = new Map<string, InterventionRuleReport>();
+    for (const r of counts) {
+      const id = String(r['rule_id']);
+      const report = reports.get(id) ?? {
+        rule_id: id,
+        action: String(r['action']),
+        targeted: emptyGroup(),
+        held_out: emptyGroup(),
+      };
+      reports.set(id, report);
+      const group = isHeldOut(r) ? report.held_out : report.targeted;
+      group.sessions += Number(r['sessions']);
+      group.interventions += Number(r['interventions']);
+      group.delivered += Number(r['delivered'] ?? 0);
+      group.shown += Number(r['shown'] ?? 0);
+    }
+    for (const r of journeys) {
+      const report = reports.get(String(r['rule_id']));
+      if (!report) continue;
+      const group = isHeldOut(r) ? report.held_out : report.targeted;
+      group.journeys += Number(r['journeys']);
+      group.completed_journeys += Number(r['completed'] ?? 0);
+    }
+    for (const report of reports.values())
+      for (const group of [report.targeted, report.held_out])
+        group.completion_rate = group.journeys > 0 ? group.completed_journeys / group.journeys : null;
+    return { rules: [...reports.values()].sort((a, b) => a.rule_id.localeCompare(b.rule_id)) };
+  },
+});
