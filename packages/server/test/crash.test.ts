@@ -13,9 +13,16 @@ interface LoadResult {
   unacked: string[][];
 }
 
-/** Sends batches over several connections until the server dies; notes which batches got their 200. */
-async function loadUntilDeath(server: SightlineProcess): Promise<LoadResult> {
+/**
+ * Sends batches over several connections until the server dies; notes which batches got their 200.
+ * `firstAck` resolves at the first 200, so the kill lands while load is flowing.
+ */
+function loadUntilDeath(server: SightlineProcess): { done: Promise<LoadResult>; firstAck: Promise<void> } {
   const result: LoadResult = { acked: [], unacked: [] };
+  let acked: () => void = () => undefined;
+  const firstAck = new Promise<void>((resolve) => {
+    acked = resolve;
+  });
   const worker = async () => {
     for (;;) {
       const uuids = Array.from({ length: BATCH }, () => randomUUID());
@@ -37,8 +44,10 @@ async function loadUntilDeath(server: SightlineProcess): Promise<LoadResult> {
           body,
           headers: { 'content-type': 'application/json' },
         });
-        if (res.status === 200) result.acked.push(uuids);
-        else result.unacked.push(uuids);
+        if (res.status === 200) {
+          result.acked.push(uuids);
+          acked();
+        } else result.unacked.push(uuids);
         await res.arrayBuffer();
       } catch {
         result.unacked.push(uuids);
@@ -46,8 +55,8 @@ async function loadUntilDeath(server: SightlineProcess): Promise<LoadResult> {
       }
     }
   };
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
-  return result;
+  const done = Promise.all(Array.from({ length: CONNECTIONS }, worker)).then(() => result);
+  return { done, firstAck };
 }
 
 describe('durability: an acknowledged event survives kill -9', () => {
@@ -56,12 +65,14 @@ describe('durability: an acknowledged event survives kill -9', () => {
     const keys = { publicKey: 'sl_pub_crash', secretKey: 'sl_sec_crash' };
     const acked: string[] = [];
     const unacked: string[][] = [];
-    for (const killAfterMs of [150, 600, 1500]) {
+    // Three moments: right after the first acknowledgement, and well into sustained load.
+    for (const killAfterMs of [0, 400, 1200]) {
       const server = await startSightline({ dataDir, ...keys });
       const load = loadUntilDeath(server);
+      await load.firstAck;
       await new Promise((r) => setTimeout(r, killAfterMs));
       await server.kill();
-      const result = await load;
+      const result = await load.done;
       expect(result.acked.length).toBeGreaterThan(0);
       expect(result.unacked.length).toBeGreaterThan(0); // killed mid-request, not between requests
       acked.push(...result.acked.flat());

@@ -11,6 +11,15 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   return match?.[1]?.trim();
 }
 
+/** The user of `Authorization: Basic base64(user:password)`: Segment sends its write key there. */
+export function basicAuthUser(req: IncomingMessage): string | undefined {
+  const match = /^Basic\s+(\S+)$/i.exec(req.headers.authorization?.trim() ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const user = decoded.split(':')[0];
+  return user ? user : undefined;
+}
+
 /** Capture: the project's public key, from the body's api_key or a Bearer header. */
 export function projectForCapture(projects: ProjectDirectory, key: string | undefined): Project {
   if (!key)

@@ -2,6 +2,14 @@ import type { Route } from './context.js';
 
 export type RouteMatch = { route: Route; params: Record<string, string> } | { allowed: string[] } | null;
 
+function safeDecode(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
 function matchPath(pattern: string, path: string): Record<string, string> | null {
   if (!pattern.includes(':')) return pattern === path ? {} : null;
   const want = pattern.split('/');
@@ -10,8 +18,12 @@ function matchPath(pattern: string, path: string): Record<string, string> | null
   const params: Record<string, string> = {};
   for (let i = 0; i < want.length; i++) {
     const segment = want[i]!;
-    if (segment.startsWith(':')) params[segment.slice(1)] = decodeURIComponent(got[i]!);
-    else if (segment !== got[i]) return null;
+    if (segment.startsWith(':')) {
+      // A malformed escape (`%E0%A4%A`) matches nothing instead of throwing.
+      const value = safeDecode(got[i]!);
+      if (value === null) return null;
+      params[segment.slice(1)] = value;
+    } else if (segment !== got[i]) return null;
   }
   return params;
 }

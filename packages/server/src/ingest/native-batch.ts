@@ -8,7 +8,7 @@ import {
 } from '@sightline/schema';
 import { ApiError } from '../errors.js';
 import type { EventRow } from '../storage/engine.js';
-import { type IngestContext, normalizeNativeEvent } from './normalize.js';
+import { type ColumnHints, type IngestContext, normalizeNativeEvent } from './normalize.js';
 
 export interface ValidatedBatch {
   rows: EventRow[];
@@ -20,29 +20,53 @@ export function parseNativeEnvelope(body: unknown) {
   const parsed = batchEnvelopeSchema.safeParse(body);
   if (!parsed.success)
     throw new ApiError('invalid_batch', `body is not a batch: ${describeIssues(parsed.error)}`);
-  if (parsed.data.batch.length > LIMITS.maxBatchEvents) {
-    throw new ApiError(
-      'too_many_events',
-      `batch has ${parsed.data.batch.length} events; the limit is ${LIMITS.maxBatchEvents}`,
-    );
-  }
+  assertBatchSize(parsed.data.batch.length);
   const sentAt = parsed.data.sent_at === undefined ? undefined : timestampToMs(parsed.data.sent_at);
   return { apiKey: parsed.data.api_key, events: parsed.data.batch, sentAt };
 }
 
+export function assertBatchSize(count: number): void {
+  if (count > LIMITS.maxBatchEvents) {
+    throw new ApiError('too_many_events', `batch has ${count} events; the limit is ${LIMITS.maxBatchEvents}`);
+  }
+}
+
+/**
+ * One event to validate: a native-shaped value (PostHog and Segment adapters translate theirs
+ * into this shape first, so every source passes the same checks and normalisation).
+ */
+export interface CandidateEvent {
+  /** Position in the request's batch, for `rejected`. */
+  index: number;
+  value: unknown;
+  hints?: ColumnHints;
+  /** Overrides the batch's `sent_at` for this event (`null`: no skew correction). */
+  sentAt?: number | null;
+  /** Set when the adapter already knows the event is invalid (e.g. an unknown Segment type). */
+  rejection?: string;
+}
+
 /** Validates each event on its own: one bad event never costs the good ones. */
-export function validateNativeEvents(events: readonly unknown[], ctx: IngestContext): ValidatedBatch {
+export function validateCandidates(
+  candidates: readonly CandidateEvent[],
+  ctx: IngestContext,
+): ValidatedBatch {
   const rows: EventRow[] = [];
   const rejected: RejectedEvent[] = [];
-  events.forEach((candidate, index) => {
-    const parsed = nativeEventSchema.safeParse(candidate);
+  for (const { index, value, hints, sentAt, rejection } of candidates) {
+    if (rejection !== undefined) {
+      rejected.push({ index, code: 'invalid_event', error: rejection });
+      continue;
+    }
+    const parsed = nativeEventSchema.safeParse(value);
     if (!parsed.success) {
       rejected.push({ index, code: 'invalid_event', error: describeIssues(parsed.error) });
-      return;
+      continue;
     }
-    const normalized = normalizeNativeEvent(parsed.data, ctx);
+    const eventCtx = sentAt === undefined ? ctx : { ...ctx, sentAt: sentAt ?? undefined };
+    const normalized = normalizeNativeEvent(parsed.data, eventCtx, hints);
     if (normalized.ok) rows.push(normalized.row);
     else rejected.push({ index, code: normalized.code, error: normalized.error });
-  });
+  }
   return { rows, rejected };
 }

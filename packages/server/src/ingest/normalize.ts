@@ -12,6 +12,17 @@ export interface IngestContext {
   userAgent: string;
 }
 
+/**
+ * Where a source format keeps what the native format reads from `properties`: a defined
+ * value replaces the native lookup (Segment's `context.page.url`, PostHog's `$raw_user_agent`).
+ */
+export interface ColumnHints {
+  url?: string;
+  path?: string;
+  referrer?: string;
+  userAgent?: string;
+}
+
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 function pathOf(url: string): string {
@@ -24,13 +35,20 @@ function pathOf(url: string): string {
 }
 
 /**
+ * Below this, `receivedAt - sentAt` is network and queueing time, not a wrong clock: correcting
+ * it would shift a whole batch by its transit time and could reorder it against the next batch.
+ */
+export const CLOCK_SKEW_TOLERANCE_MS = 1_000;
+
+/**
  * Client clocks drift. The client stamps each event and the batch's send time with the same
  * clock, so `timestamp + (receivedAt - sentAt)` places the event on the server's clock.
  */
 export function correctedTimestamp(timestamp: number | undefined, ctx: IngestContext): number {
   if (timestamp === undefined) return ctx.receivedAt;
   if (ctx.sentAt === undefined || !Number.isFinite(ctx.sentAt)) return timestamp;
-  return timestamp + (ctx.receivedAt - ctx.sentAt);
+  const skew = ctx.receivedAt - ctx.sentAt;
+  return Math.abs(skew) < CLOCK_SKEW_TOLERANCE_MS ? timestamp : timestamp + skew;
 }
 
 export type NormalizeResult =
@@ -38,7 +56,11 @@ export type NormalizeResult =
   | { ok: false; code: 'event_too_large'; error: string };
 
 /** A validated native event → the stored columns (DESIGN §3/§4). */
-export function normalizeNativeEvent(event: NativeEvent, ctx: IngestContext): NormalizeResult {
+export function normalizeNativeEvent(
+  event: NativeEvent,
+  ctx: IngestContext,
+  hints: ColumnHints = {},
+): NormalizeResult {
   const props = event.properties ?? {};
   const properties = JSON.stringify(props);
   const size =
@@ -50,8 +72,10 @@ export function normalizeNativeEvent(event: NativeEvent, ctx: IngestContext): No
       error: `event is ${size} bytes; the limit is ${LIMITS.maxEventBytes}`,
     };
   }
-  const url = str(props['url']) || str(props['$current_url']);
-  const client = parseUserAgent(str(props['user_agent']) || str(props['$user_agent']) || ctx.userAgent);
+  const url = hints.url ?? (str(props['url']) || str(props['$current_url']));
+  const client = parseUserAgent(
+    hints.userAgent ?? (str(props['user_agent']) || str(props['$user_agent']) || ctx.userAgent),
+  );
   const timestamp = event.timestamp === undefined ? undefined : timestampToMs(event.timestamp);
   return {
     ok: true,
@@ -64,8 +88,8 @@ export function normalizeNativeEvent(event: NativeEvent, ctx: IngestContext): No
       timestamp: Math.round(correctedTimestamp(timestamp, ctx)),
       received_at: ctx.receivedAt,
       url,
-      path: str(props['path']) || str(props['$pathname']) || pathOf(url),
-      referrer: str(props['referrer']) || str(props['$referrer']),
+      path: hints.path ?? (str(props['path']) || str(props['$pathname']) || pathOf(url)),
+      referrer: hints.referrer ?? (str(props['referrer']) || str(props['$referrer'])),
       browser: client.browser,
       os: client.os,
       device: client.device,

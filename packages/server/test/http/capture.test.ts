@@ -95,6 +95,14 @@ describe('POST /v1/events', () => {
     expect(Math.abs((stored['timestamp'] as number) - happened)).toBeLessThan(2_000);
   });
 
+  it('leaves timestamps alone when sent_at differs from arrival only by transit time', async () => {
+    const happened = Date.now() - 60_000;
+    const e = ev({ timestamp: happened });
+    await postEvents(app, eventBatch(app.keys.publicKey, [e], { sent_at: Date.now() - 400 }));
+    const stored = (await exportAll(app)).find((x) => x['uuid'] === e.uuid)!;
+    expect(stored['timestamp']).toBe(happened);
+  });
+
   it('accepts ISO-8601 timestamps and fills browser fields from the User-Agent', async () => {
     const e = ev({ timestamp: '2026-01-02T03:04:05.678Z' });
     const res = await postEvents(app, eventBatch(app.keys.publicKey, [e]), {

@@ -1,3 +1,4 @@
+import { droppedRecordings } from '../../ingest/posthog/recordings.js';
 import type { Route } from '../context.js';
 import { sendJson } from '../respond.js';
 
@@ -6,6 +7,11 @@ export const healthRoute: Route = {
   path: '/healthz',
   async handler({ res, ctx }) {
     if (ctx.isShuttingDown()) sendJson(res, 503, { ok: false, error: 'shutting_down' });
-    else sendJson(res, 200, { ok: true, engine: ctx.engine.name });
+    else
+      sendJson(res, 200, {
+        ok: true,
+        engine: ctx.engine.name,
+        posthog_recording_events_dropped: droppedRecordings(ctx),
+      });
   },
 };
