@@ -1,44 +1,98 @@
-import { resolveTimeRange, timeRangeSchema } from '@sightline/schema';
+import { timeRangeSchema } from '@sightline/schema';
 import { z } from 'zod';
-import { defineQuery } from './registry.js';
+import { DEFAULT_DROP_OFF_THRESHOLD, type DropOffPoint, findDropOffs } from './drop-offs.js';
+import { frictionBySession } from './friction-signals.js';
+import { DEFAULT_FUNNEL_STEPS, DEFAULT_FUNNEL_WINDOW_MS, loadFunnelOutcomes } from './funnel.js';
+import { type FunnelStepResult, summarizeFunnel } from './funnel-core.js';
+import { loadTotals, type Totals } from './overview.js';
+import { type PagePerformance, pagePerformance } from './performance.js';
+import { defineQuery, type QueryContext } from './registry.js';
+import { eventScope, inList } from './scope.js';
 import { raw, sql } from './sql.js';
+import { type EventCount, topEvents } from './top-events.js';
+import { type UserFlowResult, userFlow } from './user-flow.js';
 
-export interface DashboardResult {
+/** The original spec's per-step numbers (events and distinct sessions with the step's event) and the ordered funnel's. */
+export interface DashboardFunnelStep extends Omit<FunnelStepResult, 'count'> {
+  /** Events of this name in the range (the original spec's `count`). */
+  count: number;
+  /** Distinct sessions with an event of this name (the original spec's `unique_users`, counted by session_id). */
+  unique_users: number;
+  /** Sessions that reached this step in order within the window (the funnel query's `count`). */
+  sessions: number;
+}
+
+export interface DashboardResult extends Totals {
   time_range: { from: number; to: number };
-  total_events: number;
-  unique_sessions: number;
-  avg_events_per_session: number;
-  top_events: Array<{ name: string; count: number }>;
+  /** Sessions that completed the default funnel / sessions that started it. */
+  conversion_rate: number;
+  top_events: EventCount[];
+  conversion_funnel: DashboardFunnelStep[];
+  user_flow: UserFlowResult;
+  performance_metrics: PagePerformance[];
+  drop_off_points: DropOffPoint[];
 }
 
 const TOP_EVENTS_LIMIT = 10;
+const FLOW_LIMIT = 10;
+const PERFORMANCE_PAGES = 10;
 
-/** The overview numbers of the original spec's dashboard over one time range. */
+async function stepEventCounts(
+  { engine, projectId, now }: QueryContext,
+  args: DashboardArgs,
+  steps: string[],
+) {
+  const scope = eventScope(projectId, args.time_range, now);
+  const rows = await engine.query(
+    sql`SELECT event, count(*) AS events,
+          ${engine.dialect.countDistinct(raw("CASE WHEN session_id <> '' THEN session_id END"))} AS sessions
+        FROM events WHERE ${scope.where} AND ${inList(raw('event'), steps)} GROUP BY event`,
+  );
+  return new Map(
+    rows.map((r) => [String(r['event']), { events: Number(r['events']), sessions: Number(r['sessions']) }]),
+  );
+}
+
+const dashboardArgs = z.object({ time_range: timeRangeSchema.default('24h') });
+type DashboardArgs = z.infer<typeof dashboardArgs>;
+
+/** The original spec's `getDashboardData` shape over one time range (docs/API.md). */
 export const dashboardQuery = defineQuery({
   name: 'dashboard',
-  args: z.object({ time_range: timeRangeSchema.default('24h') }),
-  async run({ engine, projectId, now }, args): Promise<DashboardResult> {
-    const { from, to } = resolveTimeRange(args.time_range, now);
-    const scope = sql`project_id = ${projectId} AND timestamp >= ${from} AND timestamp < ${to}`;
-    const nonEmptySession = sql`CASE WHEN session_id <> '' THEN session_id END`;
-    const [totals, top] = await Promise.all([
-      engine.query(
-        sql`SELECT count(*) AS total, ${engine.dialect.countDistinct(nonEmptySession)} AS sessions
-            FROM events WHERE ${scope}`,
-      ),
-      engine.query(
-        sql`SELECT event AS name, count(*) AS count FROM events WHERE ${scope}
-            GROUP BY event ORDER BY count DESC, name ASC LIMIT ${raw(String(TOP_EVENTS_LIMIT))}`,
-      ),
+  args: dashboardArgs,
+  async run(ctx, args): Promise<DashboardResult> {
+    const { from, to } = eventScope(ctx.projectId, args.time_range, ctx.now);
+    const steps = [...DEFAULT_FUNNEL_STEPS];
+    const [totals, top, outcomes, stepCounts, friction, flow, performance] = await Promise.all([
+      loadTotals(ctx, args),
+      topEvents(ctx, { time_range: args.time_range, limit: TOP_EVENTS_LIMIT }),
+      loadFunnelOutcomes(ctx, {
+        time_range: args.time_range,
+        steps,
+        unit: 'session',
+        window_ms: DEFAULT_FUNNEL_WINDOW_MS,
+      }),
+      stepEventCounts(ctx, args, steps),
+      frictionBySession(ctx, args.time_range),
+      userFlow(ctx, { time_range: args.time_range, mode: 'events', limit: FLOW_LIMIT, path_length: 3 }),
+      pagePerformance(ctx, { time_range: args.time_range, limit: PERFORMANCE_PAGES }),
     ]);
-    const total = Number(totals[0]?.['total'] ?? 0);
-    const sessions = Number(totals[0]?.['sessions'] ?? 0);
+    const funnel = summarizeFunnel(steps, outcomes);
+    const first = funnel[0]?.count ?? 0;
     return {
       time_range: { from, to },
-      total_events: total,
-      unique_sessions: sessions,
-      avg_events_per_session: sessions > 0 ? total / sessions : 0,
-      top_events: top.map((r) => ({ name: String(r['name']), count: Number(r['count']) })),
+      ...totals,
+      conversion_rate: first > 0 ? (funnel[funnel.length - 1]?.count ?? 0) / first : 0,
+      top_events: top,
+      conversion_funnel: funnel.map((s) => ({
+        ...s,
+        count: stepCounts.get(s.step)?.events ?? 0,
+        unique_users: stepCounts.get(s.step)?.sessions ?? 0,
+        sessions: s.count,
+      })),
+      user_flow: flow,
+      performance_metrics: performance,
+      drop_off_points: findDropOffs(funnel, outcomes, friction, DEFAULT_DROP_OFF_THRESHOLD),
     };
   },
 });

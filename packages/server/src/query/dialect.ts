@@ -14,4 +14,16 @@ export interface SqlDialect {
   jsonNumber(column: SqlFragment, key: string): SqlFragment;
   /** Start of the bucket (ms since epoch) holding a ms timestamp. */
   timeBucket(msColumn: SqlFragment, unit: 'minute' | 'hour' | 'day'): SqlFragment;
+  /**
+   * Aggregate: the nearest-rank quantile of the non-NULL values (the value at 1-based position
+   * ceil(q·n) of the sorted values, the first when q·n < 1); NULL when there are none.
+   * Same definition as query/percentile.ts, so SQL and TypeScript answers agree.
+   */
+  quantile(expr: SqlFragment, q: number): SqlFragment;
+  /** Aggregate: the values (text) joined by a code-chosen separator, in any order ('' or NULL for none). */
+  stringAgg(expr: SqlFragment, separator: string): SqlFragment;
+  /** A number as its decimal text (integers without a fraction). */
+  toText(expr: SqlFragment): SqlFragment;
+  /** A string's UTF-8 bytes as upper-case hex (safe to embed in packed text). */
+  hex(expr: SqlFragment): SqlFragment;
 }

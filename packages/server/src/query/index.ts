@@ -1,7 +1,33 @@
 import { dashboardQuery } from './dashboard.js';
+import { dropOffsQuery } from './drop-offs.js';
+import { frictionQuery } from './friction.js';
+import { funnelQuery } from './funnel.js';
+import { insightsQuery } from './insights.js';
+import { interventionsQuery } from './interventions.js';
+import { overviewQuery } from './overview.js';
+import { performanceQuery } from './performance.js';
 import type { QueryDefinition } from './registry.js';
+import { sessionTimelineQuery } from './session-timeline.js';
+import { sessionsQuery } from './sessions.js';
+import { timeseriesQuery } from './timeseries.js';
+import { topEventsQuery } from './top-events.js';
+import { userFlowQuery } from './user-flow.js';
 
 /** Every query `POST /v1/query/<name>` and live subscriptions can run, by name. */
 export const QUERIES: ReadonlyMap<string, QueryDefinition<unknown, unknown>> = new Map(
-  [dashboardQuery].map((q) => [q.name, q as unknown as QueryDefinition<unknown, unknown>]),
+  [
+    dashboardQuery,
+    insightsQuery,
+    interventionsQuery,
+    frictionQuery,
+    overviewQuery,
+    timeseriesQuery,
+    topEventsQuery,
+    funnelQuery,
+    dropOffsQuery,
+    userFlowQuery,
+    performanceQuery,
+    sessionsQuery,
+    sessionTimelineQuery,
+  ].map((q) => [q.name, q as unknown as QueryDefinition<unknown, unknown>]),
 );

@@ -1,0 +1,102 @@
+import type { TimeRange } from '@sightline/schema';
+import type { QueryContext } from './registry.js';
+import { DEAD_CLICK_EVENTS, ERROR_EVENTS, eventScope, inList, RAGE_CLICK_EVENTS } from './scope.js';
+import { raw, sql } from './sql.js';
+
+/** A page load slower than this counts as slow (the slow_page detector's default, DESIGN §6). */
+export const SLOW_PAGE_LOAD_MS = 4000;
+
+/** Friction kinds in tie-break order: the first wins among equal counts. */
+export const FRICTION_KINDS = [
+  'errors',
+  'rage_clicks',
+  'dead_clicks',
+  'slow_loads',
+  'stalled_uploads',
+] as const;
+export type FrictionKind = (typeof FRICTION_KINDS)[number];
+export type FrictionCounts = Record<FrictionKind, number>;
+
+export const emptyFriction = (): FrictionCounts => ({
+  errors: 0,
+  rage_clicks: 0,
+  dead_clicks: 0,
+  slow_loads: 0,
+  stalled_uploads: 0,
+});
+
+const UPLOAD_PROGRESS_EVENTS = ['upload_progress', 'upload_complete'];
+const PACKED_ROWS = 64;
+const PACKED_COLUMNS = [
+  'errors',
+  'rage_clicks',
+  'dead_clicks',
+  'slow_loads',
+  'uploads_started',
+  'upload_progress',
+];
+const countOf = (condition: ReturnType<typeof sql>) => sql`sum(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
+
+/**
+ * Friction per session over the range, for sessions with any friction (or an upload, which may
+ * have stalled); sessions without any are left out to keep the result small. A session's
+ * uploads are stalled when it started uploads and never reported progress or completion.
+ */
+export async function frictionBySession(
+  { engine, projectId, now }: QueryContext,
+  range: TimeRange,
+): Promise<Map<string, FrictionCounts>> {
+  const scope = eventScope(projectId, range, now);
+  const event = raw('event');
+  const loadTime = engine.dialect.jsonNumber(raw('properties'), 'page_load_time');
+  const slow = countOf(sql`event = ${'page_performance'} AND ${loadTime} > ${SLOW_PAGE_LOAD_MS}`);
+  const perSession = sql`SELECT session_id, min(seq) AS first_seq,
+      ${countOf(inList(event, ERROR_EVENTS))} AS errors,
+      ${countOf(inList(event, RAGE_CLICK_EVENTS))} AS rage_clicks,
+      ${countOf(inList(event, DEAD_CLICK_EVENTS))} AS dead_clicks,
+      ${slow} AS slow_loads,
+      ${countOf(sql`event = ${'upload_started'}`)} AS uploads_started,
+      ${countOf(inList(event, UPLOAD_PROGRESS_EVENTS))} AS upload_progress
+    FROM events
+    WHERE ${scope.where} AND session_id <> '' AND ${inList(event, [
+      ...ERROR_EVENTS,
+      ...RAGE_CLICK_EVENTS,
+      ...DEAD_CLICK_EVENTS,
+      'page_performance',
+      'upload_started',
+      ...UPLOAD_PROGRESS_EVENTS,
+    ])}
+    GROUP BY session_id
+    HAVING ${countOf(inList(event, [...ERROR_EVENTS, ...RAGE_CLICK_EVENTS, ...DEAD_CLICK_EVENTS, 'upload_started']))} + ${slow} > 0`;
+  // Packed like the funnel's rows (`hex(session):errors:rage:dead:slow:started:progress`, ';'-joined):
+  // a few rows instead of one per session.
+  const { hex, toText, stringAgg } = engine.dialect;
+  const counts = PACKED_COLUMNS.map((column) => sql`':', ${toText(raw(column))}`);
+  const packed = sql`concat(${hex(raw('session_id'))}, ${counts.reduce((a, b) => sql`${a}, ${b}`)})`;
+  const rows = await engine.query(
+    sql`SELECT ${stringAgg(packed, ';')} AS packed FROM (${perSession}) AS sessions
+        GROUP BY first_seq % ${raw(String(PACKED_ROWS))}`,
+  );
+  const bySession = new Map<string, FrictionCounts>();
+  for (const row of rows) {
+    for (const item of String(row['packed'] ?? '').split(';')) {
+      const [session = '', errors, rage, dead, slowLoads, started, progress] = item.split(':');
+      bySession.set(Buffer.from(session, 'hex').toString('utf8'), {
+        errors: Number(errors),
+        rage_clicks: Number(rage),
+        dead_clicks: Number(dead),
+        slow_loads: Number(slowLoads),
+        stalled_uploads: Number(progress) === 0 ? Number(started) : 0,
+      });
+    }
+  }
+  return bySession;
+}
+
+/** The kind with the highest count (ties in FRICTION_KINDS order); null when all are zero. */
+export function dominantFriction(counts: FrictionCounts): FrictionKind | null {
+  let best: FrictionKind | null = null;
+  for (const kind of FRICTION_KINDS)
+    if (counts[kind] > 0 && (!best || counts[kind] > counts[best])) best = kind;
+  return best;
+}

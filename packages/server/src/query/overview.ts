@@ -1,0 +1,64 @@
+import { timeRangeSchema } from '@sightline/schema';
+import { z } from 'zod';
+import { DEFAULT_FUNNEL_STEPS, DEFAULT_FUNNEL_WINDOW_MS, loadFunnelOutcomes } from './funnel.js';
+import { defineQuery, type QueryContext } from './registry.js';
+import { eventScope } from './scope.js';
+import { raw, sql } from './sql.js';
+
+export interface Totals {
+  total_events: number;
+  unique_sessions: number;
+  unique_users: number;
+  avg_events_per_session: number;
+}
+
+/** Counts over the range; the empty session/user id (events sent without one) is not a session/user. */
+export async function loadTotals(
+  { engine, projectId, now }: QueryContext,
+  args: OverviewArgs,
+): Promise<Totals> {
+  const scope = eventScope(projectId, args.time_range, now);
+  const { countDistinct } = engine.dialect;
+  const [row] = await engine.query(
+    sql`SELECT count(*) AS total,
+          ${countDistinct(raw("CASE WHEN session_id <> '' THEN session_id END"))} AS sessions,
+          ${countDistinct(raw("CASE WHEN distinct_id <> '' THEN distinct_id END"))} AS users
+        FROM events WHERE ${scope.where}`,
+  );
+  const total = Number(row?.['total'] ?? 0);
+  const sessions = Number(row?.['sessions'] ?? 0);
+  return {
+    total_events: total,
+    unique_sessions: sessions,
+    unique_users: Number(row?.['users'] ?? 0),
+    avg_events_per_session: sessions > 0 ? total / sessions : 0,
+  };
+}
+
+/** Sessions that reached the default funnel's last step / sessions that started it (0 when none started). */
+export async function defaultConversionRate(ctx: QueryContext, args: OverviewArgs): Promise<number> {
+  const steps = [...DEFAULT_FUNNEL_STEPS];
+  const outcomes = await loadFunnelOutcomes(ctx, {
+    time_range: args.time_range,
+    steps,
+    unit: 'session',
+    window_ms: DEFAULT_FUNNEL_WINDOW_MS,
+  });
+  const completed = outcomes.filter((o) => o.furthest === steps.length - 1).length;
+  return outcomes.length > 0 ? completed / outcomes.length : 0;
+}
+
+const overviewArgs = z.object({ time_range: timeRangeSchema.default('24h') });
+type OverviewArgs = z.infer<typeof overviewArgs>;
+
+export const overviewQuery = defineQuery({
+  name: 'overview',
+  args: overviewArgs,
+  async run(ctx, args): Promise<Totals & { conversion_rate: number }> {
+    const [totals, conversion_rate] = await Promise.all([
+      loadTotals(ctx, args),
+      defaultConversionRate(ctx, args),
+    ]);
+    return { ...totals, conversion_rate };
+  },
+});

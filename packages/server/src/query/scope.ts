@@ -1,0 +1,37 @@
+import { resolveTimeRange, type TimeRange } from '@sightline/schema';
+import { z } from 'zod';
+import { raw, type SqlFragment, sql } from './sql.js';
+
+export interface ResolvedScope {
+  from: number;
+  to: number;
+  /** `project_id = … AND timestamp >= from AND timestamp < to`: every events query starts from it. */
+  where: SqlFragment;
+}
+
+/** The caller's project and time range as a WHERE condition on the events table. */
+export function eventScope(projectId: string, range: TimeRange, now: number): ResolvedScope {
+  const { from, to } = resolveTimeRange(range, now);
+  return { from, to, where: sql`project_id = ${projectId} AND timestamp >= ${from} AND timestamp < ${to}` };
+}
+
+/** A LIMIT clause; the number is validated by zod before it reaches here, so it is code-chosen text. */
+export function limitClause(limit: number): SqlFragment {
+  return raw(`LIMIT ${Math.trunc(limit)}`);
+}
+
+/** Names the SDK and posthog-js use for the same thing (DESIGN §4). */
+export const ERROR_EVENTS = ['error', '$exception'] as const;
+export const RAGE_CLICK_EVENTS = ['rage_click', '$rageclick'] as const;
+export const DEAD_CLICK_EVENTS = ['dead_click', '$dead_click'] as const;
+
+/** `expr IN ($1, $2, …)` with each value as a parameter. */
+export function inList(expr: SqlFragment, values: readonly string[]): SqlFragment {
+  if (values.length === 0) return raw('FALSE');
+  let list = sql`${values[0] as string}`;
+  for (const value of values.slice(1)) list = sql`${list}, ${value}`;
+  return sql`${expr} IN (${list})`;
+}
+
+export const limitSchema = (fallback: number, max: number) =>
+  z.number().int().min(1).max(max).default(fallback);

@@ -1,0 +1,52 @@
+import { timeRangeSchema } from '@sightline/schema';
+import { z } from 'zod';
+import { defineQuery } from './registry.js';
+import { eventScope, limitClause, limitSchema } from './scope.js';
+import { sql } from './sql.js';
+
+export interface TimelineEvent {
+  uuid: string;
+  seq: number;
+  timestamp: number;
+  event: string;
+  path: string;
+  properties: unknown;
+}
+
+/** One session's events in order (timestamp, then seq), properties parsed. */
+export const sessionTimelineQuery = defineQuery({
+  name: 'session_timeline',
+  args: z.object({
+    session_id: z.string().min(1).max(200),
+    time_range: timeRangeSchema.default('30d'),
+    limit: limitSchema(1000, 10_000),
+  }),
+  async run({ engine, projectId, now }, args): Promise<{ session_id: string; events: TimelineEvent[] }> {
+    const scope = eventScope(projectId, args.time_range, now);
+    const rows = await engine.query(
+      sql`SELECT uuid, seq, timestamp, event, path, properties FROM events
+          WHERE ${scope.where} AND session_id = ${args.session_id}
+          ORDER BY timestamp ASC, seq ASC ${limitClause(args.limit)}`,
+    );
+    return {
+      session_id: args.session_id,
+      events: rows.map((r) => ({
+        uuid: String(r['uuid']),
+        seq: Number(r['seq']),
+        timestamp: Number(r['timestamp']),
+        event: String(r['event']),
+        path: String(r['path']),
+        properties: parseProperties(String(r['properties'] ?? '')),
+      })),
+    };
+  },
+});
+
+function parseProperties(text: string): unknown {
+  if (text === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

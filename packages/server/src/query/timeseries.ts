@@ -1,0 +1,50 @@
+import { timeRangeSchema } from '@sightline/schema';
+import { z } from 'zod';
+import { ApiError } from '../errors.js';
+import { defineQuery } from './registry.js';
+import { eventScope } from './scope.js';
+import { raw, sql } from './sql.js';
+
+const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
+/** More buckets than this is a mistake (a year by minute), refused rather than computed. */
+export const MAX_BUCKETS = 10_000;
+
+export interface TimeseriesPoint {
+  /** Bucket start, ms since epoch (UTC-aligned). */
+  t: number;
+  events: number;
+  sessions: number;
+}
+
+/** Events and unique sessions per minute / hour / day bucket; empty buckets are filled with zeros. */
+export const timeseriesQuery = defineQuery({
+  name: 'timeseries',
+  args: z.object({
+    time_range: timeRangeSchema.default('24h'),
+    interval: z.enum(['minute', 'hour', 'day']).default('hour'),
+  }),
+  async run({ engine, projectId, now }, args): Promise<{ interval: string; points: TimeseriesPoint[] }> {
+    const scope = eventScope(projectId, args.time_range, now);
+    const size = BUCKET_MS[args.interval];
+    const first = Math.floor(scope.from / size) * size;
+    if ((scope.to - first) / size > MAX_BUCKETS) {
+      throw new ApiError(
+        'invalid_arguments',
+        `interval: more than ${MAX_BUCKETS} buckets; use a coarser interval`,
+      );
+    }
+    const bucket = engine.dialect.timeBucket(raw('timestamp'), args.interval);
+    const rows = await engine.query(
+      sql`SELECT ${bucket} AS t, count(*) AS events,
+            ${engine.dialect.countDistinct(raw("CASE WHEN session_id <> '' THEN session_id END"))} AS sessions
+          FROM events WHERE ${scope.where} GROUP BY ${bucket}`,
+    );
+    const found = new Map(rows.map((r) => [Number(r['t']), r]));
+    const points: TimeseriesPoint[] = [];
+    for (let t = first; t < scope.to; t += size) {
+      const row = found.get(t);
+      points.push({ t, events: Number(row?.['events'] ?? 0), sessions: Number(row?.['sessions'] ?? 0) });
+    }
+    return { interval: args.interval, points };
+  },
+});

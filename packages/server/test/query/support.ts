@@ -1,0 +1,34 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { QueryDefinition } from '../../src/query/registry.js';
+import { openDuckDbEngine } from '../../src/storage/duckdb/index.js';
+import type { StorageEngine } from '../../src/storage/engine.js';
+
+/** A fresh in-process DuckDB engine (worker thread, temp file). */
+export async function openTestEngine(): Promise<StorageEngine> {
+  return openDuckDbEngine({ path: join(mkdtempSync(join(tmpdir(), 'sightline-query-')), 'q.duckdb') });
+}
+
+/** Runs a query exactly as the route does: zod-parses the args, then runs for one project. */
+export async function runQuery<Args, Result>(
+  engine: StorageEngine,
+  definition: QueryDefinition<Args, Result>,
+  projectId: string,
+  args: unknown,
+  now: number,
+): Promise<Result> {
+  return definition.run({ engine, projectId, now }, definition.args.parse(args));
+}
+
+/** mulberry32: a small seeded PRNG, so failures reproduce. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
