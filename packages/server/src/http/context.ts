@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GroupCommitter } from '../ingest/group-commit.js';
+import type { InterventionHub } from '../processor/intervention-hub.js';
+import type { ProjectSettings } from '../processor/project-settings.js';
 import type { ProjectDirectory } from '../projects/directory.js';
 import type { StorageEngine } from '../storage/engine.js';
 
@@ -8,6 +10,10 @@ export interface ServerContext {
   engine: StorageEngine;
   projects: ProjectDirectory;
   committer: GroupCommitter;
+  /** Interventions over SSE (processor/intervention-hub.ts). */
+  interventions: InterventionHub;
+  /** Per-project intervention rules and webhook (processor/project-settings.ts). */
+  settings: ProjectSettings;
   /** True once shutdown began: new requests are refused with 503. */
   isShuttingDown(): boolean;
 }
@@ -23,7 +29,7 @@ export interface RouteRequest {
 export type RouteHandler = (request: RouteRequest) => Promise<void>;
 
 export interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** Exact path, or a pattern with `:name` segments. */
   path: string;
   handler: RouteHandler;

@@ -33,7 +33,7 @@ export function applyCors(req: IncomingMessage, res: ServerResponse): void {
 
 export function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(204, {
-    'access-control-allow-methods': 'GET, POST, OPTIONS',
+    'access-control-allow-methods': 'GET, POST, PUT, OPTIONS',
     'access-control-allow-headers':
       req.headers['access-control-request-headers'] ?? 'content-type, authorization, content-encoding',
     'access-control-max-age': '86400',

@@ -6,9 +6,24 @@ import { matchRoute } from './router.js';
 import { eventsRoute } from './routes/events.js';
 import { exportRoute } from './routes/export.js';
 import { healthRoute } from './routes/health.js';
+import { posthogRoutes } from './routes/posthog.js';
+import { posthogConfigRoutes } from './routes/posthog-config.js';
+import { posthogStaticRoutes } from './routes/posthog-static.js';
+import { processorRoutes } from './routes/processor.js';
 import { queryRoute } from './routes/query.js';
+import { segmentRoutes } from './routes/segment.js';
 
-export const ROUTES: readonly Route[] = [healthRoute, eventsRoute, queryRoute, exportRoute];
+export const ROUTES: readonly Route[] = [
+  healthRoute,
+  eventsRoute,
+  queryRoute,
+  exportRoute,
+  ...posthogRoutes,
+  ...posthogConfigRoutes,
+  ...posthogStaticRoutes,
+  ...segmentRoutes,
+  ...processorRoutes,
+];
 
 async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   applyCors(req, res);
