@@ -8,6 +8,7 @@ import { InterventionHub } from './processor/intervention-hub.js';
 import { DEFAULT_HOLDOUT_PERCENT } from './processor/intervention-rules.js';
 import { type ProcessorOptions, StreamProcessor } from './processor/processor.js';
 import { ProjectSettings } from './processor/project-settings.js';
+import { RecentEvents } from './processor/recent-events.js';
 import { WebhookDispatcher } from './processor/webhooks.js';
 import { ensureDefaultProject, type ProjectKeys } from './projects/default-project.js';
 import { ProjectDirectory } from './projects/directory.js';
@@ -55,10 +56,13 @@ export async function startSightline(
     await projects.reload();
     const committer = new GroupCommitter(engine, { ...DEFAULT_GROUP_COMMIT, ...options.groupCommit });
     const settings = await ProjectSettings.load(engine);
-    const processor = new StreamProcessor(engine, (projectId) => settings.rulesFor(projectId), {
-      holdoutPercent: config.holdoutPercent ?? DEFAULT_HOLDOUT_PERCENT,
-      ...options.processor,
-    });
+    const recent = new RecentEvents();
+    const processor = new StreamProcessor(
+      engine,
+      (projectId) => settings.rulesFor(projectId),
+      { holdoutPercent: config.holdoutPercent ?? DEFAULT_HOLDOUT_PERCENT, ...options.processor },
+      recent,
+    );
     startedProcessor = processor;
     const interventions = new InterventionHub(engine);
     const webhooks = new WebhookDispatcher((projectId) => settings.webhookFor(projectId));
@@ -66,7 +70,10 @@ export async function startSightline(
       interventions.deliver(outputs.interventions);
       webhooks.enqueue(outputs.insights);
     });
-    committer.onCommitted(() => processor.notify());
+    committer.onCommitted((rows, result) => {
+      recent.add(rows, result);
+      processor.notify();
+    });
     const live = new LiveQueries(engine, {
       intervalMs: options.live?.intervalMs ?? DEFAULT_LIVE_INTERVAL_MS,
     });

@@ -1,5 +1,7 @@
 import { ApiError } from '../errors.js';
-import type { EventRow, StorageEngine } from '../storage/engine.js';
+import type { EventRow, InsertResult, StorageEngine } from '../storage/engine.js';
+
+export type CommitListener = (rows: readonly EventRow[], result: InsertResult) => void;
 
 export interface CommitOutcome {
   /** Rows stored by this commit. */
@@ -42,7 +44,7 @@ export class GroupCommitter {
   private pendingRows = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly committedListeners = new Set<() => void>();
+  private readonly committedListeners = new Set<CommitListener>();
 
   constructor(
     private readonly engine: StorageEngine,
@@ -64,8 +66,11 @@ export class GroupCommitter {
     });
   }
 
-  /** Called after each group that committed (the stream processor reads what is new). */
-  onCommitted(listener: () => void): () => void {
+  /**
+   * Called after each group that committed, in commit order, with its rows and which of them were
+   * stored (the stream processor takes new events from here instead of reading them back).
+   */
+  onCommitted(listener: CommitListener): () => void {
     this.committedListeners.add(listener);
     return () => this.committedListeners.delete(listener);
   }
@@ -104,7 +109,7 @@ export class GroupCommitter {
           offset += waiter.rows.length;
           waiter.resolve({ inserted, duplicates: waiter.rows.length - inserted });
         }
-        for (const listener of this.committedListeners) listener();
+        for (const listener of this.committedListeners) listener(rows, result);
       },
       (error: Error) => {
         const failure = new ApiError('storage_unavailable', `events could not be stored: ${error.message}`);

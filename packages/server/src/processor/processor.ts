@@ -12,6 +12,7 @@ import { JourneyStats } from './journey-stats.js';
 import { BatchOutputs } from './outputs.js';
 import { parseEvent } from './parse-event.js';
 import { toProcessorBatch } from './processor-batch.js';
+import type { RecentEvents } from './recent-events.js';
 import { handleEvent, nextDeadline } from './session-processor.js';
 import { isFreshEquivalent, type SessionState } from './session-state.js';
 import { DEFAULT_MAX_SESSIONS, SessionTable } from './session-table.js';
@@ -71,9 +72,11 @@ interface Globals {
 
 /**
  * Consumes committed events in seq order (DESIGN §7): journeys, detectors, insights, interventions.
- * Live and replay share one path: read after the checkpoint, process, commit outputs and the new
- * checkpoint in one transaction. State of every live session is committed with them, so a restart
- * continues exactly where the last commit left off and a replay never duplicates anything.
+ * Live and replay share one path: take the events after the checkpoint (handed over in memory by
+ * the group committer, or read from the store after a restart), process, and commit the outputs
+ * with the new checkpoint in one transaction. Session state is saved separately, at most every
+ * `snapshotIntervalMs`; a restart replays from the saved state's position, and outputs it
+ * recomputes up to the checkpoint are identical (deterministic ids) and not delivered again.
  */
 export class StreamProcessor {
   /** Outputs are stored up to this seq. */
@@ -104,6 +107,8 @@ export class StreamProcessor {
     private readonly engine: StorageEngine,
     private readonly rulesFor: (projectId: string) => readonly InterventionRule[],
     options: Partial<ProcessorOptions> = {},
+    /** Committed events handed over in memory; the store is read only for what is not there. */
+    private readonly recent?: RecentEvents,
   ) {
     this.options = { ...DEFAULT_PROCESSOR_OPTIONS, ...options };
     this.sessions = new SessionTable(this.options.maxSessions);
@@ -212,7 +217,9 @@ export class StreamProcessor {
   }
 
   private async prepare(): Promise<PreparedBatch | null> {
-    let events = await this.engine.readEventsAfter(this.processedSeq, this.options.batchSize);
+    let events =
+      this.recent?.after(this.processedSeq, this.options.batchSize) ??
+      (await this.engine.readEventsAfter(this.processedSeq, this.options.batchSize));
     // Replaying: stop at the stored checkpoint, so a batch is either all replay or all new.
     const replay = this.processedSeq < this.checkpoint;
     if (replay) events = events.filter((e) => e.seq <= this.checkpoint);
@@ -296,6 +303,7 @@ export class StreamProcessor {
     }
     this.checkpoint = checkpoint;
     this.ahead = false;
+    this.recent?.release(this.processedSeq);
     // Only now (outputs up to processedSeq are stored) may the state as of processedSeq be saved.
     const due = performance.now() - this.lastSnapshotAt >= this.options.snapshotIntervalMs;
     if (due && !this.saving) void this.saveState();
