@@ -1,5 +1,6 @@
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
 import { type ExportedEvent, type SightlineProcess, startSightline } from '../support/sightline.js';
 import { type PageServer, startPageServer } from './support/page-server.js';
 
@@ -8,21 +9,11 @@ const DESKTOP_CHROME_UA =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 const launch = (): Promise<Browser> =>
-  chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      `--user-agent=${DESKTOP_CHROME_UA}`,
-      // navigator.webdriver is another of posthog-js's bot signals.
-      '--disable-blink-features=AutomationControlled',
-    ],
-  });
+  launchChromium([
+    `--user-agent=${DESKTOP_CHROME_UA}`,
+    // navigator.webdriver is another of posthog-js's bot signals.
+    '--disable-blink-features=AutomationControlled',
+  ]);
 
 /** Polls the export until `done` holds (or the deadline passes), then returns what it last saw. */
 async function exportUntil(

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../sdk/support/browser.js';
+import { launchChromium } from '../support/browser.js';
 import { type SightlineProcess, startSightline } from '../support/sightline.js';
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
 import { type ExportedEvent, type SightlineProcess, startSightline } from '../support/sightline.js';
-import { launchChromium } from './support/browser.js';
 import { SNIPPET, startTestSite } from './support/test-site.js';
 
 const UPLOAD_BYTES = 12 * 1024 * 1024;

@@ -3,25 +3,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { StoredEvent } from '../../packages/server/src/storage/engine.js';
 
 const BIN = fileURLToPath(new URL('../../packages/server/bin/sightline.js', import.meta.url));
 
-export interface ExportedEvent {
-  uuid: string;
-  seq: number;
-  event: string;
-  distinct_id: string;
-  session_id: string;
-  timestamp: number;
-  received_at: number;
-  url: string;
-  path: string;
-  referrer: string;
-  browser: string;
-  os: string;
-  device: string;
+/** A line of `GET /v1/export`: the stored columns, with `properties` as the object received. */
+export type ExportedEvent = Omit<StoredEvent, 'project_id' | 'properties'> & {
   properties: Record<string, unknown>;
-}
+};
 
 export interface SightlineProcess {
   url: string;

@@ -1,7 +1,7 @@
 import { type Browser, chromium } from 'playwright-core';
 
-/** Debian's Chromium, headless, without background traffic. */
-export const launchChromium = (): Promise<Browser> =>
+/** Debian's Chromium, headless, without background traffic (the machines have no network). */
+export const launchChromium = (extraArgs: readonly string[] = []): Promise<Browser> =>
   chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -12,5 +12,6 @@ export const launchChromium = (): Promise<Browser> =>
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      ...extraArgs,
     ],
   });
