@@ -4,6 +4,7 @@ import { frictionQuery } from './friction.js';
 import { funnelQuery } from './funnel.js';
 import { insightsQuery } from './insights.js';
 import { interventionsQuery } from './interventions.js';
+import { journeysQuery } from './journeys.js';
 import { overviewQuery } from './overview.js';
 import { performanceQuery } from './performance.js';
 import type { QueryDefinition } from './registry.js';
@@ -18,6 +19,7 @@ export const QUERIES: ReadonlyMap<string, QueryDefinition<unknown, unknown>> = n
   [
     dashboardQuery,
     insightsQuery,
+    journeysQuery,
     interventionsQuery,
     frictionQuery,
     overviewQuery,
