@@ -6,8 +6,16 @@ import { SharedQuery, type SubscriberSink } from './shared-query.js';
 
 export const DEFAULT_LIVE_INTERVAL_MS = 250;
 
-/** Queries over the processor's tables: only its commits change them; every other query reads events. */
+/** Queries over the processor's tables only: only its commits change them. */
 const PROCESSOR_QUERIES = new Set(['insights', 'interventions', 'friction', 'journeys']);
+/** Queries over events that also read the processor's tables (at-risk flags, inline insights). */
+const MIXED_QUERIES = new Set(['sessions', 'session_timeline']);
+
+/** Whether a write from `source` can change the result of query `name`. */
+export function readsFrom(name: string, source: WriteSource): boolean {
+  if (MIXED_QUERIES.has(name)) return true;
+  return PROCESSOR_QUERIES.has(name) === (source === 'processor');
+}
 
 /** What a write changed: stored events (ingest commits) or the processor's outputs. */
 export type WriteSource = 'events' | 'processor';
@@ -67,7 +75,7 @@ export class LiveQueries {
   /** A write happened: re-run (throttled) the subscriptions it may change. */
   invalidate(source: WriteSource = 'events'): void {
     for (const { query, name } of this.shared.values()) {
-      if (PROCESSOR_QUERIES.has(name) === (source === 'processor')) query.markDirty();
+      if (readsFrom(name, source)) query.markDirty();
     }
   }
 

@@ -21,7 +21,7 @@ export interface InsightView {
   time_range: string;
 }
 
-function toView(r: QueryRow): InsightView {
+export function toInsightView(r: QueryRow): InsightView {
   return {
     id: String(r['id']),
     insight_type: String(r['insight_type']),
@@ -64,6 +64,6 @@ export const insightsQuery = defineQuery({
           FROM insights WHERE ${where}
           ORDER BY generated_at DESC, id DESC LIMIT ${raw(String(args.limit))}`,
     );
-    return { insights: rows.map(toView) };
+    return { insights: rows.map(toInsightView) };
   },
 });

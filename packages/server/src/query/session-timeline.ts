@@ -1,5 +1,6 @@
 import { timeRangeSchema } from '@sightline/schema';
 import { z } from 'zod';
+import { type InsightView, toInsightView } from './insights.js';
 import { defineQuery } from './registry.js';
 import { eventScope, limitClause, limitSchema } from './scope.js';
 import { sql } from './sql.js';
@@ -13,7 +14,11 @@ export interface TimelineEvent {
   properties: unknown;
 }
 
-/** One session's events in order (timestamp, then seq), properties parsed. */
+/**
+ * One session's events in order (timestamp, then seq), properties parsed, and the processor's
+ * insights about the session in order of `generated_at` (the event time of the detection, on the
+ * same clock as the events, so a viewer can place each insight between the events around it).
+ */
 export const sessionTimelineQuery = defineQuery({
   name: 'session_timeline',
   args: z.object({
@@ -21,15 +26,27 @@ export const sessionTimelineQuery = defineQuery({
     time_range: timeRangeSchema.default('30d'),
     limit: limitSchema(1000, 10_000),
   }),
-  async run({ engine, projectId, now }, args): Promise<{ session_id: string; events: TimelineEvent[] }> {
+  async run(
+    { engine, projectId, now },
+    args,
+  ): Promise<{ session_id: string; events: TimelineEvent[]; insights: InsightView[] }> {
     const scope = eventScope(projectId, args.time_range, now);
-    const rows = await engine.query(
-      sql`SELECT uuid, seq, timestamp, event, path, properties FROM events
-          WHERE ${scope.where} AND session_id = ${args.session_id}
-          ORDER BY timestamp ASC, seq ASC ${limitClause(args.limit)}`,
-    );
+    const [rows, insights] = await Promise.all([
+      engine.query(
+        sql`SELECT uuid, seq, timestamp, event, path, properties FROM events
+            WHERE ${scope.where} AND session_id = ${args.session_id}
+            ORDER BY timestamp ASC, seq ASC ${limitClause(args.limit)}`,
+      ),
+      engine.query(
+        sql`SELECT id, insight_type, severity, session_id, distinct_id, status, data, generated_at,
+                   created_at, status_changed_at, time_range
+            FROM insights WHERE project_id = ${projectId} AND session_id = ${args.session_id}
+            ORDER BY generated_at ASC, id ASC`,
+      ),
+    ]);
     return {
       session_id: args.session_id,
+      insights: insights.map(toInsightView),
       events: rows.map((r) => ({
         uuid: String(r['uuid']),
         seq: Number(r['seq']),

@@ -14,21 +14,41 @@ export interface SessionSummary {
   has_error: boolean;
   /** Page views in the session. */
   pages: number;
+  /** The processor wrote a `user_at_risk` insight for the session. */
+  at_risk: boolean;
+  /** The processor's friction score for the session (0 when it saw no friction). */
+  friction_score: number;
 }
 
 export const sessionsArgs = z.object({
   time_range: timeRangeSchema.default('24h'),
   has_error: z.boolean().optional(),
+  /** Sessions with (true) or without (false) a `user_at_risk` insight. */
+  at_risk: z.boolean().optional(),
+  /** Sessions with a journey in this state. */
+  journey_status: z.enum(['active', 'completed', 'abandoned']).optional(),
   limit: limitSchema(50, 1000),
 });
 export type SessionsArgs = z.infer<typeof sessionsArgs>;
 
-/**
- * HAVING conditions per filter argument, over the per-session aggregates below. New filters (for
- * example sessions at risk, from the processor's tables) are one more entry here.
- */
-const SESSION_FILTERS: ReadonlyArray<(args: SessionsArgs) => SqlFragment | null> = [
+const AT_RISK = 'user_at_risk';
+
+/** Sessions of the project with a `user_at_risk` insight (the processor's `insights` table). */
+const atRiskSessions = (projectId: string) =>
+  sql`SELECT session_id FROM insights WHERE project_id = ${projectId} AND insight_type = ${AT_RISK}`;
+
+/** HAVING conditions per filter argument, over the per-session aggregates below. */
+const SESSION_FILTERS: ReadonlyArray<(args: SessionsArgs, projectId: string) => SqlFragment | null> = [
   (args) => (args.has_error === undefined ? null : args.has_error ? raw('errors > 0') : raw('errors = 0')),
+  (args, projectId) =>
+    args.at_risk === undefined
+      ? null
+      : sql`session_id ${raw(args.at_risk ? 'IN' : 'NOT IN')} (${atRiskSessions(projectId)})`,
+  (args, projectId) =>
+    args.journey_status === undefined
+      ? null
+      : sql`session_id IN (SELECT session_id FROM journeys
+            WHERE project_id = ${projectId} AND status = ${args.journey_status})`,
 ];
 
 /** Sessions active in the range, most recently active first. */
@@ -37,7 +57,9 @@ export const sessionsQuery = defineQuery({
   args: sessionsArgs,
   async run({ engine, projectId, now }, args): Promise<{ sessions: SessionSummary[] }> {
     const scope = eventScope(projectId, args.time_range, now);
-    const conditions = SESSION_FILTERS.map((f) => f(args)).filter((c): c is SqlFragment => c !== null);
+    const conditions = SESSION_FILTERS.map((f) => f(args, projectId)).filter(
+      (c): c is SqlFragment => c !== null,
+    );
     const having = conditions.length > 0 ? sql`HAVING ${join(conditions, ' AND ')}` : raw('');
     const rows = await engine.query(
       sql`SELECT session_id, min(distinct_id) AS distinct_id, min(timestamp) AS first_seen,
@@ -48,6 +70,16 @@ export const sessionsQuery = defineQuery({
           GROUP BY session_id ${having}
           ORDER BY last_seen DESC, session_id ASC ${limitClause(args.limit)}`,
     );
+    const ids = rows.map((r) => String(r['session_id']));
+    const [risky, friction] = await Promise.all([
+      engine.query(sql`SELECT DISTINCT session_id FROM (${atRiskSessions(projectId)}) r
+                       WHERE ${inList(raw('session_id'), ids)}`),
+      engine.query(sql`SELECT session_id, max(friction_score) AS score FROM session_friction
+                       WHERE project_id = ${projectId} AND ${inList(raw('session_id'), ids)}
+                       GROUP BY session_id`),
+    ]);
+    const atRisk = new Set(risky.map((r) => String(r['session_id'])));
+    const scores = new Map(friction.map((r) => [String(r['session_id']), Number(r['score'])]));
     return {
       sessions: rows.map((r) => ({
         session_id: String(r['session_id']),
@@ -57,6 +89,8 @@ export const sessionsQuery = defineQuery({
         event_count: Number(r['event_count']),
         has_error: Number(r['errors']) > 0,
         pages: Number(r['pages']),
+        at_risk: atRisk.has(String(r['session_id'])),
+        friction_score: scores.get(String(r['session_id'])) ?? 0,
       })),
     };
   },

@@ -10,6 +10,7 @@ import { timeseriesQuery } from '../../src/query/timeseries.js';
 import { topEventsQuery } from '../../src/query/top-events.js';
 import { userFlowQuery } from '../../src/query/user-flow.js';
 import type { StorageEngine } from '../../src/storage/engine.js';
+import { makeBatch, makeInsight, makeJourney } from '../support/processor-records.js';
 import { FIXTURE_ROWS, NOW, PROJECT, T } from './fixture.js';
 import { openTestEngine, runQuery } from './support.js';
 
@@ -172,6 +173,8 @@ describe('queries over a fixed fixture', () => {
       event_count: 6,
       has_error: false,
       pages: 1,
+      at_risk: false,
+      friction_score: 0,
     });
     const failing = await run(sessionsQuery, { time_range: '1h', has_error: true });
     expect(failing.sessions.map((s) => s.session_id)).toEqual(['s5', 's2']);
@@ -189,6 +192,44 @@ describe('queries over a fixed fixture', () => {
       { timestamp: T + 2500, event: 'rage_click', path: '/home', properties: {} },
       { timestamp: T + 2600, event: 'rage_click', path: '/home', properties: { x: 10 } },
     ]);
+  });
+
+  it("sessions and session_timeline: the processor's view (at risk, journey state, insights inline)", async () => {
+    await engine.commitProcessorBatch(
+      makeBatch({
+        insights: [
+          makeInsight({ id: 'i-s3', project_id: PROJECT, session_id: 's3', generated_at: T + 2600 }),
+          makeInsight({
+            id: 'j-s1',
+            project_id: PROJECT,
+            session_id: 's1',
+            insight_type: 'journey_completed',
+            generated_at: T + 9000,
+          }),
+        ],
+        journeys: [makeJourney({ id: 'jny-s1', project_id: PROJECT, session_id: 's1', status: 'completed' })],
+        friction: [
+          {
+            project_id: PROJECT,
+            session_id: 's3',
+            distinct_id: 'u3',
+            friction_score: 0.6,
+            factors: { rage_click: 1 },
+            updated_at: T + 2600,
+          },
+        ],
+      }),
+    );
+    const risky = await run(sessionsQuery, { time_range: '1h', at_risk: true });
+    expect(risky.sessions.map((x) => [x.session_id, x.at_risk, x.friction_score])).toEqual([
+      ['s3', true, 0.6],
+    ]);
+    const calm = await run(sessionsQuery, { time_range: '1h', at_risk: false });
+    expect(calm.sessions.map((x) => x.session_id)).toEqual(['s5', 's4', 's1', 's2']);
+    const completed = await run(sessionsQuery, { time_range: '1h', journey_status: 'completed' });
+    expect(completed.sessions.map((x) => x.session_id)).toEqual(['s1']);
+    const { insights } = await run(sessionTimelineQuery, { session_id: 's3' });
+    expect(insights.map((i) => [i.id, i.generated_at])).toEqual([['i-s3', T + 2600]]);
   });
 
   it('dashboard: the original spec shape', async () => {
