@@ -4,15 +4,10 @@
  * clicks, and time until their `tooltip` intervention arrives. The clock starts before the POST,
  * so the figure includes the ingest commit, processing, the processor's commit and the push.
  */
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { startSightline } from '../e2e/support/sightline.js';
 import { openSse } from '../e2e/support/sse-client.js';
+import { probeUnderLoad } from './lib/background-load.js';
 import { fmt, percentile } from './lib/stats.js';
-
-const run = promisify(execFile);
-const GENERATOR = fileURLToPath(new URL('./load-generator.ts', import.meta.url));
 
 export interface InterventionLatencyOptions {
   /** Background load, events/s. */
@@ -69,40 +64,11 @@ export async function benchInterventionLatency(
 ): Promise<string[]> {
   const server = await startSightline({ env: { SIGHTLINE_HOLDOUT_PERCENT: '0' } });
   try {
-    const load = run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        GENERATOR,
-        server.url,
-        server.publicKey,
-        '16',
-        String(options.seconds),
-        'plain',
-        String(options.rate),
-      ],
-      { maxBuffer: 1 << 20 },
+    const { results, failures, backgroundRate } = await probeUnderLoad(server, options, (i) =>
+      probe(server.url, server.publicKey, `latency-probe-${Date.now()}-${i}`),
     );
-    // Let the background load reach its pace before probing.
-    await new Promise((resolve) => setTimeout(resolve, 4000));
-    const latencies: number[] = [];
-    const acks: number[] = [];
-    let failures = 0;
-    const spacing = ((options.seconds - 6) * 1000) / options.probes;
-    for (let i = 0; i < options.probes; i++) {
-      try {
-        const result = await probe(server.url, server.publicKey, `latency-probe-${Date.now()}-${i}`);
-        latencies.push(result.total);
-        acks.push(result.ack);
-      } catch {
-        failures++;
-      }
-      await new Promise((resolve) => setTimeout(resolve, spacing));
-    }
-    const background = JSON.parse((await load).stdout.trim().split('\n').pop()!) as {
-      eventsPerSecond: number;
-    };
+    const latencies = results.map((r) => r.total);
+    const acks = results.map((r) => r.ack);
     latencies.sort((a, b) => a - b);
     acks.sort((a, b) => a - b);
     const verdict = percentile(latencies, 95) <= 500 ? 'within' : 'over';
@@ -115,7 +81,7 @@ export async function benchInterventionLatency(
       '',
       '| background events/s | probes | p50 ms | p95 ms | max ms | of which capture ack p50 / p95 ms | failed | target p95 ≤ 500 ms |',
       '|---|---|---|---|---|---|---|---|',
-      `| ${fmt(background.eventsPerSecond)} | ${latencies.length} | ${fmt(percentile(latencies, 50), 1)} | ${fmt(percentile(latencies, 95), 1)} | ${fmt(latencies[latencies.length - 1] ?? Number.NaN, 1)} | ${fmt(percentile(acks, 50), 1)} / ${fmt(percentile(acks, 95), 1)} | ${failures} | ${verdict} |`,
+      `| ${fmt(backgroundRate)} | ${latencies.length} | ${fmt(percentile(latencies, 50), 1)} | ${fmt(percentile(latencies, 95), 1)} | ${fmt(latencies[latencies.length - 1] ?? Number.NaN, 1)} | ${fmt(percentile(acks, 50), 1)} / ${fmt(percentile(acks, 95), 1)} | ${failures} | ${verdict} |`,
     ];
   } finally {
     await server.stop();

@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchIngest } from './ingest.js';
 import { benchInterventionLatency } from './intervention-latency.js';
+import { benchLiveLatency } from './live-latency.js';
 import { benchQueries } from './queries.js';
 
 const { values } = parseArgs({
@@ -32,10 +33,11 @@ const ingest = await benchIngest({
   connections: Number(values.connections),
 });
 const interventionLatency = await benchInterventionLatency();
+const liveLatency = await benchLiveLatency();
 const queries = values.queries
   ? await benchQueries({ events: Number(values['query-events']), runs: Number(values.runs) })
   : [];
-const report = [...header, ...ingest, ...interventionLatency, ...queries, ''].join('\n');
+const report = [...header, ...ingest, ...interventionLatency, ...liveLatency, ...queries, ''].join('\n');
 process.stdout.write(report);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL(`./results/bench-${Date.now()}.md`, import.meta.url), report);
