@@ -3,15 +3,10 @@
  * p50/p99 acknowledgement latency and server RSS, plain and gzip, min/median/max over runs.
  * Each run gets a fresh server (durability on: every ack waits for the DuckDB commit).
  */
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { startSightline } from '../e2e/support/sightline.js';
+import { runLoadGenerator } from './lib/background-load.js';
 import { cpuSeconds, rssMiB } from './lib/server.js';
 import { fmt, summarize } from './lib/stats.js';
-
-const run = promisify(execFile);
-const GENERATOR = fileURLToPath(new URL('./load-generator.ts', import.meta.url));
 
 export interface IngestOptions {
   runs: number;
@@ -37,25 +32,12 @@ async function once(mode: 'plain' | 'gzip', options: IngestOptions): Promise<Run
   const server = await startSightline();
   try {
     const cpuBefore = cpuSeconds(server.child.pid!);
-    const { stdout } = await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        GENERATOR,
-        server.url,
-        server.publicKey,
-        String(options.connections),
-        String(options.seconds),
-        mode,
-      ],
-      { maxBuffer: 1 << 20 },
-    );
+    const load = await runLoadGenerator<Omit<RunResult, 'rss' | 'peak' | 'cpuMicrosPerEvent'>>(server, {
+      connections: options.connections,
+      seconds: options.seconds,
+      mode,
+    });
     const cpu = cpuSeconds(server.child.pid!) - cpuBefore;
-    const load = JSON.parse(stdout.trim().split('\n').pop()!) as Omit<
-      RunResult,
-      'rss' | 'peak' | 'cpuMicrosPerEvent'
-    >;
     return {
       ...load,
       ...rssMiB(server.child.pid!),

@@ -5,6 +5,27 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const GENERATOR = fileURLToPath(new URL('../load-generator.ts', import.meta.url));
 
+export interface LoadRequest {
+  connections: number;
+  seconds: number;
+  mode: 'plain' | 'gzip';
+  /** Events/s to pace at; unpaced (as fast as acknowledged) when absent. */
+  rate?: number;
+}
+
+/** Runs bench/load-generator.ts in its own process; resolves with its one-line JSON result. */
+export async function runLoadGenerator<Result>(
+  server: { url: string; publicKey: string },
+  load: LoadRequest,
+): Promise<Result> {
+  const args = [server.url, server.publicKey, String(load.connections), String(load.seconds), load.mode];
+  if (load.rate !== undefined) args.push(String(load.rate));
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', GENERATOR, ...args], {
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as Result;
+}
+
 export interface ProbeRun<T> {
   results: T[];
   failures: number;
@@ -21,21 +42,12 @@ export async function probeUnderLoad<T>(
   options: { rate: number; seconds: number; probes: number },
   probe: (index: number) => Promise<T>,
 ): Promise<ProbeRun<T>> {
-  const load = run(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      GENERATOR,
-      server.url,
-      server.publicKey,
-      '16',
-      String(options.seconds),
-      'plain',
-      String(options.rate),
-    ],
-    { maxBuffer: 1 << 20 },
-  );
+  const load = runLoadGenerator<{ eventsPerSecond: number }>(server, {
+    connections: 16,
+    seconds: options.seconds,
+    mode: 'plain',
+    rate: options.rate,
+  });
   await new Promise((resolve) => setTimeout(resolve, 4000));
   const results: T[] = [];
   let failures = 0;
@@ -48,6 +60,5 @@ export async function probeUnderLoad<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, spacing));
   }
-  const background = JSON.parse((await load).stdout.trim().split('\n').pop()!) as { eventsPerSecond: number };
-  return { results, failures, backgroundRate: background.eventsPerSecond };
+  return { results, failures, backgroundRate: (await load).eventsPerSecond };
 }
