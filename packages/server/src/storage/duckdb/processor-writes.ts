@@ -41,80 +41,70 @@ export async function writeJourneys(
   });
 }
 
-/** Ids of `ids` already in `table`: a record is inserted once, whatever happens. */
-async function existing(conn: DuckDBConnection, table: string, ids: string[]): Promise<Set<string>> {
+/** Appends the records whose id is not in `table` yet: a record is inserted once, whatever happens. */
+async function appendNew<T extends { id: string }>(
+  conn: DuckDBConnection,
+  table: string,
+  records: readonly T[],
+  write: (appender: DuckDBAppender, record: T) => void,
+): Promise<void> {
+  if (records.length === 0) return;
   const rows = await conn.runAndReadAll(
     `SELECT id FROM ${table} WHERE id IN (SELECT unnest($1::VARCHAR[]))`,
-    [listValue(ids)],
+    [listValue(records.map((r) => r.id))],
   );
-  return new Set(rows.getRowObjects().map((r) => r['id'] as string));
+  const present = new Set(rows.getRowObjects().map((r) => r['id'] as string));
+  await append(
+    conn,
+    table,
+    records.filter((r) => !present.has(r.id)),
+    write,
+  );
 }
 
 export async function appendInsights(
   conn: DuckDBConnection,
   insights: readonly InsightRecord[],
 ): Promise<void> {
-  if (insights.length === 0) return;
-  const skip = await existing(
-    conn,
-    'insights',
-    insights.map((i) => i.id),
-  );
-  await append(
-    conn,
-    'insights',
-    insights.filter((i) => !skip.has(i.id)),
-    (a, i) => {
-      a.appendVarchar(i.id);
-      a.appendVarchar(i.project_id);
-      a.appendVarchar(i.insight_type);
-      a.appendVarchar(i.severity);
-      a.appendVarchar(i.session_id);
-      a.appendVarchar(i.distinct_id);
-      a.appendVarchar(i.status);
-      a.appendVarchar(JSON.stringify(i.data));
-      a.appendBigInt(BigInt(Math.round(i.generated_at)));
-      a.appendBigInt(BigInt(Math.round(i.created_at)));
-      a.appendNull();
-      a.appendVarchar(i.time_range);
-    },
-  );
+  await appendNew(conn, 'insights', insights, (a, i) => {
+    a.appendVarchar(i.id);
+    a.appendVarchar(i.project_id);
+    a.appendVarchar(i.insight_type);
+    a.appendVarchar(i.severity);
+    a.appendVarchar(i.session_id);
+    a.appendVarchar(i.distinct_id);
+    a.appendVarchar(i.status);
+    a.appendVarchar(JSON.stringify(i.data));
+    a.appendBigInt(BigInt(Math.round(i.generated_at)));
+    a.appendBigInt(BigInt(Math.round(i.created_at)));
+    a.appendNull();
+    a.appendVarchar(i.time_range);
+  });
 }
 
 export async function appendInterventions(
   conn: DuckDBConnection,
   interventions: readonly InterventionRecord[],
 ): Promise<void> {
-  if (interventions.length === 0) return;
-  const skip = await existing(
-    conn,
-    'interventions',
-    interventions.map((v) => v.id),
-  );
-  await append(
-    conn,
-    'interventions',
-    interventions.filter((v) => !skip.has(v.id)),
-    (a, v) => {
-      a.appendVarchar(v.id);
-      a.appendVarchar(v.project_id);
-      a.appendVarchar(v.session_id);
-      a.appendVarchar(v.distinct_id);
-      a.appendVarchar(v.insight_id);
-      a.appendVarchar(v.insight_type);
-      a.appendVarchar(v.rule_id);
-      a.appendVarchar(v.action);
-      a.appendVarchar(v.message);
-      a.appendVarchar(JSON.stringify(v.risk_factors));
-      a.appendBoolean(v.held_out);
-      a.appendBigInt(BigInt(Math.round(v.created_at)));
-      appendNullableBigInt(a, v.delivered_at);
-      appendNullableBigInt(a, v.shown_at);
-      if (v.result === null) a.appendNull();
-      else a.appendVarchar(v.result);
-      appendNullableBigInt(a, v.result_at);
-    },
-  );
+  await appendNew(conn, 'interventions', interventions, (a, v) => {
+    a.appendVarchar(v.id);
+    a.appendVarchar(v.project_id);
+    a.appendVarchar(v.session_id);
+    a.appendVarchar(v.distinct_id);
+    a.appendVarchar(v.insight_id);
+    a.appendVarchar(v.insight_type);
+    a.appendVarchar(v.rule_id);
+    a.appendVarchar(v.action);
+    a.appendVarchar(v.message);
+    a.appendVarchar(JSON.stringify(v.risk_factors));
+    a.appendBoolean(v.held_out);
+    a.appendBigInt(BigInt(Math.round(v.created_at)));
+    appendNullableBigInt(a, v.delivered_at);
+    appendNullableBigInt(a, v.shown_at);
+    if (v.result === null) a.appendNull();
+    else a.appendVarchar(v.result);
+    appendNullableBigInt(a, v.result_at);
+  });
 }
 
 export async function writeFriction(
