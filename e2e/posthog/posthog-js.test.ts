@@ -1,7 +1,12 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
-import { type ExportedEvent, type SightlineProcess, startSightline } from '../support/sightline.js';
+import {
+  type ExportedEvent,
+  type SightlineProcess,
+  startSightline,
+  waitForExport,
+} from '../support/sightline.js';
 import { type PageServer, startPageServer } from './support/page-server.js';
 
 /** posthog-js drops events from headless or automated browsers: look like a desktop Chrome. */
@@ -14,20 +19,6 @@ const launch = (): Promise<Browser> =>
     // navigator.webdriver is another of posthog-js's bot signals.
     '--disable-blink-features=AutomationControlled',
   ]);
-
-/** Polls the export until `done` holds (or the deadline passes), then returns what it last saw. */
-async function exportUntil(
-  sightline: SightlineProcess,
-  done: (events: ExportedEvent[]) => boolean,
-  timeoutMs = 20_000,
-): Promise<ExportedEvent[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const events = await sightline.exportEvents();
-    if (done(events) || Date.now() > deadline) return events;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('posthog-js (real bundle, Chromium) against Sightline', () => {
   let sightline: SightlineProcess;
@@ -82,7 +73,7 @@ describe('posthog-js (real bundle, Chromium) against Sightline', () => {
       e.event === '$autocapture' && String(e.properties['$elements_chain']).includes('attr__id="buy"');
     const pageViews = (events: ExportedEvent[]) => events.filter((e) => e.event === 'page_view');
     const named = (events: ExportedEvent[], name: string) => events.filter((e) => e.event === name);
-    const events = await exportUntil(
+    const events = await waitForExport(
       sightline,
       (all) =>
         pageViews(all).length >= 2 &&

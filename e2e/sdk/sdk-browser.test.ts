@@ -4,27 +4,10 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
-import { type ExportedEvent, type SightlineProcess, startSightline } from '../support/sightline.js';
+import { type ExportedEvent, startSightline, waitForExport } from '../support/sightline.js';
 import { SNIPPET, startTestSite } from './support/test-site.js';
 
 const UPLOAD_BYTES = 12 * 1024 * 1024;
-
-/** Polls the export until `done` holds for the events stored so far. */
-async function exportedWhen(
-  sightline: SightlineProcess,
-  done: (events: ExportedEvent[]) => boolean,
-  timeoutMs = 30_000,
-): Promise<ExportedEvent[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const events = await sightline.exportEvents().catch((error: Error) => {
-      throw new Error(`export failed (${error.message}); server output:\n${sightline.output()}`);
-    });
-    if (done(events)) return events;
-    if (Date.now() > deadline) return events;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 const sdkReady = (page: Page) =>
   page.waitForFunction(() => typeof window.sightline?.getSessionId === 'function');
@@ -134,7 +117,7 @@ describe('@sightline/sdk in Chromium against a real Sightline server', () => {
     await Promise.all([page.waitForURL(`${site.url}/next`), page.click('#leave')]);
     await sdkReady(page);
 
-    const events = await exportedWhen(
+    const events = await waitForExport(
       sightline,
       (all) =>
         all.some((e) => e.event === 'journey_abandoned') &&
@@ -249,7 +232,7 @@ describe('@sightline/sdk in Chromium against a real Sightline server', () => {
     const page = await context.newPage();
     await page.goto(site.url);
     await sdkReady(page);
-    await exportedWhen(first, (all) => all.some((e) => e.event === 'page_view'));
+    await waitForExport(first, (all) => all.some((e) => e.event === 'page_view'));
     await first.stop();
 
     await page.evaluate(() => {
@@ -269,7 +252,7 @@ describe('@sightline/sdk in Chromium against a real Sightline server', () => {
       secretKey: first.secretKey,
     });
     cleanups.push(() => second.stop());
-    const events = await exportedWhen(
+    const events = await waitForExport(
       second,
       (all) => all.filter((e) => e.event === 'while_down').length >= 4,
       60_000,

@@ -107,3 +107,22 @@ export async function startSightline(options: StartOptions = {}): Promise<Sightl
     },
   };
 }
+
+/**
+ * Polls the export until `done` holds for the events stored so far, or the deadline passes; returns
+ * what it saw last (assert on that). An export failure carries the server's output.
+ */
+export async function waitForExport(
+  sightline: SightlineProcess,
+  done: (events: ExportedEvent[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<ExportedEvent[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const events = await sightline.exportEvents().catch((error: Error) => {
+      throw new Error(`export failed (${error.message}); server output:\n${sightline.output()}`);
+    });
+    if (done(events) || Date.now() > deadline) return events;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

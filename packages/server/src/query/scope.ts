@@ -1,6 +1,6 @@
 import { resolveTimeRange, type TimeRange } from '@sightline/schema';
 import { z } from 'zod';
-import { raw, type SqlFragment, sql } from './sql.js';
+import { join, raw, type SqlFragment, sql } from './sql.js';
 
 export interface ResolvedScope {
   from: number;
@@ -28,9 +28,7 @@ export const DEAD_CLICK_EVENTS = ['dead_click', '$dead_click'] as const;
 /** `expr IN ($1, $2, …)` with each value as a parameter. */
 export function inList(expr: SqlFragment, values: readonly string[]): SqlFragment {
   if (values.length === 0) return raw('FALSE');
-  let list = sql`${values[0] as string}`;
-  for (const value of values.slice(1)) list = sql`${list}, ${value}`;
-  return sql`${expr} IN (${list})`;
+  return sql`${expr} IN (${join(values.map((value) => sql`${value}`))})`;
 }
 
 export const limitSchema = (fallback: number, max: number) =>

@@ -50,10 +50,15 @@ export function raw(text: string): SqlFragment {
 
 /** Joins fragments with a separator, e.g. for IN lists. */
 export function join(fragments: readonly SqlFragment[], separator = ', '): SqlFragment {
-  return (
-    fragments.reduce<SqlFragment | null>(
-      (acc, f) => (acc === null ? f : sql`${acc}${raw(separator)}${f}`),
-      null,
-    ) ?? raw('')
-  );
+  // Built in one pass: nesting `sql` templates would copy the growing list once per element.
+  const parts: string[] = [''];
+  const values: SqlValue[] = [];
+  fragments.forEach((f, i) => {
+    parts[parts.length - 1] += (i > 0 ? separator : '') + (f.parts[0] ?? '');
+    for (let j = 0; j < f.values.length; j++) {
+      values.push(f.values[j] as SqlValue);
+      parts.push(f.parts[j + 1] ?? '');
+    }
+  });
+  return new SqlFragment(parts, values);
 }
