@@ -3,6 +3,7 @@ import { ApiError } from '../errors.js';
 import type { Route, ServerContext } from './context.js';
 import { answerPreflight, applyCors, sendError } from './respond.js';
 import { matchRoute } from './router.js';
+import { appStaticRoutes } from './routes/app-static.js';
 import { eventsRoute } from './routes/events.js';
 import { exportRoute } from './routes/export.js';
 import { healthRoute } from './routes/health.js';
@@ -23,6 +24,7 @@ export const ROUTES: readonly Route[] = [
   ...posthogStaticRoutes,
   ...segmentRoutes,
   ...processorRoutes,
+  ...appStaticRoutes,
 ];
 
 async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
