@@ -52,6 +52,8 @@ export async function startSightline(options: StartOptions = {}): Promise<Sightl
         ...process.env,
         SIGHTLINE_PUBLIC_KEY: publicKey,
         SIGHTLINE_SECRET_KEY: secretKey,
+        // Tests count the events they send: no simulated demo traffic unless a test asks for it.
+        SIGHTLINE_DEMO_TRAFFIC: '0',
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

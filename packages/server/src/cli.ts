@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { runExport } from './cli/export.js';
 import { runProjectCreate, runProjectList } from './cli/project.js';
+import { runSimulate } from './cli/simulate.js';
 import { runStart } from './cli/start.js';
 
 const program = new Command('sightline').description('Sightline: real-time user feedback loops, self-hosted');
@@ -15,7 +16,23 @@ program
     'where the database and keys live (env SIGHTLINE_DATA_DIR, default ./.sightline)',
   )
   .option('--engine <engine>', 'storage engine (env SIGHTLINE_ENGINE, default duckdb)')
+  .option('--no-demo-traffic', 'do not send simulated demo-app traffic (env SIGHTLINE_DEMO_TRAFFIC=0)')
   .action(runStart);
+
+program
+  .command('simulate')
+  .description('send realistic demo-app sessions with friction to a running server, paced in real time')
+  .option('--rate <n>', 'events per second (default 20)')
+  .option('--duration <s>', 'seconds to run (default 60)')
+  .option('--url <url>', 'server URL (default http://127.0.0.1:8787)')
+  .option('--key <key>', 'public key (default: env SIGHTLINE_PUBLIC_KEY, else <data-dir>/keys.json)')
+  .option('--data-dir <dir>', "the server's data directory, to read its public key (default ./.sightline)")
+  .option('--seed <n>', 'seed of the session generator (default: random)')
+  .option('--rage-clicks <share>', 'share of sessions with rage clicks (default 0.1)')
+  .option('--errors <share>', 'share of sessions with an error (default 0.05)')
+  .option('--stalls <share>', 'share of sessions with a stalled upload (default 0.05)')
+  .option('--abandon <share>', 'share of sessions that leave the funnel early (default 0.3)')
+  .action(runSimulate);
 
 program
   .command('export')

@@ -1,11 +1,27 @@
 import type { RunningSightline } from '../app.js';
 import type { SightlineConfig } from '../config.js';
+import { DEMO_TRAFFIC_RATE } from '../demo/traffic.js';
+
+export interface BannerOptions {
+  /** Whether simulated demo traffic is being sent (`--no-demo-traffic` turns it off). */
+  demoTraffic?: boolean;
+}
 
 /** What a newcomer needs after `npm start`: where it runs and which key goes where. */
-export function startBanner(app: RunningSightline, config: SightlineConfig): string {
+export function startBanner(
+  app: RunningSightline,
+  config: SightlineConfig,
+  options: BannerOptions = {},
+): string {
   return [
     '',
     `Sightline listening on ${app.url}`,
+    // The key sits in the fragment: browsers never send it to the server or in a Referer.
+    `  dashboard:   ${app.url}/#key=${app.keys.secretKey}`,
+    `  demo app:    ${app.url}/demo/`,
+    options.demoTraffic
+      ? `  demo traffic: on (~${DEMO_TRAFFIC_RATE} simulated events/s; --no-demo-traffic or SIGHTLINE_DEMO_TRAFFIC=0 turns it off)`
+      : '  demo traffic: off',
     `  engine:      ${config.engine} (data in ${config.dataDir})`,
     `  public key:  ${app.keys.publicKey}   (capture: safe to embed in web pages)`,
     `  secret key:  ${app.keys.secretKey}   (queries and export: keep it private)`,
@@ -15,6 +31,8 @@ export function startBanner(app: RunningSightline, config: SightlineConfig): str
     `      -d '{"api_key":"${app.keys.publicKey}","batch":[{"uuid":"'$(uuidgen)'","event":"hello","distinct_id":"me"}]}'`,
     '  read it back:',
     `    curl -s ${app.url}/v1/export -H 'authorization: Bearer ${app.keys.secretKey}'`,
+    '  simulate more traffic:',
+    `    npx sightline simulate --url ${app.url} --rate 50 --duration 60`,
     '',
   ].join('\n');
 }

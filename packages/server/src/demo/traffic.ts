@@ -1,0 +1,24 @@
+import { TrafficSimulator } from '../simulate/index.js';
+
+/** Demo traffic of `sightline start`: a few overlapping sessions, enough for a live dashboard. */
+export const DEMO_TRAFFIC_RATE = 8;
+
+/**
+ * Whether `start` sends demo traffic: on unless `--no-demo-traffic` (commander sets
+ * `demoTraffic: false`) or SIGHTLINE_DEMO_TRAFFIC is 0/false/off.
+ */
+export function demoTrafficEnabled(flag: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (flag === false) return false;
+  const value = (env['SIGHTLINE_DEMO_TRAFFIC'] ?? '').trim().toLowerCase();
+  return !['0', 'false', 'off', 'no'].includes(value);
+}
+
+/** Starts the simulator against the server's own capture API (the same path browsers use). */
+export function startDemoTraffic(url: string, publicKey: string): TrafficSimulator {
+  return new TrafficSimulator({
+    url,
+    key: publicKey,
+    rate: DEMO_TRAFFIC_RATE,
+    maxInFlight: 2,
+  }).start();
+}
