@@ -1,0 +1,165 @@
+/**
+ * Result shapes of the server's queries (docs/API.md, packages/server/src/query/*.ts). Declared
+ * here rather than imported: the dashboard never imports server code (DESIGN §2).
+ */
+export interface Overview {
+  total_events: number;
+  unique_sessions: number;
+  unique_users: number;
+  avg_events_per_session: number;
+  conversion_rate: number;
+}
+
+export interface Timeseries {
+  interval: 'minute' | 'hour' | 'day';
+  points: Array<{ t: number; events: number; sessions: number }>;
+}
+
+export interface TopEvents {
+  events: Array<{ name: string; count: number }>;
+}
+
+export interface FunnelStep {
+  step: string;
+  count: number;
+  conversion_from_first: number;
+  conversion_from_previous: number;
+  drop_off: number;
+  median_time_to_convert_ms: number | null;
+  p95_time_to_convert_ms: number | null;
+}
+
+export interface Funnel {
+  steps: FunnelStep[];
+}
+
+export type FrictionKind = 'errors' | 'rage_clicks' | 'dead_clicks' | 'slow_loads' | 'stalled_uploads';
+
+export interface DropOffPoint {
+  step: string;
+  drop_rate: number;
+  drop_off: number;
+  dropped_sessions: number;
+  friction: Record<FrictionKind, number>;
+  dominant_friction: FrictionKind | null;
+  recommendation: string;
+}
+
+export interface DropOffs {
+  drop_off_points: DropOffPoint[];
+}
+
+export interface UserFlow {
+  transitions: Array<{ from: string; to: string; count: number }>;
+  top_paths: Array<{ path: string[]; count: number }>;
+}
+
+export interface Percentiles {
+  p50: number | null;
+  p75: number | null;
+  p95: number | null;
+}
+
+export const PERFORMANCE_METRICS = [
+  'page_load_time',
+  'dom_ready_time',
+  'time_to_interactive',
+  'lcp',
+  'inp',
+  'cls',
+  'fcp',
+  'ttfb',
+] as const;
+export type PerformanceMetric = (typeof PERFORMANCE_METRICS)[number];
+
+export type PagePerformance = { path: string; samples: number } & Record<PerformanceMetric, Percentiles>;
+
+export interface Performance {
+  pages: PagePerformance[];
+}
+
+export interface JourneySummary {
+  journey_name: string;
+  started: number;
+  completed: number;
+  abandoned: number;
+  active: number;
+  completion_rate: number;
+  median_duration_ms: number | null;
+  abandon_reasons: Array<{ reason: string; count: number }>;
+  steps: Array<{ step: string; reached: number; abandoned: number; median_duration_ms: number | null }>;
+}
+
+export interface Journeys {
+  journeys: JourneySummary[];
+}
+
+export type InsightStatus = 'open' | 'acknowledged' | 'resolved';
+
+export interface Insight {
+  id: string;
+  insight_type: string;
+  severity: string;
+  session_id: string;
+  distinct_id: string;
+  status: InsightStatus;
+  data: {
+    risk_factors?: string[];
+    recommended_actions?: string[];
+    evidence?: string[];
+    [field: string]: unknown;
+  };
+  generated_at: number;
+  created_at: number;
+  status_changed_at: number | null;
+  time_range: string;
+}
+
+export interface Insights {
+  insights: Insight[];
+}
+
+export interface InterventionGroup {
+  sessions: number;
+  interventions: number;
+  delivered: number;
+  shown: number;
+  journeys: number;
+  completed_journeys: number;
+  completion_rate: number | null;
+}
+
+export interface Interventions {
+  rules: Array<{ rule_id: string; action: string; targeted: InterventionGroup; held_out: InterventionGroup }>;
+}
+
+export interface SessionSummary {
+  session_id: string;
+  distinct_id: string;
+  first_seen: number;
+  last_seen: number;
+  event_count: number;
+  has_error: boolean;
+  pages: number;
+  at_risk: boolean;
+  friction_score: number;
+}
+
+export interface Sessions {
+  sessions: SessionSummary[];
+}
+
+export interface TimelineEvent {
+  uuid: string;
+  seq: number;
+  timestamp: number;
+  event: string;
+  path: string;
+  properties: unknown;
+}
+
+export interface SessionTimeline {
+  session_id: string;
+  events: TimelineEvent[];
+  insights: Insight[];
+}

@@ -1,0 +1,72 @@
+import { LiveQueryProvider } from '@sightline/react';
+import { useEffect } from 'react';
+import { RangePicker } from './components/range-picker';
+import { QueryBoundary } from './components/states';
+import { ConnectionBadge } from './live/connection-badge';
+import { useLiveConnection } from './live/use-live-connection';
+import { SecretKeyContext } from './secret-key-context';
+import { useUrlParams } from './url-state';
+import { VIEWS, viewById } from './views/registry';
+
+interface ShellProps {
+  secretKey: string;
+  onRefused(): void;
+  onSignOut(): void;
+}
+
+/** The signed-in dashboard: header with the connection state, view tabs, time range, one view. */
+export function Shell({ secretKey, onRefused, onSignOut }: ShellProps) {
+  const { client, state, refused } = useLiveConnection(secretKey);
+  const [params, setParams] = useUrlParams();
+  const view = viewById(params.get('view'));
+  const View = view.component;
+
+  useEffect(() => {
+    if (refused) onRefused();
+  }, [refused, onRefused]);
+
+  return (
+    <SecretKeyContext.Provider value={secretKey}>
+      <LiveQueryProvider client={client}>
+        <div className="shell">
+          <header className="topbar">
+            <div className="brand">
+              <span className="brand-mark" aria-hidden="true" />
+              Sightline
+            </div>
+            <ConnectionBadge state={state} />
+            <button type="button" className="button button-quiet" onClick={onSignOut}>
+              Sign out
+            </button>
+          </header>
+          <nav className="tabs" aria-label="Views">
+            {VIEWS.map((v) => (
+              <a
+                key={v.id}
+                href={`?view=${v.id}`}
+                className={v.id === view.id ? 'tab active' : 'tab'}
+                aria-current={v.id === view.id ? 'page' : undefined}
+                onClick={(e) => {
+                  e.preventDefault();
+                  // A view's own choices (funnel steps, chosen session…) do not carry over.
+                  setParams({ view: v.id, session: null, steps: null, unit: null, window: null, mode: null });
+                }}
+              >
+                {v.label}
+              </a>
+            ))}
+          </nav>
+          <div className="toolbar">
+            <h1 className="view-title">{view.label}</h1>
+            <RangePicker />
+          </div>
+          <main className="content" data-testid={`view-${view.id}`}>
+            <QueryBoundary resetKey={`${view.id}${params.toString()}`}>
+              <View />
+            </QueryBoundary>
+          </main>
+        </div>
+      </LiveQueryProvider>
+    </SecretKeyContext.Provider>
+  );
+}

@@ -1,0 +1,79 @@
+import { useLiveQuery } from '@sightline/react';
+import type { InsightStatus, Insights } from '../api/types';
+import { Panel } from '../components/panel';
+import { Empty, Loading } from '../components/states';
+import { formatCount } from '../format';
+import { useUrlParams } from '../url-state';
+import { useRange } from '../use-range';
+import { InsightCard } from './insights/insight-card';
+import { useStatusOverrides } from './insights/use-status-overrides';
+
+const FILTERS: ReadonlyArray<{ value: InsightStatus | 'all'; label: string }> = [
+  { value: 'all', label: 'All' },
+  { value: 'open', label: 'Open' },
+  { value: 'acknowledged', label: 'Acknowledged' },
+  { value: 'resolved', label: 'Resolved' },
+];
+
+/** The processor's insights as they are written, newest first, with acknowledge / resolve. */
+export function InsightsView() {
+  const range = useRange();
+  const [params, setParams] = useUrlParams();
+  const filter = (FILTERS.find((f) => f.value === params.get('status'))?.value ?? 'all') as
+    | InsightStatus
+    | 'all';
+  const result = useLiveQuery<Insights>('insights', { time_range: range, limit: 200 });
+  const { apply, change, busy, error } = useStatusOverrides();
+  const insights = result ? apply(result.insights) : undefined;
+  const shown = insights?.filter((i) => filter === 'all' || i.status === filter);
+  const openCount = insights?.filter((i) => i.status === 'open').length ?? 0;
+
+  return (
+    <Panel
+      title="Live feed"
+      testId="insights-feed"
+      hint={insights ? `${formatCount(insights.length)} insights, ${formatCount(openCount)} open` : undefined}
+      actions={
+        <fieldset className="segmented segmented-small">
+          <legend className="sr-only">Status</legend>
+          {FILTERS.map((f) => (
+            <button
+              key={f.value}
+              type="button"
+              className={filter === f.value ? 'active' : ''}
+              aria-pressed={filter === f.value}
+              onClick={() => setParams({ status: f.value === 'all' ? null : f.value }, true)}
+            >
+              {f.label}
+            </button>
+          ))}
+        </fieldset>
+      }
+    >
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {!shown ? (
+        <Loading height={200} />
+      ) : shown.length === 0 ? (
+        <Empty height={200}>
+          No {filter === 'all' ? '' : `${filter} `}insights in this range. Rage clicks, errors, slow pages and
+          stalled uploads show up here the moment they happen.
+        </Empty>
+      ) : (
+        <div className="insight-list">
+          {shown.map((insight) => (
+            <InsightCard
+              key={insight.id}
+              insight={insight}
+              busy={busy.has(insight.id)}
+              onStatus={(status) => void change(insight.id, status)}
+            />
+          ))}
+        </div>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,122 @@
+import { useLiveQuery } from '@sightline/react';
+import { useMemo } from 'react';
+import type { UserFlow } from '../api/types';
+import { Chart } from '../charts/chart';
+import { escapeHtml } from '../charts/escape';
+import { COLORS, SERIES_COLORS, TOOLTIP_BASE } from '../charts/theme';
+import { Panel } from '../components/panel';
+import { Empty, Loading } from '../components/states';
+import { formatCount } from '../format';
+import { useUrlParams } from '../url-state';
+import { useRange } from '../use-range';
+import { acyclicFlow } from './flow/acyclic-flow';
+
+type Mode = 'events' | 'pages';
+
+/** How sessions move from one event (or page) to the next, as a sankey; and the commonest starts. */
+export function UserFlowView() {
+  const range = useRange();
+  const [params, setParams] = useUrlParams();
+  const mode: Mode = params.get('mode') === 'pages' ? 'pages' : 'events';
+  const flow = useLiveQuery<UserFlow>('user_flow', { time_range: range, mode, limit: 30, path_length: 4 });
+
+  const graph = useMemo(() => (flow ? acyclicFlow(flow.transitions) : null), [flow]);
+  const option = useMemo(() => {
+    if (!graph) return null;
+    const names = [...new Set(graph.links.flatMap((l) => [l.from, l.to]))];
+    return {
+      tooltip: {
+        ...TOOLTIP_BASE,
+        trigger: 'item',
+        formatter: (p: {
+          dataType: string;
+          data: { source?: string; target?: string; value?: number; name?: string };
+        }) =>
+          p.dataType === 'edge'
+            ? `<div class="tt"><div class="tt-title">${escapeHtml(p.data.source)} → ${escapeHtml(p.data.target)}</div>${escapeHtml(formatCount(p.data.value))} transitions</div>`
+            : `<div class="tt"><div class="tt-title">${escapeHtml(p.data.name)}</div></div>`,
+      },
+      series: [
+        {
+          type: 'sankey',
+          left: 8,
+          right: 120,
+          top: 8,
+          bottom: 8,
+          nodeGap: 10,
+          draggable: false,
+          emphasis: { focus: 'adjacency' },
+          data: names.map((name, i) => ({
+            name,
+            itemStyle: { color: SERIES_COLORS[i % SERIES_COLORS.length] },
+          })),
+          links: graph.links.map((l) => ({ source: l.from, target: l.to, value: l.count })),
+          lineStyle: { color: 'gradient', opacity: 0.35, curveness: 0.5 },
+          label: { color: COLORS.text, fontSize: 11, width: 110, overflow: 'truncate' },
+        },
+      ],
+    };
+  }, [graph]);
+
+  const modeSwitch = (
+    <fieldset className="segmented segmented-small">
+      <legend className="sr-only">Steps are</legend>
+      {(['events', 'pages'] as const).map((m) => (
+        <button
+          key={m}
+          type="button"
+          className={mode === m ? 'active' : ''}
+          aria-pressed={mode === m}
+          onClick={() => setParams({ mode: m === 'events' ? null : m }, true)}
+        >
+          {m === 'events' ? 'Events' : 'Pages'}
+        </button>
+      ))}
+    </fieldset>
+  );
+
+  return (
+    <div className="stack">
+      <Panel
+        title="Flow"
+        actions={modeSwitch}
+        hint={
+          graph && graph.dropped.length > 0
+            ? `The 30 most common transitions. ${graph.dropped.length} loop or back-step transition(s) are left out of the diagram (a sankey cannot draw cycles).`
+            : 'The 30 most common transitions between consecutive steps of a session.'
+        }
+      >
+        {!flow || !option ? (
+          <Loading height={360} />
+        ) : graph!.links.length === 0 ? (
+          <Empty height={240}>No sessions with two or more {mode} in this range.</Empty>
+        ) : (
+          <Chart option={option} height={420} minWidth={760} label="User flow sankey" />
+        )}
+      </Panel>
+      <Panel title="Most common starts" hint="The first four steps of each session">
+        {!flow ? (
+          <Loading height={120} />
+        ) : flow.top_paths.length === 0 ? (
+          <Empty height={120}>No sessions yet.</Empty>
+        ) : (
+          <ol className="paths">
+            {flow.top_paths.slice(0, 10).map((p) => (
+              <li key={JSON.stringify(p.path)}>
+                <span className="path-count">{formatCount(p.count)}</span>
+                <span className="path-steps">
+                  {p.path.map((step, i) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: a path may repeat a step; position is its identity
+                    <span key={i} className="path-step mono">
+                      {step}
+                    </span>
+                  ))}
+                </span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </Panel>
+    </div>
+  );
+}
