@@ -4,6 +4,7 @@ import type { Route, ServerContext } from './context.js';
 import { answerPreflight, applyCors, sendError } from './respond.js';
 import { matchRoute } from './router.js';
 import { appStaticRoutes } from './routes/app-static.js';
+import { demoRoutes } from './routes/demo.js';
 import { eventsRoute } from './routes/events.js';
 import { exportRoute } from './routes/export.js';
 import { healthRoute } from './routes/health.js';
@@ -25,6 +26,7 @@ export const ROUTES: readonly Route[] = [
   ...segmentRoutes,
   ...processorRoutes,
   ...appStaticRoutes,
+  ...demoRoutes,
 ];
 
 async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {

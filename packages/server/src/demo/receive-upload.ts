@@ -1,0 +1,141 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import busboy from 'busboy';
+import { ApiError } from '../errors.js';
+import { FORMAT_NAMES, SNIFF_BYTES, sniffVideo, type VideoFormat } from './formats.js';
+import type { StoredUpload, UploadStore } from './upload-store.js';
+
+/** The demo's limit per video. */
+export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+/** Multipart boundaries and part headers around the file. */
+const MULTIPART_SLACK = 64 * 1024;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const ACCEPTED = Object.values(FORMAT_NAMES).join(', ');
+
+/** Hashes and counts the bytes on their way to disk, and refuses them as soon as the first bytes are not a video. */
+class VideoInspector extends Transform {
+  readonly hash = createHash('sha256');
+  size = 0;
+  format: VideoFormat | null = null;
+  private head = Buffer.alloc(0);
+
+  constructor(
+    private readonly name: string,
+    private readonly declaredType: string,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.size += chunk.length;
+    this.hash.update(chunk);
+    if (this.format === null && this.head.length < SNIFF_BYTES) {
+      this.head = Buffer.concat([this.head, chunk.subarray(0, SNIFF_BYTES - this.head.length)]);
+      if (this.head.length >= SNIFF_BYTES && !this.decide()) {
+        callback(this.notVideo());
+        return;
+      }
+    }
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.size === 0) callback(new ApiError('empty_body', `"${this.name}" is empty`));
+    else if (this.format === null && !this.decide()) callback(this.notVideo());
+    else callback();
+  }
+
+  private decide(): boolean {
+    this.format = sniffVideo(this.head);
+    return this.format !== null;
+  }
+
+  private notVideo(): ApiError {
+    return new ApiError(
+      'unsupported_content_type',
+      `"${this.name}" is not a video: its content is not ${ACCEPTED} (the browser called it ${this.declaredType || 'an unknown type'})`,
+    );
+  }
+}
+
+/**
+ * Streams the one file of a multipart upload to disk: never held in memory, refused with 413 over
+ * MAX_UPLOAD_BYTES (before reading when Content-Length says so) and with 415 when its first
+ * bytes are not a known video container, whatever its name or declared type.
+ */
+export async function receiveUpload(req: IncomingMessage, store: UploadStore): Promise<StoredUpload> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_UPLOAD_BYTES + MULTIPART_SLACK)
+    throw new ApiError(
+      'body_too_large',
+      `the video is about ${mb(declared)}; the limit is ${mb(MAX_UPLOAD_BYTES)}`,
+    );
+  if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data'))
+    throw new ApiError('unsupported_content_type', 'send the video as multipart/form-data');
+  const parser = busboy({
+    headers: req.headers,
+    limits: { files: 1, fileSize: MAX_UPLOAD_BYTES, fields: 20, fieldSize: 16 * 1024 },
+  });
+  let stored: Promise<StoredUpload> | null = null;
+  const parsed = new Promise<StoredUpload>((resolve, reject) => {
+    parser.on('file', (_field, file, info) => {
+      if (stored) {
+        file.resume();
+        return;
+      }
+      const name = (info.filename || 'video').slice(0, 200);
+      const id = randomUUID();
+      const path = store.pathFor(id);
+      const inspector = new VideoInspector(name, info.mimeType);
+      stored = pipeline(file, inspector, createWriteStream(path, { mode: 0o600 })).then(
+        async () => {
+          if (file.truncated) {
+            await rm(path, { force: true });
+            throw new ApiError('body_too_large', `"${name}" is over the ${mb(MAX_UPLOAD_BYTES)} limit`);
+          }
+          const upload: StoredUpload = {
+            id,
+            path,
+            name,
+            size: inspector.size,
+            sha256: inspector.hash.digest('hex'),
+            format: inspector.format!,
+            declaredType: info.mimeType,
+            storedAt: Date.now(),
+          };
+          store.add(upload);
+          return upload;
+        },
+        async (error: unknown) => {
+          await rm(path, { force: true });
+          throw error;
+        },
+      );
+      // Refuse at once (a 415 after the first bytes, a 413 at the limit) instead of after the whole body.
+      stored.catch(reject);
+      file.once('limit', () =>
+        reject(new ApiError('body_too_large', `"${name}" is over the ${mb(MAX_UPLOAD_BYTES)} limit`)),
+      );
+    });
+    parser.once('close', () => {
+      if (stored) stored.then(resolve, reject);
+      else reject(new ApiError('empty_body', 'the upload has no file (form field "file")'));
+    });
+    parser.once('error', (error: Error) =>
+      reject(new ApiError('invalid_arguments', `the multipart body is malformed: ${error.message}`)),
+    );
+  });
+  req.pipe(parser);
+  try {
+    return await parsed;
+  } catch (error) {
+    // Whatever is still coming is read and discarded (never stored), so the client gets the answer.
+    req.unpipe(parser);
+    req.resume();
+    throw error;
+  }
+}

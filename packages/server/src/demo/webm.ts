@@ -1,0 +1,129 @@
+import type { FileHandle } from 'node:fs/promises';
+import type { VideoFormat } from './formats.js';
+import { emptyInfo, readAt, round3, type VideoInfo } from './video-info.js';
+
+/** Info and Tracks come before the first Cluster; this much of the file holds them in practice. */
+const HEADER_BYTES = 4 * 1024 * 1024;
+
+const ID = {
+  ebml: 0x1a45dfa3,
+  docType: 0x4282,
+  segment: 0x18538067,
+  info: 0x1549a966,
+  timecodeScale: 0x2ad7b1,
+  duration: 0x4489,
+  tracks: 0x1654ae6b,
+  trackEntry: 0xae,
+  trackType: 0x83,
+  codecId: 0x86,
+  video: 0xe0,
+  pixelWidth: 0xb0,
+  pixelHeight: 0xba,
+  cluster: 0x1f43b675,
+} as const;
+
+interface Element {
+  id: number;
+  start: number;
+  /** End of the payload (the buffer's end for an unknown size, as live recordings write). */
+  end: number;
+}
+
+/** EBML variable-length integer at `at`: its byte length and value (marker bit removed for sizes). */
+function vint(
+  buf: Buffer,
+  at: number,
+  keepMarker: boolean,
+): { length: number; value: number; unknown: boolean } | null {
+  const first = buf[at];
+  if (first === undefined || first === 0) return null;
+  const length = Math.clz32(first) - 23;
+  if (length > 8 || at + length > buf.length) return null;
+  let value = keepMarker ? first : first & (0xff >> length);
+  let allOnes = value === 0xff >> length;
+  for (let i = 1; i < length; i++) {
+    value = value * 256 + buf[at + i]!;
+    if (buf[at + i] !== 0xff) allOnes = false;
+  }
+  return { length, value, unknown: !keepMarker && allOnes };
+}
+
+function* elements(buf: Buffer, from: number, to: number): Generator<Element> {
+  let at = from;
+  while (at < to) {
+    const id = vint(buf, at, true);
+    if (!id) return;
+    const size = vint(buf, at + id.length, false);
+    if (!size) return;
+    const start = at + id.length + size.length;
+    const end = size.unknown ? to : Math.min(to, start + size.value);
+    yield { id: id.value, start, end };
+    if (size.unknown) return;
+    at = end;
+  }
+}
+
+const uint = (buf: Buffer, e: Element) => {
+  let v = 0;
+  for (let i = e.start; i < e.end; i++) v = v * 256 + buf[i]!;
+  return v;
+};
+const float = (buf: Buffer, e: Element) =>
+  e.end - e.start === 4 ? buf.readFloatBE(e.start) : e.end - e.start === 8 ? buf.readDoubleBE(e.start) : null;
+const text = (buf: Buffer, e: Element) => buf.toString('latin1', e.start, e.end).replace(/\0+$/, '');
+
+/** Duration, dimensions and codecs of a WebM/Matroska file from its Info and Tracks elements. */
+export async function parseWebm(fh: FileHandle, fileSize: number, format: VideoFormat): Promise<VideoInfo> {
+  const info = emptyInfo(format);
+  const buf = await readAt(fh, 0, Math.min(fileSize, HEADER_BYTES));
+  for (const top of elements(buf, 0, buf.length)) {
+    if (top.id === ID.ebml) {
+      for (const e of elements(buf, top.start, top.end)) if (e.id === ID.docType) info.brand = text(buf, e);
+    } else if (top.id === ID.segment) {
+      readSegment(buf, top, info);
+    }
+  }
+  return info;
+}
+
+function readSegment(buf: Buffer, segment: Element, info: VideoInfo): void {
+  let scale = 1_000_000;
+  let duration: number | null = null;
+  for (const e of elements(buf, segment.start, segment.end)) {
+    if (e.id === ID.cluster) break;
+    if (e.id === ID.info) {
+      for (const f of elements(buf, e.start, e.end)) {
+        if (f.id === ID.timecodeScale) scale = uint(buf, f);
+        if (f.id === ID.duration) duration = float(buf, f);
+      }
+    } else if (e.id === ID.tracks) {
+      for (const entry of elements(buf, e.start, e.end))
+        if (entry.id === ID.trackEntry) readTrack(buf, entry, info);
+    }
+  }
+  // Duration counts timecode units of `scale` ns.
+  if (duration !== null && duration > 0) info.duration_s = round3((duration * scale) / 1e9);
+}
+
+function readTrack(buf: Buffer, entry: Element, info: VideoInfo): void {
+  info.tracks++;
+  let type = 0;
+  let codec: string | null = null;
+  let width: number | null = null;
+  let height: number | null = null;
+  for (const f of elements(buf, entry.start, entry.end)) {
+    if (f.id === ID.trackType) type = uint(buf, f);
+    else if (f.id === ID.codecId) codec = text(buf, f);
+    else if (f.id === ID.video) {
+      for (const v of elements(buf, f.start, f.end)) {
+        if (v.id === ID.pixelWidth) width = uint(buf, v);
+        if (v.id === ID.pixelHeight) height = uint(buf, v);
+      }
+    }
+  }
+  if (type === 1) {
+    info.video_codec ??= codec;
+    info.width ??= width;
+    info.height ??= height;
+  } else if (type === 2) info.audio_codec ??= codec;
+}

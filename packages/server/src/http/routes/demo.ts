@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { type AnalysisLine, analyzeUpload } from '../../demo/analyze.js';
+import { receiveUpload } from '../../demo/receive-upload.js';
+import { uploadStore } from '../../demo/upload-store.js';
+import { ApiError } from '../../errors.js';
+import { DEFAULT_PROJECT_ID } from '../../projects/default-project.js';
+import type { Route } from '../context.js';
+import { sendJson } from '../respond.js';
+import { readJsonArgs } from './json-body.js';
+
+/**
+ * The demo app's own backend (apps/demo, served at /demo/ by app-static.ts): its config, a real
+ * multipart upload and a real analysis of the uploaded bytes. Public like the demo page itself;
+ * it stores nothing of Sightline's (videos live in a temp folder until analysed; see demo/).
+ */
+
+/** GET /demo/config.json: the default project's public key (public by design) and this server's origin. */
+const configRoute: Route = {
+  method: 'GET',
+  path: '/demo/config.json',
+  async handler({ req, res, ctx }) {
+    const project = (await ctx.engine.listProjects()).find((p) => p.id === DEFAULT_PROJECT_ID);
+    if (!project) throw new ApiError('not_found', 'no default project');
+    const forwarded = req.headers['x-forwarded-proto'];
+    const proto = typeof forwarded === 'string' && forwarded.startsWith('https') ? 'https' : 'http';
+    sendJson(res, 200, { key: project.public_key, host: `${proto}://${req.headers.host ?? 'localhost'}` });
+  },
+};
+
+/** POST /demo/api/upload (multipart, one file) → `{ upload_id, name, size, sha256, format }`. */
+const uploadRoute: Route = {
+  method: 'POST',
+  path: '/demo/api/upload',
+  async handler({ req, res }) {
+    const upload = await receiveUpload(req, uploadStore);
+    sendJson(res, 200, {
+      upload_id: upload.id,
+      name: upload.name,
+      size: upload.size,
+      sha256: upload.sha256,
+      format: upload.format,
+      declared_type: upload.declaredType,
+    });
+  },
+};
+
+const analyzeArgs = z.object({ upload_id: z.string().min(1).max(100) });
+
+/**
+ * POST /demo/api/analyze `{ upload_id }` → NDJSON, one line per step and per 5 % of the file read
+ * back, then `{ type: "result", analysis }` (or `{ type: "error" }` once the answer has begun).
+ */
+const analyzeRoute: Route = {
+  method: 'POST',
+  path: '/demo/api/analyze',
+  async handler({ req, res }) {
+    const { upload_id } = await readJsonArgs(req, analyzeArgs);
+    const upload = uploadStore.take(upload_id);
+    if (!upload)
+      throw new ApiError(
+        'not_found',
+        'no such upload: it was already analysed or has expired; upload it again',
+      );
+    res.writeHead(200, {
+      'content-type': 'application/x-ndjson; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    const write = (line: AnalysisLine) =>
+      new Promise<void>((resolve) => {
+        // Backpressure: wait when the client reads slower than the file is hashed.
+        if (res.write(`${JSON.stringify(line)}\n`)) resolve();
+        else res.once('drain', resolve);
+      });
+    try {
+      const analysis = await analyzeUpload(upload, write);
+      await write({ type: 'result', analysis });
+    } catch (error) {
+      console.error('[sightline] demo analysis failed:', error);
+      await write({
+        type: 'error',
+        error: 'internal_error',
+        message: 'the analysis failed; see the server log',
+      });
+    }
+    res.end();
+  },
+};
+
+export const demoRoutes: readonly Route[] = [configRoute, uploadRoute, analyzeRoute];

@@ -1,0 +1,117 @@
+/**
+ * Small but structurally real video containers, built byte by byte in the test (no binary is
+ * committed): an MP4 whose `moov` comes after its `mdat`, and a WebM with Info and Tracks.
+ */
+
+const box = (type: string, ...payload: Buffer[]): Buffer => {
+  const body = Buffer.concat(payload);
+  const header = Buffer.alloc(8);
+  header.writeUInt32BE(8 + body.length, 0);
+  header.write(type, 4, 'latin1');
+  return Buffer.concat([header, body]);
+};
+const u32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+};
+const zeros = (n: number) => Buffer.alloc(n);
+const versionFlags = zeros(4);
+
+function track(handler: 'vide' | 'soun', codec: string, width: number, height: number): Buffer {
+  const tkhd = box(
+    'tkhd',
+    versionFlags,
+    zeros(4 * 5 + 8 + 2 * 4 + 36),
+    u32(width * 65536),
+    u32(height * 65536),
+  );
+  const hdlr = box(
+    'hdlr',
+    versionFlags,
+    zeros(4),
+    Buffer.from(handler, 'latin1'),
+    zeros(12),
+    Buffer.from('h\0'),
+  );
+  const stsd = box('stsd', versionFlags, u32(1), box(codec, zeros(78)));
+  const minf = box('minf', box('stbl', stsd));
+  return box('trak', tkhd, box('mdia', hdlr, minf));
+}
+
+export function buildMp4(opts: {
+  durationS: number;
+  width: number;
+  height: number;
+  mdatBytes: number;
+}): Buffer {
+  const timescale = 1000;
+  const ftyp = box(
+    'ftyp',
+    Buffer.from('isom', 'latin1'),
+    u32(512),
+    Buffer.from('isomiso2avc1mp41', 'latin1'),
+  );
+  const mdat = box('mdat', Buffer.alloc(opts.mdatBytes, 0x5a));
+  const mvhd = box(
+    'mvhd',
+    versionFlags,
+    zeros(8),
+    u32(timescale),
+    u32(opts.durationS * timescale),
+    zeros(80),
+  );
+  const moov = box('moov', mvhd, track('vide', 'avc1', opts.width, opts.height), track('soun', 'mp4a', 0, 0));
+  return Buffer.concat([ftyp, mdat, moov]);
+}
+
+const ebml = (id: number, payload: Buffer, unknownSize = false): Buffer => {
+  const idBytes = Buffer.from(
+    id.toString(16).padStart(id > 0xffffff ? 8 : id > 0xffff ? 6 : id > 0xff ? 4 : 2, '0'),
+    'hex',
+  );
+  const size = Buffer.alloc(8);
+  if (unknownSize) size.fill(0xff, 1);
+  else size.writeUIntBE(payload.length, 2, 6);
+  size[0] = 0x01;
+  return Buffer.concat([idBytes, size, payload]);
+};
+const uintBytes = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+};
+
+export function buildWebm(opts: {
+  durationS: number;
+  width: number;
+  height: number;
+  clusterBytes: number;
+}): Buffer {
+  const duration = Buffer.alloc(8);
+  duration.writeDoubleBE(opts.durationS * 1000);
+  const header = ebml(
+    0x1a45dfa3,
+    Buffer.concat([ebml(0x4286, Buffer.from([1])), ebml(0x4282, Buffer.from('webm'))]),
+  );
+  const info = ebml(
+    0x1549a966,
+    Buffer.concat([ebml(0x2ad7b1, uintBytes(1_000_000)), ebml(0x4489, duration)]),
+  );
+  const video = ebml(
+    0xe0,
+    Buffer.concat([ebml(0xb0, uintBytes(opts.width)), ebml(0xba, uintBytes(opts.height))]),
+  );
+  const entry = ebml(
+    0xae,
+    Buffer.concat([
+      ebml(0xd7, Buffer.from([1])),
+      ebml(0x83, Buffer.from([1])),
+      ebml(0x86, Buffer.from('V_VP9')),
+      video,
+    ]),
+  );
+  const tracks = ebml(0x1654ae6b, entry);
+  const cluster = ebml(0x1f43b675, Buffer.alloc(opts.clusterBytes, 0x11));
+  return Buffer.concat([header, ebml(0x18538067, Buffer.concat([info, tracks, cluster]), true)]);
+}
