@@ -82,7 +82,7 @@ export function UserFlowView() {
         actions={modeSwitch}
         hint={
           graph && graph.dropped.length > 0
-            ? `The 30 most common transitions. ${graph.dropped.length} loop or back-step transition(s) are left out of the diagram (a sankey cannot draw cycles).`
+            ? `The 30 most common transitions between consecutive steps. ${graph.dropped.length} repeat or back-step transition(s) are not drawn: a sankey flows one way.`
             : 'The 30 most common transitions between consecutive steps of a session.'
         }
       >

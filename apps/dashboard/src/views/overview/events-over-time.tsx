@@ -41,7 +41,6 @@ export function EventsOverTime({ range }: { range: TimeRange }) {
       xAxis: {
         type: 'category',
         data: labels,
-        boundaryGap: false,
         axisLabel: AXIS_LABEL,
         axisLine: { lineStyle: { color: COLORS.grid } },
       },
@@ -51,14 +50,12 @@ export function EventsOverTime({ range }: { range: TimeRange }) {
       ],
       series: [
         {
+          // Bars: a bucket is a count, and sparse data stays readable (a line would draw slopes).
           name: 'Events',
-          type: 'line',
-          smooth: 0.2,
-          showSymbol: false,
+          type: 'bar',
           data: series.points.map((p) => p.events),
-          lineStyle: { color: COLORS.accent, width: 2 },
-          itemStyle: { color: COLORS.accent },
-          areaStyle: { color: 'rgba(79,70,229,0.12)' },
+          barMaxWidth: 14,
+          itemStyle: { color: COLORS.accent, borderRadius: [3, 3, 0, 0] },
         },
         {
           name: 'Sessions',
@@ -67,7 +64,7 @@ export function EventsOverTime({ range }: { range: TimeRange }) {
           showSymbol: false,
           yAxisIndex: 1,
           data: series.points.map((p) => p.sessions),
-          lineStyle: { color: '#0ea5e9', width: 2, type: 'dashed' },
+          lineStyle: { color: '#0ea5e9', width: 2 },
           itemStyle: { color: '#0ea5e9' },
         },
       ],
