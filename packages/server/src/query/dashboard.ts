@@ -1,9 +1,9 @@
 import { timeRangeSchema } from '@sightline/schema';
 import { z } from 'zod';
 import { DEFAULT_DROP_OFF_THRESHOLD, type DropOffPoint, findDropOffs } from './drop-offs.js';
-import { frictionBySession } from './friction-signals.js';
-import { DEFAULT_FUNNEL_STEPS, DEFAULT_FUNNEL_WINDOW_MS, loadFunnelOutcomes } from './funnel.js';
-import { type FunnelStepResult, summarizeFunnel } from './funnel-core.js';
+import { DEFAULT_FUNNEL_STEPS, DEFAULT_FUNNEL_WINDOW_MS, loadFunnelTallies, totalTally } from './funnel.js';
+import type { FunnelStepResult } from './funnel-core.js';
+import { summarizeTally } from './funnel-tally.js';
 import { loadTotals, type Totals } from './overview.js';
 import { type PagePerformance, pagePerformance } from './performance.js';
 import { defineQuery, type QueryContext } from './registry.js';
@@ -63,21 +63,20 @@ export const dashboardQuery = defineQuery({
   async run(ctx, args): Promise<DashboardResult> {
     const { from, to } = eventScope(ctx.projectId, args.time_range, ctx.now);
     const steps = [...DEFAULT_FUNNEL_STEPS];
-    const [totals, top, outcomes, stepCounts, friction, flow, performance] = await Promise.all([
+    const [totals, top, tallies, stepCounts, flow, performance] = await Promise.all([
       loadTotals(ctx, args),
       topEvents(ctx, { time_range: args.time_range, limit: TOP_EVENTS_LIMIT }),
-      loadFunnelOutcomes(ctx, {
-        time_range: args.time_range,
-        steps,
-        unit: 'session',
-        window_ms: DEFAULT_FUNNEL_WINDOW_MS,
-      }),
+      loadFunnelTallies(
+        ctx,
+        { time_range: args.time_range, steps, unit: 'session', window_ms: DEFAULT_FUNNEL_WINDOW_MS },
+        { friction: true },
+      ),
       stepEventCounts(ctx, args, steps),
-      frictionBySession(ctx, args.time_range),
       userFlow(ctx, { time_range: args.time_range, mode: 'events', limit: FLOW_LIMIT, path_length: 3 }),
       pagePerformance(ctx, { time_range: args.time_range, limit: PERFORMANCE_PAGES }),
     ]);
-    const funnel = summarizeFunnel(steps, outcomes);
+    const tally = totalTally(steps.length, tallies);
+    const funnel = summarizeTally(steps, tally);
     const first = funnel[0]?.count ?? 0;
     return {
       time_range: { from, to },
@@ -92,7 +91,7 @@ export const dashboardQuery = defineQuery({
       })),
       user_flow: flow,
       performance_metrics: performance,
-      drop_off_points: findDropOffs(funnel, outcomes, friction, DEFAULT_DROP_OFF_THRESHOLD),
+      drop_off_points: findDropOffs(funnel, tally, DEFAULT_DROP_OFF_THRESHOLD),
     };
   },
 });

@@ -26,4 +26,14 @@ export interface SqlDialect {
   toText(expr: SqlFragment): SqlFragment;
   /** A string's UTF-8 bytes as upper-case hex (safe to embed in packed text). */
   hex(expr: SqlFragment): SqlFragment;
+  /**
+   * Aggregate: `value` of the row with the smallest (keys…) tuple among rows where `condition`
+   * holds; NULL (or the type's default) when none does.
+   */
+  argMinIf(value: SqlFragment, keys: readonly SqlFragment[], condition: SqlFragment): SqlFragment;
+  /**
+   * A select-list expression that repeats its row once per index 0 … count−1 and yields the index
+   * (an unpivot without a join; alias it and read the alias one query level up).
+   */
+  rowPerIndex(count: number): SqlFragment;
 }

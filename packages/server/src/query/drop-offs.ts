@@ -3,13 +3,12 @@ import { z } from 'zod';
 import {
   dominantFriction,
   emptyFriction,
-  FRICTION_KINDS,
   type FrictionCounts,
   type FrictionKind,
-  frictionBySession,
 } from './friction-signals.js';
-import { DEFAULT_FUNNEL_WINDOW_MS, funnelStepsSchema, loadFunnelOutcomes } from './funnel.js';
-import { type FunnelStepResult, summarizeFunnel, type UnitOutcome } from './funnel-core.js';
+import { DEFAULT_FUNNEL_WINDOW_MS, funnelStepsSchema, loadFunnelTallies, totalTally } from './funnel.js';
+import type { FunnelStepResult } from './funnel-core.js';
+import { type FunnelTally, summarizeTally } from './funnel-tally.js';
 import { defineQuery, type QueryContext } from './registry.js';
 
 export const DEFAULT_DROP_OFF_THRESHOLD = 0.3;
@@ -49,26 +48,20 @@ export interface DropOffArgs {
 /** Steps whose drop exceeds the threshold or is the largest, with the friction in the sessions that dropped there. */
 export function findDropOffs(
   steps: readonly FunnelStepResult[],
-  outcomes: readonly UnitOutcome[],
-  friction: ReadonlyMap<string, FrictionCounts>,
+  tally: FunnelTally,
   threshold: number,
 ): DropOffPoint[] {
   const largest = Math.max(0, ...steps.slice(1).map((s) => s.drop_off));
   const points: DropOffPoint[] = [];
   steps.forEach((s, k) => {
     if (k === 0 || s.drop_off <= 0 || (s.drop_off <= threshold && s.drop_off < largest)) return;
-    const totals = emptyFriction();
-    const dropped = outcomes.filter((o) => o.furthest === k - 1);
-    for (const o of dropped) {
-      const counts = friction.get(o.unit);
-      if (counts) for (const kind of FRICTION_KINDS) totals[kind] += counts[kind];
-    }
+    const totals = { ...(tally.frictionByFurthest[k - 1] ?? emptyFriction()) };
     const dominant = dominantFriction(totals);
     points.push({
       step: s.step,
       drop_rate: s.drop_off * 100,
       drop_off: s.drop_off,
-      dropped_sessions: dropped.length,
+      dropped_sessions: tally.byFurthest[k - 1] ?? 0,
       friction: totals,
       dominant_friction: dominant,
       recommendation: DROP_OFF_RECOMMENDATIONS[dominant ?? 'none'],
@@ -79,16 +72,14 @@ export function findDropOffs(
 
 /** The session funnel of `steps` and its drop-off points. */
 export async function dropOffPoints(ctx: QueryContext, args: DropOffArgs): Promise<DropOffPoint[]> {
-  const [outcomes, friction] = await Promise.all([
-    loadFunnelOutcomes(ctx, {
-      time_range: args.time_range,
-      steps: args.steps,
-      unit: 'session',
-      window_ms: DEFAULT_FUNNEL_WINDOW_MS,
-    }),
-    frictionBySession(ctx, args.time_range),
-  ]);
-  return findDropOffs(summarizeFunnel(args.steps, outcomes), outcomes, friction, args.threshold);
+  const spec = { time_range: args.time_range, steps: args.steps, unit: 'session' as const };
+  const tallies = await loadFunnelTallies(
+    ctx,
+    { ...spec, window_ms: DEFAULT_FUNNEL_WINDOW_MS },
+    { friction: true },
+  );
+  const tally = totalTally(args.steps.length, tallies);
+  return findDropOffs(summarizeTally(args.steps, tally), tally, args.threshold);
 }
 
 export const dropOffArgs = z.object({

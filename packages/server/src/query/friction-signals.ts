@@ -1,7 +1,8 @@
 import type { TimeRange } from '@sightline/schema';
+import type { SqlDialect } from './dialect.js';
 import type { QueryContext } from './registry.js';
 import { DEAD_CLICK_EVENTS, ERROR_EVENTS, eventScope, inList, RAGE_CLICK_EVENTS } from './scope.js';
-import { raw, sql } from './sql.js';
+import { raw, type SqlFragment, sql } from './sql.js';
 
 /** A page load slower than this counts as slow (the slow_page detector's default, DESIGN §6). */
 export const SLOW_PAGE_LOAD_MS = 4000;
@@ -27,6 +28,7 @@ export const emptyFriction = (): FrictionCounts => ({
 
 const UPLOAD_PROGRESS_EVENTS = ['upload_progress', 'upload_complete'];
 const PACKED_ROWS = 64;
+/** The columns `frictionAggregates` names, in packing order. */
 const PACKED_COLUMNS = [
   'errors',
   'rage_clicks',
@@ -34,8 +36,37 @@ const PACKED_COLUMNS = [
   'slow_loads',
   'uploads_started',
   'upload_progress',
+] as const;
+const countOf = (condition: SqlFragment) => sql`sum(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
+
+/** Every event name a friction count reads. */
+export const FRICTION_EVENT_NAMES: readonly string[] = [
+  ...ERROR_EVENTS,
+  ...RAGE_CLICK_EVENTS,
+  ...DEAD_CLICK_EVENTS,
+  'page_performance',
+  'upload_started',
+  ...UPLOAD_PROGRESS_EVENTS,
 ];
-const countOf = (condition: ReturnType<typeof sql>) => sql`sum(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
+
+/**
+ * Per-group friction aggregates over rows with `event` and `properties` columns: errors,
+ * rage_clicks, dead_clicks, slow_loads, uploads_started, upload_progress (uploads stalled =
+ * started when nothing progressed: `stalledUploads`). Shared by frictionBySession and the funnel.
+ */
+export function frictionAggregates(dialect: SqlDialect): SqlFragment {
+  const event = raw('event');
+  const loadTime = dialect.jsonNumber(raw('properties'), 'page_load_time');
+  return sql`${countOf(inList(event, ERROR_EVENTS))} AS errors,
+      ${countOf(inList(event, RAGE_CLICK_EVENTS))} AS rage_clicks,
+      ${countOf(inList(event, DEAD_CLICK_EVENTS))} AS dead_clicks,
+      ${countOf(sql`event = ${'page_performance'} AND ${loadTime} > ${SLOW_PAGE_LOAD_MS}`)} AS slow_loads,
+      ${countOf(sql`event = ${'upload_started'}`)} AS uploads_started,
+      ${countOf(inList(event, UPLOAD_PROGRESS_EVENTS))} AS upload_progress`;
+}
+
+/** A group's uploads stalled when it started some and none reported progress or completion. */
+export const stalledUploads = (started: number, progress: number): number => (progress === 0 ? started : 0);
 
 /**
  * Friction per session over the range, for sessions with any friction (or an upload, which may
@@ -47,34 +78,19 @@ export async function frictionBySession(
   range: TimeRange,
 ): Promise<Map<string, FrictionCounts>> {
   const scope = eventScope(projectId, range, now);
-  const event = raw('event');
-  const loadTime = engine.dialect.jsonNumber(raw('properties'), 'page_load_time');
-  const slow = countOf(sql`event = ${'page_performance'} AND ${loadTime} > ${SLOW_PAGE_LOAD_MS}`);
-  const perSession = sql`SELECT session_id, min(seq) AS first_seq,
-      ${countOf(inList(event, ERROR_EVENTS))} AS errors,
-      ${countOf(inList(event, RAGE_CLICK_EVENTS))} AS rage_clicks,
-      ${countOf(inList(event, DEAD_CLICK_EVENTS))} AS dead_clicks,
-      ${slow} AS slow_loads,
-      ${countOf(sql`event = ${'upload_started'}`)} AS uploads_started,
-      ${countOf(inList(event, UPLOAD_PROGRESS_EVENTS))} AS upload_progress
+  const perSession = sql`SELECT session_id, min(seq) AS first_seq, ${frictionAggregates(engine.dialect)}
     FROM events
-    WHERE ${scope.where} AND session_id <> '' AND ${inList(event, [
-      ...ERROR_EVENTS,
-      ...RAGE_CLICK_EVENTS,
-      ...DEAD_CLICK_EVENTS,
-      'page_performance',
-      'upload_started',
-      ...UPLOAD_PROGRESS_EVENTS,
-    ])}
-    GROUP BY session_id
-    HAVING ${countOf(inList(event, [...ERROR_EVENTS, ...RAGE_CLICK_EVENTS, ...DEAD_CLICK_EVENTS, 'upload_started']))} + ${slow} > 0`;
+    WHERE ${scope.where} AND session_id <> '' AND ${inList(raw('event'), FRICTION_EVENT_NAMES)}
+    GROUP BY session_id`;
   // Packed like the funnel's rows (`hex(session):errors:rage:dead:slow:started:progress`, ';'-joined):
   // a few rows instead of one per session.
   const { hex, toText, stringAgg } = engine.dialect;
   const counts = PACKED_COLUMNS.map((column) => sql`':', ${toText(raw(column))}`);
   const packed = sql`concat(${hex(raw('session_id'))}, ${counts.reduce((a, b) => sql`${a}, ${b}`)})`;
+  // Sessions without friction (or an upload, which may have stalled) are left out: a smaller result.
   const rows = await engine.query(
     sql`SELECT ${stringAgg(packed, ';')} AS packed FROM (${perSession}) AS sessions
+        WHERE errors + rage_clicks + dead_clicks + slow_loads + uploads_started > 0
         GROUP BY first_seq % ${raw(String(PACKED_ROWS))}`,
   );
   const bySession = new Map<string, FrictionCounts>();
@@ -86,7 +102,7 @@ export async function frictionBySession(
         rage_clicks: Number(rage),
         dead_clicks: Number(dead),
         slow_loads: Number(slowLoads),
-        stalled_uploads: Number(progress) === 0 ? Number(started) : 0,
+        stalled_uploads: stalledUploads(Number(started), Number(progress)),
       });
     }
   }

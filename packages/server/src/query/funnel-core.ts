@@ -1,5 +1,3 @@
-import { nearestRank } from './percentile.js';
-
 /** One stored event that matches some funnel step, as the funnel query fetches it. */
 export interface FunnelEvent {
   unit: string;
@@ -95,34 +93,4 @@ export function unitOutcome(
     breakdown: first.breakdown,
     ...(best as { furthest: number; timesMs: number[] }),
   };
-}
-
-const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
-
-/** Per-step counts, rates and times to convert over a set of unit outcomes. */
-export function summarizeFunnel(
-  steps: readonly string[],
-  outcomes: readonly UnitOutcome[],
-): FunnelStepResult[] {
-  const counts = steps.map((_, k) => outcomes.filter((o) => o.furthest >= k).length);
-  return steps.map((step, k) => {
-    const count = counts[k] as number;
-    const previous = k === 0 ? count : (counts[k - 1] as number);
-    const times =
-      k === 0
-        ? []
-        : outcomes
-            .filter((o) => o.furthest >= k)
-            .map((o) => o.timesMs[k] as number)
-            .sort((a, b) => a - b);
-    return {
-      step,
-      count,
-      conversion_from_first: ratio(count, counts[0] as number),
-      conversion_from_previous: ratio(count, previous),
-      drop_off: previous > 0 ? 1 - count / previous : 0,
-      median_time_to_convert_ms: nearestRank(times, 0.5),
-      p95_time_to_convert_ms: nearestRank(times, 0.95),
-    };
-  });
 }

@@ -1,15 +1,19 @@
 import { type TimeRange, timeRangeSchema } from '@sightline/schema';
 import { z } from 'zod';
+import { type FrictionCounts, frictionBySession } from './friction-signals.js';
+import { loadChainTallies } from './funnel-chain.js';
+import { type FunnelEvent, type FunnelStepResult, type UnitOutcome, unitOutcome } from './funnel-core.js';
 import {
-  type FunnelEvent,
-  type FunnelStepResult,
-  summarizeFunnel,
-  type UnitOutcome,
-  unitOutcome,
-} from './funnel-core.js';
+  addOutcome,
+  emptyTally,
+  type FunnelTally,
+  mergeTally,
+  reachedCounts,
+  summarizeTally,
+} from './funnel-tally.js';
 import { defineQuery, type QueryContext } from './registry.js';
 import { eventScope, inList } from './scope.js';
-import { raw, sql } from './sql.js';
+import { raw, type SqlFragment, sql } from './sql.js';
 
 /** The original spec's upload funnel. */
 export const DEFAULT_FUNNEL_STEPS = [
@@ -59,24 +63,32 @@ export interface FunnelResult {
 const PACKED_ROWS = 64;
 
 /**
- * Each unit's outcome. SQL narrows to the step events of units that started in the range (a plain
- * filter and an IN sub-query, valid on every engine) and packs them as text: per unit
- * `hex(unit)=name:timestamp:seq,…`, units joined by ';' into PACKED_ROWS rows (by first seq). The
- * ordered matching then runs in TypeScript (funnel-core.ts), the same for every engine.
+ * Each unit's outcome, matched in TypeScript (funnel-core.ts), the same for every engine: for
+ * funnels that repeat a step name, and for the units the SQL chain leaves open (funnel-chain.ts).
+ * SQL narrows to the step events of units that started in the range (a plain filter and an IN
+ * sub-query, valid on every engine), optionally only units in `onlyUnits` (a query of unit ids),
+ * and packs them as text: per unit `hex(unit)=name:timestamp:seq,…`, units joined by ';' into
+ * PACKED_ROWS rows (by first seq).
  */
-export async function loadFunnelOutcomes(ctx: QueryContext, spec: FunnelSpec): Promise<UnitOutcome[]> {
+export async function loadFunnelOutcomes(
+  ctx: QueryContext,
+  spec: FunnelSpec,
+  onlyUnits: SqlFragment | null = null,
+): Promise<UnitOutcome[]> {
   const { engine, projectId, now } = ctx;
   const { dialect } = engine;
   const scope = eventScope(projectId, spec.time_range, now);
   const unit = raw(spec.unit === 'user' ? 'distinct_id' : 'session_id');
   const names = [...new Set(spec.steps)];
-  let code = raw('CASE event');
+  // A searched CASE: ClickHouse 18.16 answers NULL for `CASE event WHEN 'a' THEN 0 … END`.
+  let code = raw('CASE');
   names.forEach((name, i) => {
-    code = sql`${code} WHEN ${name} THEN ${raw(String(i))}`;
+    code = sql`${code} WHEN event = ${name} THEN ${raw(String(i))}`;
   });
   const text = dialect.toText;
   const event = sql`concat(${text(sql`${code} END`)}, ':', ${text(raw('timestamp'))}, ':', ${text(raw('seq'))})`;
-  const startedUnits = sql`SELECT ${unit} FROM events WHERE ${scope.where} AND event = ${spec.steps[0] as string}`;
+  const startedUnits =
+    onlyUnits ?? sql`SELECT ${unit} FROM events WHERE ${scope.where} AND event = ${spec.steps[0] as string}`;
   const perUnit = sql`SELECT ${unit} AS unit, min(seq) AS first_seq, ${dialect.stringAgg(event, ',')} AS events
     FROM events
     WHERE ${scope.where} AND ${inList(raw('event'), names)} AND ${unit} <> '' AND ${unit} IN (${startedUnits})
@@ -87,7 +99,7 @@ export async function loadFunnelOutcomes(ctx: QueryContext, spec: FunnelSpec): P
       sql`SELECT ${dialect.stringAgg(packedUnit, ';')} AS packed FROM (${perUnit}) AS units
           GROUP BY first_seq % ${raw(String(PACKED_ROWS))}`,
     ),
-    spec.breakdown ? loadBreakdownValues(ctx, spec, spec.breakdown) : Promise.resolve(null),
+    spec.breakdown ? loadBreakdownValues(ctx, spec, spec.breakdown, startedUnits) : Promise.resolve(null),
   ]);
   const outcomes: UnitOutcome[] = [];
   for (const row of rows) {
@@ -118,38 +130,90 @@ function unpackUnit(
   });
 }
 
-/** The breakdown property of every step-1 event in the range, by seq (a unit's value is its earliest start's). */
+/** The breakdown property of the units' step-1 events in the range, by seq (a unit's value is its earliest start's). */
 async function loadBreakdownValues(
   { engine, projectId, now }: QueryContext,
   spec: FunnelSpec,
   property: string,
+  units: SqlFragment,
 ): Promise<Map<number, string>> {
   const scope = eventScope(projectId, spec.time_range, now);
+  const unit = raw(spec.unit === 'user' ? 'distinct_id' : 'session_id');
   const rows = await engine.query(
     sql`SELECT seq, ${engine.dialect.jsonString(raw('properties'), property)} AS value FROM events
-        WHERE ${scope.where} AND event = ${spec.steps[0] as string}`,
+        WHERE ${scope.where} AND event = ${spec.steps[0] as string} AND ${unit} IN (${units})`,
   );
   return new Map(rows.map((r) => [Number(r['seq']), String(r['value'] ?? '')]));
 }
 
-/** Groups outcomes by breakdown value, most units first (ties by value). */
-function breakdowns(spec: FunnelSpec, outcomes: readonly UnitOutcome[]): FunnelResult['breakdowns'] {
-  const groups = new Map<string, UnitOutcome[]>();
-  for (const o of outcomes) {
-    const list = groups.get(o.breakdown);
-    if (list) list.push(o);
-    else groups.set(o.breakdown, [o]);
+export interface TallyOptions {
+  /** Also total the friction of the units by furthest step (session funnels; drop-off points). */
+  friction: boolean;
+}
+
+/**
+ * The funnel as tallies by breakdown value ('' without a breakdown): SQL decides most units
+ * (funnel-chain.ts); TypeScript matches the rest, and every unit when step names repeat.
+ */
+export async function loadFunnelTallies(
+  ctx: QueryContext,
+  spec: FunnelSpec,
+  options: TallyOptions = { friction: false },
+): Promise<Map<string, FunnelTally>> {
+  if (new Set(spec.steps).size < spec.steps.length) return talliesInTypeScript(ctx, spec, options, null);
+  const chain = await loadChainTallies(ctx, spec, options);
+  if (chain.complexUnits === 0) return chain.tallies;
+  const rest = await talliesInTypeScript(ctx, spec, options, chain.complexUnitIds);
+  for (const [value, tally] of rest) {
+    const into = chain.tallies.get(value);
+    if (into) mergeTally(into, tally);
+    else chain.tallies.set(value, tally);
   }
-  return [...groups.entries()]
-    .sort(([va, a], [vb, b]) => b.length - a.length || (va < vb ? -1 : va > vb ? 1 : 0))
+  return chain.tallies;
+}
+
+async function talliesInTypeScript(
+  ctx: QueryContext,
+  spec: FunnelSpec,
+  options: TallyOptions,
+  onlyUnits: SqlFragment | null,
+): Promise<Map<string, FunnelTally>> {
+  const [outcomes, friction] = await Promise.all([
+    loadFunnelOutcomes(ctx, spec, onlyUnits),
+    options.friction ? frictionBySession(ctx, spec.time_range) : Promise.resolve(null),
+  ]);
+  const tallies = new Map<string, FunnelTally>();
+  for (const outcome of outcomes) {
+    let tally = tallies.get(outcome.breakdown);
+    if (!tally) {
+      tally = emptyTally(spec.steps.length);
+      tallies.set(outcome.breakdown, tally);
+    }
+    addOutcome(tally, outcome, friction?.get(outcome.unit) as FrictionCounts | undefined);
+  }
+  return tallies;
+}
+
+/** All breakdown values together. */
+export function totalTally(stepCount: number, tallies: ReadonlyMap<string, FunnelTally>): FunnelTally {
+  const total = emptyTally(stepCount);
+  for (const tally of tallies.values()) mergeTally(total, tally);
+  return total;
+}
+
+/** Each breakdown value's funnel, most units first (ties by value), at most MAX_BREAKDOWN_VALUES. */
+function breakdowns(spec: FunnelSpec, tallies: ReadonlyMap<string, FunnelTally>): FunnelResult['breakdowns'] {
+  return [...tallies.entries()]
+    .map(([value, tally]) => ({ value, tally, units: reachedCounts(tally)[0] ?? 0 }))
+    .sort((a, b) => b.units - a.units || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
     .slice(0, MAX_BREAKDOWN_VALUES)
-    .map(([value, group]) => ({ value, steps: summarizeFunnel(spec.steps, group) }));
+    .map(({ value, tally }) => ({ value, steps: summarizeTally(spec.steps, tally) }));
 }
 
 export async function runFunnel(ctx: QueryContext, spec: FunnelSpec): Promise<FunnelResult> {
-  const outcomes = await loadFunnelOutcomes(ctx, spec);
-  const steps = summarizeFunnel(spec.steps, outcomes);
-  return spec.breakdown ? { steps, breakdowns: breakdowns(spec, outcomes) } : { steps };
+  const tallies = await loadFunnelTallies(ctx, spec);
+  const steps = summarizeTally(spec.steps, totalTally(spec.steps.length, tallies));
+  return spec.breakdown ? { steps, breakdowns: breakdowns(spec, tallies) } : { steps };
 }
 
 /** Ordered conversion funnel (docs/SEMANTICS.md, "Funnel"). */

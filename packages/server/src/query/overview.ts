@@ -1,6 +1,7 @@
 import { timeRangeSchema } from '@sightline/schema';
 import { z } from 'zod';
-import { DEFAULT_FUNNEL_STEPS, DEFAULT_FUNNEL_WINDOW_MS, loadFunnelOutcomes } from './funnel.js';
+import { DEFAULT_FUNNEL_STEPS, DEFAULT_FUNNEL_WINDOW_MS, loadFunnelTallies, totalTally } from './funnel.js';
+import { reachedCounts } from './funnel-tally.js';
 import { defineQuery, type QueryContext } from './registry.js';
 import { eventScope } from './scope.js';
 import { raw, sql } from './sql.js';
@@ -38,14 +39,15 @@ export async function loadTotals(
 /** Sessions that reached the default funnel's last step / sessions that started it (0 when none started). */
 export async function defaultConversionRate(ctx: QueryContext, args: OverviewArgs): Promise<number> {
   const steps = [...DEFAULT_FUNNEL_STEPS];
-  const outcomes = await loadFunnelOutcomes(ctx, {
+  const tallies = await loadFunnelTallies(ctx, {
     time_range: args.time_range,
     steps,
     unit: 'session',
     window_ms: DEFAULT_FUNNEL_WINDOW_MS,
   });
-  const completed = outcomes.filter((o) => o.furthest === steps.length - 1).length;
-  return outcomes.length > 0 ? completed / outcomes.length : 0;
+  const reached = reachedCounts(totalTally(steps.length, tallies));
+  const started = reached[0] ?? 0;
+  return started > 0 ? (reached[steps.length - 1] ?? 0) / started : 0;
 }
 
 const overviewArgs = z.object({ time_range: timeRangeSchema.default('24h') });

@@ -1,5 +1,5 @@
 import type { SqlDialect } from '../../query/dialect.js';
-import { raw, sql } from '../../query/sql.js';
+import { join, raw, sql } from '../../query/sql.js';
 
 const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 
@@ -17,4 +17,8 @@ export const duckdbDialect: SqlDialect = {
   stringAgg: (expr, separator) => sql`string_agg(${expr}, ${separator})`,
   toText: (expr) => sql`CAST(${expr} AS VARCHAR)`,
   hex: (expr) => sql`hex(${expr})`,
+  // arg_min skips rows whose ordering value is NULL.
+  argMinIf: (value, keys, condition) =>
+    sql`arg_min(${value}, CASE WHEN ${condition} THEN (${join(keys)}) END)`,
+  rowPerIndex: (count) => sql`unnest(range(${raw(String(Math.trunc(count)))}))`,
 };

@@ -1,0 +1,100 @@
+import { emptyFriction, FRICTION_KINDS, type FrictionCounts } from './friction-signals.js';
+import type { FunnelStepResult, UnitOutcome } from './funnel-core.js';
+
+/**
+ * A funnel reduced to what its report needs, so units never have to leave the engine one by one:
+ * how many units stopped at each step, and the multiset of times to convert per step as
+ * value → count (ms values repeat a lot, so this stays small however many units there are).
+ * Tallies add up exactly, which lets SQL-computed and TypeScript-computed units share one report.
+ */
+export interface FunnelTally {
+  /** byFurthest[f]: units whose furthest step index (0-based) is f. */
+  byFurthest: number[];
+  /** times[k] for k >= 1: time to convert into step k (ms) → units that reached k with it. */
+  times: Array<Map<number, number>>;
+  /** Friction of the units by their furthest step (session funnels, when asked for). */
+  frictionByFurthest: FrictionCounts[];
+}
+
+export function emptyTally(stepCount: number): FunnelTally {
+  return {
+    byFurthest: new Array<number>(stepCount).fill(0),
+    times: Array.from({ length: stepCount }, () => new Map<number, number>()),
+    frictionByFurthest: Array.from({ length: stepCount }, emptyFriction),
+  };
+}
+
+export function addTime(tally: FunnelTally, step: number, ms: number, units: number): void {
+  const times = tally.times[step] as Map<number, number>;
+  times.set(ms, (times.get(ms) ?? 0) + units);
+}
+
+export function addFriction(tally: FunnelTally, furthest: number, friction: FrictionCounts): void {
+  const totals = tally.frictionByFurthest[furthest] as FrictionCounts;
+  for (const kind of FRICTION_KINDS) totals[kind] += friction[kind];
+}
+
+/** Adds one unit computed in TypeScript (funnel-core.ts). */
+export function addOutcome(tally: FunnelTally, outcome: UnitOutcome, friction?: FrictionCounts): void {
+  tally.byFurthest[outcome.furthest] = (tally.byFurthest[outcome.furthest] ?? 0) + 1;
+  for (let k = 1; k <= outcome.furthest; k++) addTime(tally, k, outcome.timesMs[k] as number, 1);
+  if (friction) addFriction(tally, outcome.furthest, friction);
+}
+
+export function mergeTally(into: FunnelTally, from: FunnelTally): void {
+  from.byFurthest.forEach((units, f) => {
+    into.byFurthest[f] = (into.byFurthest[f] ?? 0) + units;
+  });
+  from.times.forEach((times, k) => {
+    for (const [ms, units] of times) addTime(into, k, ms, units);
+  });
+  from.frictionByFurthest.forEach((friction, f) => {
+    addFriction(into, f, friction);
+  });
+}
+
+/** Units that reached step k or further. */
+export function reachedCounts(tally: FunnelTally): number[] {
+  const counts = new Array<number>(tally.byFurthest.length).fill(0);
+  let running = 0;
+  for (let f = tally.byFurthest.length - 1; f >= 0; f--) {
+    running += tally.byFurthest[f] ?? 0;
+    counts[f] = running;
+  }
+  return counts;
+}
+
+/** Nearest-rank quantile (docs/SEMANTICS.md "Percentiles", as query/percentile.ts) of a value → count multiset. */
+export function nearestRankOfCounts(values: ReadonlyMap<number, number>, q: number): number | null {
+  let total = 0;
+  for (const units of values.values()) total += units;
+  if (total === 0) return null;
+  const rank = Math.min(total, Math.max(1, Math.ceil(q * total)));
+  let seen = 0;
+  for (const value of [...values.keys()].sort((a, b) => a - b)) {
+    seen += values.get(value) as number;
+    if (seen >= rank) return value;
+  }
+  return null;
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
+
+/** Per-step counts, rates and times to convert (docs/SEMANTICS.md, "Funnel", point 5). */
+export function summarizeTally(steps: readonly string[], tally: FunnelTally): FunnelStepResult[] {
+  const counts = reachedCounts(tally);
+  return steps.map((step, k) => {
+    const count = counts[k] ?? 0;
+    const previous = k === 0 ? count : (counts[k - 1] ?? 0);
+    const times = tally.times[k] ?? new Map<number, number>();
+    return {
+      step,
+      count,
+      conversion_from_first: ratio(count, counts[0] ?? 0),
+      conversion_from_previous: ratio(count, previous),
+      drop_off: previous > 0 ? 1 - count / previous : 0,
+      median_time_to_convert_ms: k === 0 ? null : nearestRankOfCounts(times, 0.5),
+      p95_time_to_convert_ms: k === 0 ? null : nearestRankOfCounts(times, 0.95),
+    };
+  });
+}
