@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark, printed as a Markdown report (and saved under bench/results/).
  * Options: --runs N (default 3), --seconds S (default 10), --connections C (default 16);
- * --queries adds query timings over --query-events N (default 1 000 000) generated events.
+ * --queries adds query timings over each of --query-events N[,N…] (default 1 000 000 and 10 000 000)
+ * generated events (cached under .cache/bench/). --only ingest,intervention,live,queries runs just those.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -17,7 +18,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '16' },
     queries: { type: 'boolean', default: false },
-    'query-events': { type: 'string', default: '1000000' },
+    only: { type: 'string' },
+    'query-events': { type: 'string', default: '1000000,10000000' },
   },
 });
 
@@ -27,16 +29,23 @@ const header = [
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}. Figures vary on shared machines: read the median.`,
   '',
 ];
-const ingest = await benchIngest({
-  runs: Number(values.runs),
-  seconds: Number(values.seconds),
-  connections: Number(values.connections),
-});
-const interventionLatency = await benchInterventionLatency();
-const liveLatency = await benchLiveLatency();
-const queries = values.queries
-  ? await benchQueries({ events: Number(values['query-events']), runs: Number(values.runs) })
+const only = values.only ? new Set(values.only.split(',')) : null;
+const wanted = (name: string) => (only ? only.has(name) : name !== 'queries' || values.queries);
+const ingest = wanted('ingest')
+  ? await benchIngest({
+      runs: Number(values.runs),
+      seconds: Number(values.seconds),
+      connections: Number(values.connections),
+    })
   : [];
+const interventionLatency = wanted('intervention') ? await benchInterventionLatency() : [];
+const liveLatency = wanted('live') ? await benchLiveLatency() : [];
+const queries: string[] = [];
+if (wanted('queries')) {
+  for (const events of values['query-events'].split(',').map(Number)) {
+    queries.push(...(await benchQueries({ events, runs: Number(values.runs) })));
+  }
+}
 const report = [...header, ...ingest, ...interventionLatency, ...liveLatency, ...queries, ''].join('\n');
 process.stdout.write(report);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });

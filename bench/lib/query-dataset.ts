@@ -3,7 +3,10 @@
  * (a prefix of the upload funnel, a page_performance, clicks, some errors), seeded so every run and
  * every engine gets the same events.
  */
-import type { EventRow } from '../../packages/server/src/storage/engine.js';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDuckDbEngine } from '../../packages/server/src/storage/duckdb/index.js';
+import type { EventRow, StorageEngine } from '../../packages/server/src/storage/engine.js';
 
 export const PROJECT = 'bench';
 const FUNNEL = ['page_view', 'file_selected', 'upload_started', 'upload_complete', 'analysis_complete'];
@@ -68,4 +71,42 @@ export function* generate(total: number, now: number): Generator<EventRow[]> {
     }
   }
   if (chunk.length > 0) yield chunk;
+}
+
+/** Bump when generate() changes, so stale cached data sets are not reused. */
+const GENERATOR_VERSION = 1;
+const CACHE_DIR = new URL('../../.cache/bench/', import.meta.url).pathname;
+
+export interface QueryDataset {
+  engine: StorageEngine;
+  /** The clock the events were generated against: queries must use it. */
+  now: number;
+  /** null when the data set came from the cache. */
+  loadSeconds: number | null;
+}
+
+/**
+ * `events` generated events in a DuckDB engine, kept under .cache/bench/. The `.now` file is
+ * written only after a complete load, so an interrupted load is thrown away, not reused.
+ */
+export async function openQueryDataset(events: number): Promise<QueryDataset> {
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const path = join(CACHE_DIR, `queries-${events}-v${GENERATOR_VERSION}.duckdb`);
+  const nowFile = `${path}.now`;
+  if (existsSync(nowFile)) {
+    return {
+      engine: await openDuckDbEngine({ path }),
+      now: Number(readFileSync(nowFile, 'utf8')),
+      loadSeconds: null,
+    };
+  }
+  rmSync(path, { force: true });
+  rmSync(`${path}.wal`, { force: true });
+  const engine = await openDuckDbEngine({ path });
+  const now = Date.now();
+  const started = performance.now();
+  for (const chunk of generate(events, now)) await engine.insertEvents(chunk);
+  const loadSeconds = (performance.now() - started) / 1000;
+  writeFileSync(nowFile, String(now));
+  return { engine, now, loadSeconds };
 }
