@@ -47,7 +47,6 @@ describe('the built apps', () => {
       '/assets/..%2F..%2Fpackage.json',
       '/assets/%2e%2e%2fpackage.json',
       '/assets/.vite',
-      '/assets/..',
       '/demo/assets/..%2Findex.html',
       '/assets/nope.js',
     ]) {
