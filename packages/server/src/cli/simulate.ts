@@ -85,6 +85,8 @@ export async function runSimulate(flags: SimulateFlags): Promise<void> {
     format:
       '[{bar}] {value}/{total} s | {sessions} sessions ({active} active) | {sent} sent, {accepted} accepted, {errors} errors',
     stream: process.stderr,
+    // Without a terminal (logs, CI) a line every 5 s instead of a redrawn bar.
+    noTTYOutput: true,
     notTTYSchedule: 5000,
   });
   const payload = (s: TrafficStats) => ({

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import { Transform, type TransformCallback } from 'node:stream';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { ApiError } from '../errors.js';
@@ -11,6 +11,12 @@ import type { StoredUpload, UploadStore } from './upload-store.js';
 
 /** The demo's limit per video. */
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+/**
+ * Uploads received at once. With MAX_STORED_UPLOADS this bounds the demo's disk use (a public
+ * page can be used by anyone who reaches the server).
+ */
+export const MAX_CONCURRENT_UPLOADS = 4;
+let receiving = 0;
 /** Multipart boundaries and part headers around the file. */
 const MULTIPART_SLACK = 64 * 1024;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -68,6 +74,20 @@ class VideoInspector extends Transform {
  * bytes are not a known video container, whatever its name or declared type.
  */
 export async function receiveUpload(req: IncomingMessage, store: UploadStore): Promise<StoredUpload> {
+  if (receiving >= MAX_CONCURRENT_UPLOADS)
+    throw new ApiError(
+      'overloaded',
+      `${MAX_CONCURRENT_UPLOADS} uploads are already running; retry in a moment`,
+    );
+  receiving++;
+  try {
+    return await receive(req, store);
+  } finally {
+    receiving--;
+  }
+}
+
+async function receive(req: IncomingMessage, store: UploadStore): Promise<StoredUpload> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > MAX_UPLOAD_BYTES + MULTIPART_SLACK)
     throw new ApiError(
@@ -81,12 +101,14 @@ export async function receiveUpload(req: IncomingMessage, store: UploadStore): P
     limits: { files: 1, fileSize: MAX_UPLOAD_BYTES, fields: 20, fieldSize: 16 * 1024 },
   });
   let stored: Promise<StoredUpload> | null = null;
+  let currentFile: Readable | null = null;
   const parsed = new Promise<StoredUpload>((resolve, reject) => {
     parser.on('file', (_field, file, info) => {
       if (stored) {
         file.resume();
         return;
       }
+      currentFile = file;
       const name = (info.filename || 'video').slice(0, 200);
       const id = randomUUID();
       const path = store.pathFor(id);
@@ -117,24 +139,38 @@ export async function receiveUpload(req: IncomingMessage, store: UploadStore): P
       );
       // Refuse at once (a 415 after the first bytes, a 413 at the limit) instead of after the whole body.
       stored.catch(reject);
-      file.once('limit', () =>
-        reject(new ApiError('body_too_large', `"${name}" is over the ${mb(MAX_UPLOAD_BYTES)} limit`)),
-      );
+      file.once('limit', () => {
+        const error = new ApiError('body_too_large', `"${name}" is over the ${mb(MAX_UPLOAD_BYTES)} limit`);
+        reject(error);
+        // The rest of this part is never written: end the pipeline now (it deletes the partial file).
+        file.destroy(error);
+      });
     });
     parser.once('close', () => {
       if (stored) stored.then(resolve, reject);
       else reject(new ApiError('empty_body', 'the upload has no file (form field "file")'));
     });
-    parser.once('error', (error: Error) =>
+    // `on`, not `once`: a parser destroyed after an error may emit another.
+    parser.on('error', (error: Error) =>
       reject(new ApiError('invalid_arguments', `the multipart body is malformed: ${error.message}`)),
     );
+  });
+  // A client that goes away mid-upload: nothing will finish the parse, so stop the file (its
+  // pipeline then deletes the partial file) and give up, freeing the upload slot.
+  req.once('close', () => {
+    if (req.complete) return;
+    const error = new ApiError('empty_body', 'the upload was interrupted');
+    currentFile?.destroy(error);
+    parser.destroy(error);
   });
   req.pipe(parser);
   try {
     return await parsed;
   } catch (error) {
-    // Whatever is still coming is read and discarded (never stored), so the client gets the answer.
+    // Whatever is still coming is read and discarded (never stored), so the client gets the answer;
+    // a file still being written is cut off, and its pipeline deletes it.
     req.unpipe(parser);
+    (currentFile as Readable | null)?.destroy();
     req.resume();
     throw error;
   }

@@ -18,7 +18,7 @@ export interface StoredUpload {
 /** An upload not analysed within this long is deleted. */
 export const UPLOAD_TTL_MS = 15 * 60_000;
 /** At most this many videos wait on disk; the oldest goes first. */
-export const MAX_STORED_UPLOADS = 20;
+export const MAX_STORED_UPLOADS = 8;
 
 /**
  * Uploaded demo videos, each a file in a private temp folder (mode 0700) until it is analysed
@@ -40,6 +40,16 @@ export class UploadStore {
       this.sweeper.unref();
     }
     return join(this.dir, `${id}.video`);
+  }
+
+  /** The temp folder (null before the first upload). */
+  get folder(): string | null {
+    return this.dir;
+  }
+
+  /** Uploads waiting for their analysis. */
+  get size(): number {
+    return this.uploads.size;
   }
 
   add(upload: StoredUpload): void {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSightline } from '../../src/app.js';
-import { MAX_UPLOAD_BYTES } from '../../src/demo/receive-upload.js';
+import { MAX_CONCURRENT_UPLOADS, MAX_UPLOAD_BYTES } from '../../src/demo/receive-upload.js';
 import { uploadStore } from '../../src/demo/upload-store.js';
 import { startTestApp } from '../support/app.js';
 import { buildMp4, buildWebm } from './fixtures.js';
@@ -208,5 +208,39 @@ describe('demo routes', () => {
     expect(answer.body['error']).toBe('body_too_large');
     // Streamed to disk and deleted, never held in memory.
     expect(process.memoryUsage().rss - before).toBeLessThan(150 * 1024 * 1024);
+  });
+
+  it('more uploads at once than the demo allows get a 503 to retry, and the slots free up', async () => {
+    const open = Array.from({ length: MAX_CONCURRENT_UPLOADS }, () => {
+      const req = request(`${app.url}/demo/api/upload`, {
+        method: 'POST',
+        headers: { 'content-type': 'multipart/form-data; boundary=x', 'transfer-encoding': 'chunked' },
+      });
+      req.on('error', () => undefined);
+      req.write('--x\r\ncontent-disposition: form-data; name="file"; filename="slow.mp4"\r\n\r\n');
+      req.write(buildMp4({ durationS: 1, width: 2, height: 2, mdatBytes: 1000 }));
+      return req;
+    });
+    // Until all of them reached the server, a new one may still get a slot.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const refused = await upload(
+      app,
+      buildMp4({ durationS: 1, width: 2, height: 2, mdatBytes: 10 }),
+      'a.mp4',
+      'video/mp4',
+    );
+    expect(refused.status).toBe(503);
+    expect(refused.body['error']).toBe('overloaded');
+    for (const req of open) req.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The interrupted uploads' partial files are gone: only finished, unanalysed uploads remain.
+    expect(readdirSync(uploadStore.folder!)).toHaveLength(uploadStore.size);
+    const ok = await upload(
+      app,
+      buildMp4({ durationS: 1, width: 2, height: 2, mdatBytes: 10 }),
+      'b.mp4',
+      'video/mp4',
+    );
+    expect(ok.status).toBe(200);
   });
 });

@@ -66,11 +66,19 @@ const analyzeRoute: Route = {
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
     });
+    // Backpressure: wait when the client reads slower than the file is hashed; stop when it left.
     const write = (line: AnalysisLine) =>
-      new Promise<void>((resolve) => {
-        // Backpressure: wait when the client reads slower than the file is hashed.
-        if (res.write(`${JSON.stringify(line)}\n`)) resolve();
-        else res.once('drain', resolve);
+      new Promise<void>((resolve, reject) => {
+        if (res.destroyed) return reject(new Error('the client went away'));
+        if (res.write(`${JSON.stringify(line)}\n`)) return resolve();
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          if (res.destroyed) reject(new Error('the client went away'));
+          else resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
       });
     try {
       const analysis = await analyzeUpload(upload, write);
