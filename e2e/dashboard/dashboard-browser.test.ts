@@ -192,4 +192,16 @@ describe('the dashboard in Chromium against a real server', () => {
     expect(await injected()).toBe(0);
     expect(dialogs).toEqual([]);
   });
+
+  // Last: it stops the server.
+  it('shows the connection state: live, then reconnecting when the server goes away', async () => {
+    const page = await signedIn();
+    const badge = page.locator('[data-testid="connection-state"]');
+    expect(await badge.innerText()).toBe('Live');
+    await sightline.stop();
+    await page
+      .locator('[data-testid="connection-state"][data-state="reconnecting"]')
+      .waitFor({ timeout: 10_000 });
+    expect(await badge.innerText()).toBe('Reconnecting…');
+  });
 });

@@ -1,5 +1,5 @@
 import { LiveQueryProvider } from '@sightline/react';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { RangePicker } from './components/range-picker';
 import { QueryBoundary } from './components/states';
 import { ConnectionBadge } from './live/connection-badge';
@@ -25,6 +25,14 @@ export function Shell({ secretKey, onRefused, onSignOut }: ShellProps) {
     if (refused) onRefused();
   }, [refused, onRefused]);
 
+  // At phone width the tabs scroll sideways: keep the current one in sight.
+  const tabs = useRef<HTMLElement>(null);
+  useEffect(() => {
+    tabs.current
+      ?.querySelector(`[data-view="${view.id}"]`)
+      ?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [view.id]);
+
   return (
     <SecretKeyContext.Provider value={secretKey}>
       <LiveQueryProvider client={client}>
@@ -39,10 +47,11 @@ export function Shell({ secretKey, onRefused, onSignOut }: ShellProps) {
               Sign out
             </button>
           </header>
-          <nav className="tabs" aria-label="Views">
+          <nav className="tabs" aria-label="Views" ref={tabs}>
             {VIEWS.map((v) => (
               <a
                 key={v.id}
+                data-view={v.id}
                 href={`?view=${v.id}`}
                 className={v.id === view.id ? 'tab active' : 'tab'}
                 aria-current={v.id === view.id ? 'page' : undefined}

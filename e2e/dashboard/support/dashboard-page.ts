@@ -31,7 +31,7 @@ export async function settled(page: Page, viewId: string): Promise<void> {
     timeout: 15_000,
   });
   // Charts animate in; let them finish before a screenshot.
-  await page.waitForTimeout(700);
+  await page.waitForTimeout(1_200);
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -1,8 +1,8 @@
 import { useLiveQuery } from '@sightline/react';
-import type { InsightStatus, Insights } from '../api/types';
+import type { Insight, InsightStatus, Insights } from '../api/types';
 import { Panel } from '../components/panel';
 import { Empty, Loading } from '../components/states';
-import { formatCount } from '../format';
+import { formatCount, humanize } from '../format';
 import { useUrlParams } from '../url-state';
 import { useRange } from '../use-range';
 import { InsightCard } from './insights/insight-card';
@@ -14,6 +14,17 @@ const FILTERS: ReadonlyArray<{ value: InsightStatus | 'all'; label: string }> = 
   { value: 'acknowledged', label: 'Acknowledged' },
   { value: 'resolved', label: 'Resolved' },
 ];
+
+/** How often each risk factor (or, without one, insight type) occurs, most first. */
+function countFactors(insights: readonly Insight[]): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const insight of insights)
+    for (const factor of insight.data.risk_factors?.length
+      ? insight.data.risk_factors
+      : [insight.insight_type])
+      counts.set(factor, (counts.get(factor) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
 
 /** The processor's insights as they are written, newest first, with acknowledge / resolve. */
 export function InsightsView() {
@@ -27,6 +38,7 @@ export function InsightsView() {
   const insights = result ? apply(result.insights) : undefined;
   const shown = insights?.filter((i) => filter === 'all' || i.status === filter);
   const openCount = insights?.filter((i) => i.status === 'open').length ?? 0;
+  const byFactor = countFactors(shown ?? []);
 
   return (
     <Panel
@@ -54,6 +66,15 @@ export function InsightsView() {
         <p className="form-error" role="alert">
           {error}
         </p>
+      ) : null}
+      {byFactor.length > 0 ? (
+        <ul className="friction-tags factor-summary" aria-label="Insights by risk factor">
+          {byFactor.map(([factor, count]) => (
+            <li key={factor} className="pill pill-accent">
+              {humanize(factor)} {formatCount(count)}
+            </li>
+          ))}
+        </ul>
       ) : null}
       {!shown ? (
         <Loading height={200} />

@@ -55,19 +55,21 @@ export function InterventionsView() {
       },
       yAxis: { type: 'value', max: 100, axisLabel: { ...AXIS_LABEL, formatter: '{value}%' } },
       series: [
-        {
-          name: 'Targeted',
-          type: 'bar',
-          data: rules.map((r) => rate(r.targeted)),
-          itemStyle: { color: COLORS.accent },
+        { name: 'Targeted', data: rules.map((r) => rate(r.targeted)), itemStyle: { color: COLORS.accent } },
+        { name: 'Hold-out', data: rules.map((r) => rate(r.held_out)), itemStyle: { color: '#94a3b8' } },
+      ].map((series) => ({
+        ...series,
+        type: 'bar',
+        barMaxWidth: 48,
+        // A 0 % bar is invisible: the label says it is there (no label without journeys).
+        label: {
+          show: true,
+          position: 'top',
+          color: COLORS.muted,
+          fontSize: 11,
+          formatter: ({ value }: { value: number | null }) => (value === null ? '' : `${Math.round(value)}%`),
         },
-        {
-          name: 'Hold-out',
-          type: 'bar',
-          data: rules.map((r) => rate(r.held_out)),
-          itemStyle: { color: '#94a3b8' },
-        },
-      ],
+      })),
     };
   }, [result]);
 
