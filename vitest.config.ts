@@ -13,6 +13,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One clickhouse-server for the run (and chDB fetched into its cache) for the ClickHouse engine tests.
+    globalSetup: ['packages/server/test/clickhouse/global-setup.ts'],
     reporters: ['default'],
   },
 });

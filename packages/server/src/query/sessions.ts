@@ -37,7 +37,7 @@ const AT_RISK = 'user_at_risk';
 const atRiskSessions = (projectId: string) =>
   sql`SELECT session_id FROM insights WHERE project_id = ${projectId} AND insight_type = ${AT_RISK}`;
 
-/** HAVING conditions per filter argument, over the per-session aggregates below. */
+/** Conditions per filter argument, over the per-session aggregates below. */
 const SESSION_FILTERS: ReadonlyArray<(args: SessionsArgs, projectId: string) => SqlFragment | null> = [
   (args) => (args.has_error === undefined ? null : args.has_error ? raw('errors > 0') : raw('errors = 0')),
   (args, projectId) =>
@@ -60,14 +60,16 @@ export const sessionsQuery = defineQuery({
     const conditions = SESSION_FILTERS.map((f) => f(args, projectId)).filter(
       (c): c is SqlFragment => c !== null,
     );
-    const having = conditions.length > 0 ? sql`HAVING ${join(conditions, ' AND ')}` : raw('');
+    const where = conditions.length > 0 ? sql`WHERE ${join(conditions, ' AND ')}` : raw('');
+    // Filtered one level up: on a sharded engine (ClickHouse Distributed) the inner query runs on
+    // each shard, while the sub-queries over the processor's tables must run where those live.
     const rows = await engine.query(
-      sql`SELECT session_id, min(distinct_id) AS distinct_id, min(timestamp) AS first_seen,
+      sql`SELECT * FROM (SELECT session_id, min(distinct_id) AS distinct_id, min(timestamp) AS first_seen,
             max(timestamp) AS last_seen, count(*) AS event_count,
             sum(CASE WHEN ${inList(raw('event'), ERROR_EVENTS)} THEN 1 ELSE 0 END) AS errors,
             sum(CASE WHEN event = ${'page_view'} THEN 1 ELSE 0 END) AS pages
           FROM events WHERE ${scope.where} AND session_id <> ''
-          GROUP BY session_id ${having}
+          GROUP BY session_id) AS per_session ${where}
           ORDER BY last_seen DESC, session_id ASC ${limitClause(args.limit)}`,
     );
     const ids = rows.map((r) => String(r['session_id']));

@@ -3,7 +3,7 @@ import { funnelQuery } from '../../src/query/funnel.js';
 import type { EventRow, StorageEngine } from '../../src/storage/engine.js';
 import { makeRow } from '../support/rows.js';
 import { type RefEvent, referenceFunnel } from './funnel-reference.js';
-import { openTestEngine, runQuery, seededRandom } from './support.js';
+import { ENGINES, openTestEngine, runQuery, seededRandom } from './support.js';
 
 const BASE = 1_700_000_000_000;
 const NAMES = ['a', 'b', 'c', 'd'];
@@ -50,13 +50,13 @@ function makeRound(round: number, random: () => number): Round {
   return { projectId, rows, steps };
 }
 
-describe('funnel matches a brute-force reference on random event sets', () => {
+describe.each(ENGINES)('funnel matches a brute-force reference on random event sets on $name', (kind) => {
   let engine: StorageEngine;
   const rounds: Round[] = [];
   const random = seededRandom(20_261_124);
 
   beforeAll(async () => {
-    engine = await openTestEngine();
+    engine = await openTestEngine(kind);
     for (let r = 0; r < ROUNDS; r++) rounds.push(makeRound(r, random));
     await engine.insertEvents(rounds.flatMap((r) => r.rows));
   });

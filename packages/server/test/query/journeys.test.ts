@@ -3,7 +3,7 @@ import { journeysQuery } from '../../src/query/journeys.js';
 import type { StorageEngine } from '../../src/storage/engine.js';
 import type { JourneyStepRecord } from '../../src/storage/processor-records.js';
 import { makeBatch, makeJourney } from '../support/processor-records.js';
-import { openTestEngine, runQuery } from './support.js';
+import { ENGINES, openTestEngine, runQuery } from './support.js';
 
 const NOW = 10_000_000;
 const steps = (...path: Array<[string, number]>): JourneyStepRecord[] => {
@@ -14,10 +14,10 @@ const steps = (...path: Array<[string, number]>): JourneyStepRecord[] => {
   });
 };
 
-describe('journeys query', () => {
+describe.each(ENGINES)('journeys query on $name', (kind) => {
   let engine: StorageEngine;
   beforeAll(async () => {
-    engine = await openTestEngine();
+    engine = await openTestEngine(kind);
     const started = NOW - 60_000;
     await engine.commitProcessorBatch(
       makeBatch({

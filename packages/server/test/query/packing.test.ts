@@ -4,16 +4,16 @@ import { sessionsQuery } from '../../src/query/sessions.js';
 import { userFlowQuery } from '../../src/query/user-flow.js';
 import type { StorageEngine } from '../../src/storage/engine.js';
 import { makeRow } from '../support/rows.js';
-import { openTestEngine, runQuery } from './support.js';
+import { ENGINES, openTestEngine, runQuery } from './support.js';
 
 /** Names and ids containing the packing separators (funnel.ts, user-flow.ts) come back intact. */
 const AWKWARD = ['a:b,c;d=e', 'ünï😀', ''];
 const T = 1_700_000_000_000;
 
-describe('packed query results keep any text intact', () => {
+describe.each(ENGINES)('packed query results keep any text intact on $name', (kind) => {
   let engine: StorageEngine;
   beforeAll(async () => {
-    engine = await openTestEngine();
+    engine = await openTestEngine(kind);
     const rows = AWKWARD.flatMap((name, s) =>
       [name || 'empty', `${name}→next`].map((event, i) =>
         makeRow({

@@ -12,7 +12,7 @@ import { userFlowQuery } from '../../src/query/user-flow.js';
 import type { StorageEngine } from '../../src/storage/engine.js';
 import { makeBatch, makeInsight, makeJourney } from '../support/processor-records.js';
 import { FIXTURE_ROWS, NOW, PROJECT, T } from './fixture.js';
-import { openTestEngine, runQuery } from './support.js';
+import { ENGINES, openTestEngine, runQuery } from './support.js';
 
 const step = (
   name: string,
@@ -62,13 +62,13 @@ const DROP_OFF_POINTS = [
   },
 ];
 
-describe('queries over a fixed fixture', () => {
+describe.each(ENGINES)('queries over a fixed fixture on $name', (kind) => {
   let engine: StorageEngine;
   const run = <A, R>(definition: QueryDefinition<A, R>, args: unknown) =>
     runQuery(engine, definition, PROJECT, args, NOW);
 
   beforeAll(async () => {
-    engine = await openTestEngine();
+    engine = await openTestEngine(kind);
     await engine.insertEvents(FIXTURE_ROWS);
   });
   afterAll(async () => {

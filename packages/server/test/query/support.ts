@@ -1,13 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { QueryDefinition } from '../../src/query/registry.js';
-import { openDuckDbEngine } from '../../src/storage/duckdb/index.js';
 import type { StorageEngine } from '../../src/storage/engine.js';
+import { DUCKDB, ENGINES, type TestEngineKind } from '../support/engines.js';
 
-/** A fresh in-process DuckDB engine (worker thread, temp file). */
-export async function openTestEngine(): Promise<StorageEngine> {
-  return openDuckDbEngine({ path: join(mkdtempSync(join(tmpdir(), 'sightline-query-')), 'q.duckdb') });
+/** Every query test runs on each of these (`describe.each(ENGINES)`): DuckDB, ClickHouse single and distributed, chDB. */
+export { ENGINES };
+
+/** A fresh, empty engine of the given kind (DuckDB by default). */
+export async function openTestEngine(kind: TestEngineKind = DUCKDB): Promise<StorageEngine> {
+  return (await kind.open()).engine;
 }
 
 /** Runs a query exactly as the route does: zod-parses the args, then runs for one project. */

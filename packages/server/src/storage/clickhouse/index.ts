@@ -1,0 +1,209 @@
+import type { SqlFragment } from '../../query/sql.js';
+import type {
+  EventRow,
+  ExportRange,
+  InsertResult,
+  Project,
+  QueryRow,
+  StorageEngine,
+  StoredEvent,
+} from '../engine.js';
+import type {
+  InsightStatus,
+  InterventionRecord,
+  InterventionRule,
+  ProcessorBatch,
+  ProcessorSnapshot,
+  ProjectRules,
+  StateSnapshot,
+  WebhookConfig,
+} from '../processor-records.js';
+import { openChdbTransport } from './chdb-transport.js';
+import { clickhouseDdl, EVENT_COLUMNS, type Layout } from './ddl.js';
+import { clickhouseDialect } from './dialect.js';
+import { ClickHouseEventWriter, MAX_NODES, seqRange } from './event-writer.js';
+import { openHttpTransport } from './http-transport.js';
+import { literalIdentifier } from './identifiers.js';
+import { literal, renderSql } from './literals.js';
+import { toRecordRow } from './processor-rows.js';
+import { ClickHouseProcessorStore } from './processor-store.js';
+import type { ClickHouseTransport, Settings } from './transport.js';
+import { toRows, toStoredEvent } from './values.js';
+
+export { literal, renderSql } from './literals.js';
+
+export interface ClickHouseEngineOptions {
+  /** A server over HTTP, or chDB in process (same engine, another transport). */
+  connection: { url: string } | { chdbFrom: string; dataPath: string };
+  /** Sightline's database (created when missing). Default `sightline`. */
+  database?: string;
+  /** A remote_servers cluster: `events` becomes a Distributed table over its shards. */
+  cluster?: string;
+  /** This node's id, 0..1023: it owns seqs node·2^43 … (node+1)·2^43 − 1 and its own processor state. */
+  node?: number;
+}
+
+const EXPORT_CHUNK_ROWS = 2048;
+const SELECT_EVENT = `SELECT ${EVENT_COLUMNS.join(', ')} FROM events`;
+
+class ClickHouseEngine implements StorageEngine {
+  readonly name: string;
+  readonly dialect = clickhouseDialect;
+
+  constructor(
+    private readonly transport: ClickHouseTransport,
+    private readonly writer: ClickHouseEventWriter,
+    private readonly processor: ClickHouseProcessorStore,
+    private readonly node: number,
+    /** Distributed tables: sub-queries over `events` run once on the initiator (GLOBAL), inserts wait for the shards. */
+    private readonly settings: Settings,
+    name: string,
+  ) {
+    this.name = name;
+  }
+
+  insertEvents(rows: readonly EventRow[]): Promise<InsertResult> {
+    return this.writer.insert(rows);
+  }
+
+  async readEventsAfter(afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    const { high } = seqRange(this.node);
+    return (
+      await this.select(
+        `${SELECT_EVENT} WHERE seq > ${literal(afterSeq)} AND seq < ${high} ORDER BY seq LIMIT ${Math.trunc(limit)}`,
+      )
+    ).map(toStoredEvent);
+  }
+
+  /** Keyset pages over (timestamp, seq): each page is one bounded query, and a stopped export holds nothing open. */
+  async *exportEvents(projectId: string, range: ExportRange): AsyncIterable<StoredEvent[]> {
+    const scope = `project_id = ${literal(projectId)} AND timestamp >= ${literal(Math.floor(range.from))} AND timestamp < ${literal(Math.ceil(range.to))}`;
+    let after = '';
+    for (;;) {
+      const rows = (
+        await this.select(
+          `${SELECT_EVENT} WHERE ${scope}${after} ORDER BY timestamp, seq LIMIT ${EXPORT_CHUNK_ROWS}`,
+        )
+      ).map(toStoredEvent);
+      if (rows.length === 0) return;
+      yield rows;
+      if (rows.length < EXPORT_CHUNK_ROWS) return;
+      const last = rows[rows.length - 1] as StoredEvent;
+      after = ` AND (timestamp > ${last.timestamp} OR (timestamp = ${last.timestamp} AND seq > ${last.seq}))`;
+    }
+  }
+
+  async countEvents(projectId: string, range: ExportRange): Promise<number> {
+    const [row] = await this.select(
+      `SELECT count() AS n FROM events WHERE project_id = ${literal(projectId)}
+       AND timestamp >= ${literal(Math.floor(range.from))} AND timestamp < ${literal(Math.ceil(range.to))}`,
+    );
+    return Number(row?.['n'] ?? 0);
+  }
+
+  query(fragment: SqlFragment): Promise<QueryRow[]> {
+    return this.select(renderSql(fragment));
+  }
+
+  async listProjects(): Promise<Project[]> {
+    const rows = await this.select('SELECT * FROM projects ORDER BY created_at, id');
+    return rows.map((r) => ({
+      id: String(r['id']),
+      name: String(r['name']),
+      public_key: String(r['public_key']),
+      secret_key_hash: String(r['secret_key_hash']),
+      created_at: Number(r['created_at']),
+    }));
+  }
+
+  upsertProject(project: Project): Promise<void> {
+    return this.transport.insert('projects_versions', [toRecordRow({ ...project }, false)]);
+  }
+
+  loadProcessorState(): Promise<ProcessorSnapshot> {
+    return this.processor.loadState();
+  }
+  commitProcessorBatch(batch: ProcessorBatch): Promise<void> {
+    return this.processor.commit(batch);
+  }
+  saveProcessorState(state: StateSnapshot): Promise<void> {
+    return this.processor.saveState(state);
+  }
+  setInsightStatus(projectId: string, id: string, status: InsightStatus, at: number): Promise<boolean> {
+    return this.processor.setInsightStatus(projectId, id, status, at);
+  }
+  pendingInterventions(projectId: string, sessionId: string): Promise<InterventionRecord[]> {
+    return this.processor.pendingInterventions(projectId, sessionId);
+  }
+  markInterventionsDelivered(ids: readonly string[], at: number): Promise<void> {
+    return this.processor.markDelivered(ids, at);
+  }
+  listInterventionRules(): Promise<ProjectRules[]> {
+    return this.processor.listRules();
+  }
+  setInterventionRules(projectId: string, rules: InterventionRule[] | null): Promise<void> {
+    return this.processor.setRules(projectId, rules);
+  }
+  listWebhooks(): Promise<WebhookConfig[]> {
+    return this.processor.listWebhooks();
+  }
+  setWebhook(projectId: string, url: string | null): Promise<void> {
+    return this.processor.setWebhook(projectId, url);
+  }
+
+  async close(): Promise<void> {
+    await this.writer.drain();
+    await this.processor.close();
+    await this.transport.close();
+  }
+
+  private async select(text: string): Promise<QueryRow[]> {
+    return toRows(await this.transport.query(text, this.settings));
+  }
+}
+
+/** The shard databases of a cluster: each replica's default_database ('' means the server's default). */
+async function shardDatabases(transport: ClickHouseTransport, cluster: string): Promise<string[]> {
+  const result = await transport.query(
+    `SELECT DISTINCT default_database AS db FROM system.clusters WHERE cluster = ${literal(cluster)}`,
+  );
+  if (result.data.length === 0) throw new Error(`ClickHouse has no cluster "${cluster}" in remote_servers`);
+  return result.data.map((r) => literalIdentifier(String(r['db']) || 'default'));
+}
+
+/** Opens (creating its tables when missing) Sightline's ClickHouse engine. */
+export async function openClickHouseEngine(options: ClickHouseEngineOptions): Promise<StorageEngine> {
+  const database = literalIdentifier(options.database ?? 'sightline');
+  const node = options.node ?? 0;
+  if (!Number.isInteger(node) || node < 0 || node >= MAX_NODES)
+    throw new Error(`ClickHouse node id must be an integer 0..${MAX_NODES - 1}, got ${node}`);
+  const chdb = 'chdbFrom' in options.connection;
+  const transport =
+    'chdbFrom' in options.connection
+      ? await openChdbTransport({ ...options.connection, database })
+      : await openHttpTransport({ url: options.connection.url, database });
+  try {
+    const settings: Settings = { output_format_json_quote_64bit_integers: 0 };
+    const layout: Layout = { database };
+    if (options.cluster) {
+      const name = literalIdentifier(options.cluster);
+      layout.cluster = { name, shardDatabases: await shardDatabases(transport, name) };
+      settings['distributed_product_mode'] = 'global';
+      settings['insert_distributed_sync'] = 1;
+    }
+    for (const statement of clickhouseDdl(layout)) await transport.command(statement);
+    const writer = await ClickHouseEventWriter.open(transport, node, settings);
+    const kind = chdb ? 'chdb' : options.cluster ? 'clickhouse-distributed' : 'clickhouse';
+    return new ClickHouseEngine(
+      transport,
+      writer,
+      new ClickHouseProcessorStore(transport, node),
+      node,
+      settings,
+      kind,
+    );
+  } catch (error) {
+    await transport.close().catch(() => undefined);
+    throw error;
+  }
+}
