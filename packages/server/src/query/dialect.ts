@@ -36,4 +36,14 @@ export interface SqlDialect {
    * (an unpivot without a join; alias it and read the alias one query level up).
    */
   rowPerIndex(count: number): SqlFragment;
+  /** Aggregate: the values as a list (1-based `list[i]`), ordered by the keys (ascending, tuple order). */
+  sortedList(value: SqlFragment, keys: readonly SqlFragment[]): SqlFragment;
+  /** Number of elements of a list. */
+  listLength(list: SqlFragment): SqlFragment;
+  /**
+   * A select-list expression that turns its row into one row per pair of neighbours (a, b) of the
+   * list, yielding `combine(a, b)`; a list shorter than 2 gives no row. (The list is not repeated
+   * per output row, so long lists stay linear.)
+   */
+  neighbours(list: SqlFragment, combine: (a: SqlFragment, b: SqlFragment) => SqlFragment): SqlFragment;
 }

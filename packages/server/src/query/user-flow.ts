@@ -2,7 +2,7 @@ import { type TimeRange, timeRangeSchema } from '@sightline/schema';
 import { z } from 'zod';
 import { defineQuery, type QueryContext } from './registry.js';
 import { eventScope, limitSchema } from './scope.js';
-import { raw, sql } from './sql.js';
+import { join, raw, sql } from './sql.js';
 
 export interface Transition {
   from: string;
@@ -33,14 +33,14 @@ const countDescThenKey =
   (a: T, b: T) =>
     b.count - a.count || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 
-/** Sessions are packed into this many result rows: moving rows out of the engine is what costs. */
-const PACKED_ROWS = 64;
+const decodeHex = (hex: string) => Buffer.from(hex, 'hex').toString('utf8');
 
 /**
  * Consecutive steps within each session (ordered by timestamp, then seq) and the sessions' first
- * `path_length` steps. Needs each event's predecessor, which portable SQL (no window functions)
- * cannot give: SQL packs each session's steps as text (`timestamp:seq:hex(label),…`, sessions
- * joined by ';' into PACKED_ROWS rows) and TypeScript pairs them, the same for every engine.
+ * `path_length` steps. Portable SQL has no window functions, so each session's labels become one
+ * ordered list (SqlDialect.sortedList); transitions are counted in SQL over the list's neighbours,
+ * paths over its first elements. Only distinct (from, to) pairs and distinct paths leave the
+ * engine; TypeScript orders them (ties by label text, as JavaScript compares strings).
  */
 export async function userFlow(
   { engine, projectId, now }: QueryContext,
@@ -49,51 +49,36 @@ export async function userFlow(
   const { dialect } = engine;
   const scope = eventScope(projectId, args.time_range, now);
   const pages = args.mode === 'pages';
-  const step = sql`concat(${dialect.toText(raw('timestamp'))}, ':', ${dialect.toText(raw('seq'))}, ':', ${dialect.hex(raw(pages ? 'path' : 'event'))})`;
-  const perSession = sql`SELECT min(seq) AS first_seq, ${dialect.stringAgg(step, ',')} AS steps FROM events
+  const labels = raw('labels');
+  const perSession = sql`SELECT ${dialect.sortedList(raw(pages ? 'path' : 'event'), [raw('timestamp'), raw('seq')])} AS labels
+    FROM events
     WHERE ${scope.where} AND session_id <> '' ${pages ? sql`AND event = ${'page_view'}` : raw('')}
     GROUP BY session_id`;
-  const rows = await engine.query(
-    sql`SELECT ${dialect.stringAgg(raw('steps'), ';')} AS packed FROM (${perSession}) AS sessions
-        GROUP BY first_seq % ${raw(String(PACKED_ROWS))}`,
-  );
-  // Labels become small integer ids, so counting keys are cheap; texts are decoded once each.
-  const idsByHex = new Map<string, number>();
-  const texts: string[] = [];
-  const labelId = (hex: string) => {
-    let id = idsByHex.get(hex);
-    if (id === undefined) {
-      id = texts.push(Buffer.from(hex, 'hex').toString('utf8')) - 1;
-      idsByHex.set(hex, id);
-    }
-    return id;
-  };
-  const transitionCounts = new Map<string, number>();
-  const pathCounts = new Map<string, number>();
-  for (const row of rows) {
-    for (const packed of String(row['packed'] ?? '').split(';')) {
-      const steps = packed.split(',').map((item) => {
-        const [timestamp, seq, hex = ''] = item.split(':');
-        return { id: labelId(hex), timestamp: Number(timestamp), seq: Number(seq) };
-      });
-      steps.sort((a, b) => a.timestamp - b.timestamp || a.seq - b.seq);
-      for (let i = 1; i < steps.length; i++) {
-        const key = `${(steps[i - 1] as { id: number }).id},${(steps[i] as { id: number }).id}`;
-        transitionCounts.set(key, (transitionCounts.get(key) ?? 0) + 1);
-      }
-      const key = steps
-        .slice(0, args.path_length)
-        .map((step) => step.id)
-        .join(',');
-      pathCounts.set(key, (pathCounts.get(key) ?? 0) + 1);
-    }
-  }
-  const labelsOf = (key: string) => key.split(',').map((id) => texts[Number(id)] as string);
-  const transitions: Transition[] = [...transitionCounts].map(([key, count]) => {
-    const [from = '', to = ''] = labelsOf(key);
-    return { from, to, count };
+  // Labels travel as hex inside the pair key, so any text survives the ':' separator.
+  const pair = dialect.neighbours(labels, (a, b) => sql`concat(${dialect.hex(a)}, ':', ${dialect.hex(b)})`);
+  const length = Math.trunc(args.path_length);
+  const firstLabels = Array.from({ length }, (_, i) => raw(`labels[${i + 1}] AS p${i + 1}`));
+  const pathColumns = raw(Array.from({ length }, (_, i) => `p${i + 1}`).join(', '));
+  const [pairRows, pathRows] = await Promise.all([
+    engine.query(
+      sql`SELECT pair, count(*) AS n FROM (SELECT ${pair} AS pair FROM (${perSession}) AS s) AS pairs GROUP BY pair`,
+    ),
+    engine.query(
+      sql`SELECT len, ${pathColumns}, count(*) AS n
+          FROM (SELECT least(${dialect.listLength(labels)}, ${raw(String(length))}) AS len, ${join(firstLabels)}
+                FROM (${perSession}) AS s) AS paths
+          GROUP BY len, ${pathColumns}`,
+    ),
+  ]);
+  const transitions: Transition[] = pairRows.map((row) => {
+    const [from = '', to = ''] = String(row['pair']).split(':');
+    return { from: decodeHex(from), to: decodeHex(to), count: Number(row['n']) };
   });
-  const paths: TopPath[] = [...pathCounts].map(([key, count]) => ({ path: labelsOf(key), count }));
+  // Beyond a session's length, engines fill list[i] differently (NULL, ''): read only `len` labels.
+  const paths: TopPath[] = pathRows.map((row) => ({
+    path: Array.from({ length: Number(row['len']) }, (_, i) => String(row[`p${i + 1}`])),
+    count: Number(row['n']),
+  }));
   return {
     transitions: transitions
       .sort(countDescThenKey((t) => JSON.stringify([t.from, t.to])))

@@ -21,4 +21,8 @@ export const duckdbDialect: SqlDialect = {
   argMinIf: (value, keys, condition) =>
     sql`arg_min(${value}, CASE WHEN ${condition} THEN (${join(keys)}) END)`,
   rowPerIndex: (count) => sql`unnest(range(${raw(String(Math.trunc(count)))}))`,
+  sortedList: (value, keys) => sql`list(${value} ORDER BY ${join(keys)})`,
+  listLength: (list) => sql`len(${list})`,
+  neighbours: (list, combine) =>
+    sql`unnest(list_transform(range(1, len(${list})), pair_i -> ${combine(sql`${list}[pair_i]`, sql`${list}[pair_i + 1]`)}))`,
 };
