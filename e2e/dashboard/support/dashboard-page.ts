@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 
@@ -7,12 +9,31 @@ const DASHBOARD_DIR = fileURLToPath(new URL('../../../apps/dashboard/', import.m
 const VITE_BIN = fileURLToPath(new URL('../../../node_modules/vite/bin/vite.js', import.meta.url));
 export const ARTIFACTS_DIR = fileURLToPath(new URL('../../artifacts/dashboard/', import.meta.url));
 
-/** Builds apps/dashboard/dist, which the server serves at `/` (so the test sees the current sources). */
+/**
+ * Builds the dashboard from the current sources into apps/dashboard/dist, which the server serves
+ * at `/`. Other test files may be serving that folder at the same moment, so it is never emptied:
+ * vite writes to a temporary folder, the (hashed, so new-named) assets are copied in, and
+ * index.html is replaced last by a rename.
+ */
 export function buildDashboard(): void {
-  execFileSync(process.execPath, [VITE_BIN, 'build', '--logLevel', 'warn'], {
-    cwd: DASHBOARD_DIR,
-    stdio: 'pipe',
-  });
+  const staging = mkdtempSync(join(tmpdir(), 'sightline-dashboard-'));
+  // Vitest sets NODE_ENV=test, which would make vite bundle React's development build.
+  execFileSync(
+    process.execPath,
+    [VITE_BIN, 'build', '--logLevel', 'warn', '--outDir', staging, '--emptyOutDir'],
+    {
+      cwd: DASHBOARD_DIR,
+      stdio: 'pipe',
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  );
+  const dist = join(DASHBOARD_DIR, 'dist');
+  mkdirSync(join(dist, 'assets'), { recursive: true });
+  for (const name of readdirSync(join(staging, 'assets')))
+    copyFileSync(join(staging, 'assets', name), join(dist, 'assets', name));
+  copyFileSync(join(staging, 'index.html'), join(dist, 'index.html.next'));
+  renameSync(join(dist, 'index.html.next'), join(dist, 'index.html'));
+  rmSync(staging, { recursive: true, force: true });
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
 }
 
