@@ -109,6 +109,27 @@ describe('the dashboard in Chromium against a real server', () => {
     });
   }
 
+  it('shows empty states, not errors, on a server without data', async () => {
+    const empty = await startSightline();
+    try {
+      const page = await newPage();
+      await page.goto(`${empty.url}/#key=${empty.secretKey}`);
+      await page.locator('[data-testid="connection-state"][data-state="open"]').waitFor();
+      for (const view of VIEWS) {
+        await showView(page, view.search);
+        await settled(page, view.id);
+        expect(await page.locator('.state-error').count()).toBe(0);
+        expect(await page.locator(`[data-testid="view-${view.id}"] .state-empty`).count()).toBeGreaterThan(0);
+      }
+      await showView(page, 'view=overview');
+      await settled(page, 'overview');
+      expect(await statValue(page, 'stat-total-events')).toBe(0);
+      await screenshot(page, 'overview-empty-1280');
+    } finally {
+      await empty.stop();
+    }
+  });
+
   it("updates the overview's total live, without a reload, when new events arrive", async () => {
     const page = await signedIn();
     await settled(page, 'overview');

@@ -8,6 +8,11 @@ import { SecretKeyContext } from './secret-key-context';
 import { useUrlParams } from './url-state';
 import { VIEWS, viewById } from './views/registry';
 
+/** Params a view keeps for itself (see views/*); cleared when another view is chosen. */
+const CLEARED_VIEW_PARAMS = Object.fromEntries(
+  ['session', 'filter', 'status', 'steps', 'unit', 'window', 'mode', 'metric'].map((name) => [name, null]),
+);
+
 interface ShellProps {
   secretKey: string;
   onRefused(): void;
@@ -24,6 +29,10 @@ export function Shell({ secretKey, onRefused, onSignOut }: ShellProps) {
   useEffect(() => {
     if (refused) onRefused();
   }, [refused, onRefused]);
+
+  useEffect(() => {
+    document.title = `${view.label} · Sightline`;
+  }, [view.label]);
 
   // At phone width the tabs scroll sideways: keep the current one in sight.
   const tabs = useRef<HTMLElement>(null);
@@ -57,8 +66,8 @@ export function Shell({ secretKey, onRefused, onSignOut }: ShellProps) {
                 aria-current={v.id === view.id ? 'page' : undefined}
                 onClick={(e) => {
                   e.preventDefault();
-                  // A view's own choices (funnel steps, chosen session…) do not carry over.
-                  setParams({ view: v.id, session: null, steps: null, unit: null, window: null, mode: null });
+                  // The time range carries over; a view's own choices (funnel steps, chosen session…) do not.
+                  setParams({ ...CLEARED_VIEW_PARAMS, view: v.id });
                 }}
               >
                 {v.label}
