@@ -81,17 +81,23 @@ describe('the demo app in Chromium', () => {
     await page.goto(`${sightline.url}/demo/`);
     await page.getByRole('heading', { name: 'Video analysis' }).waitFor();
 
-    // A real recording, padded after its last cluster so the upload takes long enough to watch.
+    // A real recording, grown to 1.5 MB with an EBML Void element (which players and the analysis
+    // skip), uploaded at 512 KB/s: about 3 s of progress to watch.
     const webm = await recordWebm(page);
     expect(webm.subarray(0, 4).toString('hex')).toBe('1a45dfa3');
-    const video = Buffer.concat([webm, Buffer.alloc(12 * 1024 * 1024 - webm.length)]);
+    const voidSize = 1536 * 1024 - webm.length - 9;
+    const voidHeader = Buffer.alloc(9);
+    voidHeader[0] = 0xec;
+    voidHeader[1] = 0x01;
+    voidHeader.writeUIntBE(voidSize, 3, 6);
+    const video = Buffer.concat([webm, voidHeader, Buffer.alloc(voidSize)]);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', {
       offline: false,
       latency: 20,
       downloadThroughput: -1,
-      uploadThroughput: 4 * 1024 * 1024,
+      uploadThroughput: 512 * 1024,
     });
 
     await page
@@ -114,6 +120,8 @@ describe('the demo app in Chromium', () => {
     expect(text).toContain('320 × 240');
     expect(text).toMatch(/V_VP[89]/);
     expect(text).toContain('✓ verified');
+    // Chromium's recordings state no duration: the analysis reads the last frame's time (~1.2 s recorded).
+    expect(text).toMatch(/Duration\s*[01]\.\d\d s \(to the last frame/);
     await cdp.send('Network.emulateNetworkConditions', {
       offline: false,
       latency: 0,

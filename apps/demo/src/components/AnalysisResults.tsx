@@ -12,7 +12,12 @@ const unknown = 'not stated in the file';
 export function AnalysisResults({ result }: { result: AnalysisResult }) {
   const rows: Array<[string, string]> = [
     ['Format', `${result.format_name}${result.brand ? ` (${result.brand})` : ''}`],
-    ['Duration', result.duration_s !== null ? seconds(result.duration_s) : unknown],
+    [
+      'Duration',
+      result.duration_s === null
+        ? unknown
+        : `${seconds(result.duration_s)}${result.duration_from_last_frame ? ' (to the last frame; the file states none)' : ''}`,
+    ],
     ['Resolution', result.width && result.height ? `${result.width} × ${result.height}` : unknown],
     ['Video codec', result.video_codec ?? unknown],
     ['Audio codec', result.audio_codec ?? 'none'],

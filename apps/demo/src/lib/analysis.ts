@@ -17,6 +17,8 @@ export interface AnalysisResult {
   format_name: string;
   brand: string | null;
   duration_s: number | null;
+  /** No duration in the container: `duration_s` is when the last frame starts (WebM recordings). */
+  duration_from_last_frame?: boolean;
   width: number | null;
   height: number | null;
   video_codec: string | null;

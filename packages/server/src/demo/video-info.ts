@@ -4,8 +4,10 @@ import type { VideoFormat } from './formats.js';
 /** What the analysis learns from a container's header, without decoding a frame. */
 export interface VideoInfo {
   format: VideoFormat;
-  /** Seconds; null when the container does not say (e.g. a live WebM recording). */
+  /** Seconds; null when the container does not say. */
   duration_s: number | null;
+  /** The container states no duration: `duration_s` is the time of its last frame (WebM recordings). */
+  duration_from_last_frame?: boolean;
   width: number | null;
   height: number | null;
   video_codec: string | null;

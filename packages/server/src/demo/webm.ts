@@ -20,7 +20,16 @@ const ID = {
   pixelWidth: 0xb0,
   pixelHeight: 0xba,
   cluster: 0x1f43b675,
+  clusterTimecode: 0xe7,
+  simpleBlock: 0xa3,
+  blockGroup: 0xa0,
+  block: 0xa1,
 } as const;
+
+const DEFAULT_TIMECODE_SCALE_NS = 1_000_000;
+/** How much of the end of the file is searched for the last cluster when Info has no Duration. */
+const TAIL_BYTES = 2 * 1024 * 1024;
+const CLUSTER_MAGIC = Buffer.from([0x1f, 0x43, 0xb6, 0x75]);
 
 interface Element {
   id: number;
@@ -75,19 +84,65 @@ const text = (buf: Buffer, e: Element) => buf.toString('latin1', e.start, e.end)
 /** Duration, dimensions and codecs of a WebM/Matroska file from its Info and Tracks elements. */
 export async function parseWebm(fh: FileHandle, fileSize: number, format: VideoFormat): Promise<VideoInfo> {
   const info = emptyInfo(format);
+  let scale = DEFAULT_TIMECODE_SCALE_NS;
   const buf = await readAt(fh, 0, Math.min(fileSize, HEADER_BYTES));
   for (const top of elements(buf, 0, buf.length)) {
     if (top.id === ID.ebml) {
       for (const e of elements(buf, top.start, top.end)) if (e.id === ID.docType) info.brand = text(buf, e);
     } else if (top.id === ID.segment) {
-      readSegment(buf, top, info);
+      scale = readSegment(buf, top, info);
+    }
+  }
+  if (info.duration_s === null) {
+    // Live recordings (MediaRecorder) write no Duration: the last frame's time is the next best thing.
+    const tailStart = Math.max(0, fileSize - TAIL_BYTES);
+    const last = lastFrameTime(await readAt(fh, tailStart, fileSize - tailStart));
+    if (last !== null) {
+      info.duration_s = round3((last * scale) / 1e9);
+      info.duration_from_last_frame = true;
     }
   }
   return info;
 }
 
-function readSegment(buf: Buffer, segment: Element, info: VideoInfo): void {
-  let scale = 1_000_000;
+/**
+ * The largest block time (in timecode units) of the last cluster in `tail`: the cluster's
+ * Timecode plus each SimpleBlock's / Block's 16-bit relative time. Null when no cluster parses.
+ */
+function lastFrameTime(tail: Buffer): number | null {
+  for (
+    let at = tail.lastIndexOf(CLUSTER_MAGIC);
+    at >= 0;
+    at = at > 0 ? tail.lastIndexOf(CLUSTER_MAGIC, at - 1) : -1
+  ) {
+    const cluster = elements(tail, at, tail.length).next().value;
+    if (!cluster || cluster.id !== ID.cluster) continue;
+    let base: number | null = null;
+    let latest: number | null = null;
+    const block = (e: Element) => {
+      const track = vint(tail, e.start, false);
+      if (base === null || !track || e.start + track.length + 2 > e.end) return;
+      const time = base + tail.readInt16BE(e.start + track.length);
+      latest = latest === null ? time : Math.max(latest, time);
+    };
+    for (const e of elements(tail, cluster.start, cluster.end)) {
+      // An unknown-size cluster ends where the next one starts.
+      if (e.id === ID.cluster) break;
+      if (e.id === ID.clusterTimecode) base = uint(tail, e);
+      else if (e.id === ID.simpleBlock) block(e);
+      else if (e.id === ID.blockGroup) {
+        for (const b of elements(tail, e.start, e.end)) if (b.id === ID.block) block(b);
+      }
+    }
+    // A chance match of the four bytes inside frame data has no Timecode right after it.
+    if (base !== null) return latest ?? base;
+  }
+  return null;
+}
+
+/** Reads Info and Tracks into `info`; returns the timecode scale (ns per unit). */
+function readSegment(buf: Buffer, segment: Element, info: VideoInfo): number {
+  let scale = DEFAULT_TIMECODE_SCALE_NS;
   let duration: number | null = null;
   for (const e of elements(buf, segment.start, segment.end)) {
     if (e.id === ID.cluster) break;
@@ -103,6 +158,7 @@ function readSegment(buf: Buffer, segment: Element, info: VideoInfo): void {
   }
   // Duration counts timecode units of `scale` ns.
   if (duration !== null && duration > 0) info.duration_s = round3((duration * scale) / 1e9);
+  return scale;
 }
 
 function readTrack(buf: Buffer, entry: Element, info: VideoInfo): void {

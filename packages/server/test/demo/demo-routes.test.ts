@@ -122,7 +122,7 @@ describe('demo routes', () => {
   });
 
   it('a WebM (even declared as octet-stream) is recognised by its bytes and analysed', async () => {
-    const webm = buildWebm({ durationS: 5, width: 320, height: 240, clusterBytes: 50_000 });
+    const webm = buildWebm({ durationS: 5, width: 320, height: 240, frames: 125, frameBytes: 400 });
     const up = await upload(app, webm, 'clip.webm', 'application/octet-stream');
     expect(up.status).toBe(200);
     expect(up.body['format']).toBe('webm');
@@ -137,6 +137,17 @@ describe('demo routes', () => {
         height: 240,
         video_codec: 'V_VP9',
       },
+    });
+  });
+
+  it('a WebM without a Duration (a live recording) gets the time of its last frame', async () => {
+    // 100 frames 40 ms apart: the last one starts at 3.96 s.
+    const webm = buildWebm({ width: 640, height: 480, frames: 100, frameBytes: 300 });
+    const up = await upload(app, webm, 'recording.webm', 'video/webm');
+    const result = await analyze(app, String(up.body['upload_id']));
+    expect(result.lines.at(-1)).toMatchObject({
+      type: 'result',
+      analysis: { format: 'webm', duration_s: 3.96, duration_from_last_frame: true, width: 640, height: 480 },
     });
   });
 

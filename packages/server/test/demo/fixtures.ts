@@ -82,22 +82,28 @@ const uintBytes = (n: number) => {
   return b;
 };
 
+/**
+ * `frames` frames 40 ms apart (25 per cluster, each a SimpleBlock of `frameBytes`). Without
+ * `durationS` the Info has no Duration, as in Chromium's MediaRecorder files.
+ */
 export function buildWebm(opts: {
-  durationS: number;
+  durationS?: number;
   width: number;
   height: number;
-  clusterBytes: number;
+  frames: number;
+  frameBytes: number;
 }): Buffer {
-  const duration = Buffer.alloc(8);
-  duration.writeDoubleBE(opts.durationS * 1000);
+  const infoChildren = [ebml(0x2ad7b1, uintBytes(1_000_000))];
+  if (opts.durationS !== undefined) {
+    const duration = Buffer.alloc(8);
+    duration.writeDoubleBE(opts.durationS * 1000);
+    infoChildren.push(ebml(0x4489, duration));
+  }
   const header = ebml(
     0x1a45dfa3,
     Buffer.concat([ebml(0x4286, Buffer.from([1])), ebml(0x4282, Buffer.from('webm'))]),
   );
-  const info = ebml(
-    0x1549a966,
-    Buffer.concat([ebml(0x2ad7b1, uintBytes(1_000_000)), ebml(0x4489, duration)]),
-  );
+  const info = ebml(0x1549a966, Buffer.concat(infoChildren));
   const video = ebml(
     0xe0,
     Buffer.concat([ebml(0xb0, uintBytes(opts.width)), ebml(0xba, uintBytes(opts.height))]),
@@ -112,6 +118,17 @@ export function buildWebm(opts: {
     ]),
   );
   const tracks = ebml(0x1654ae6b, entry);
-  const cluster = ebml(0x1f43b675, Buffer.alloc(opts.clusterBytes, 0x11));
-  return Buffer.concat([header, ebml(0x18538067, Buffer.concat([info, tracks, cluster]), true)]);
+  const clusters: Buffer[] = [];
+  for (let first = 0; first < opts.frames; first += 25) {
+    const blocks = [ebml(0xe7, uintBytes(first * 40))];
+    for (let f = first; f < Math.min(opts.frames, first + 25); f++) {
+      const block = Buffer.alloc(4 + opts.frameBytes, 0x11);
+      block[0] = 0x81; // track 1
+      block.writeInt16BE((f - first) * 40, 1);
+      block[3] = 0x80; // keyframe
+      blocks.push(ebml(0xa3, block));
+    }
+    clusters.push(ebml(0x1f43b675, Buffer.concat(blocks)));
+  }
+  return Buffer.concat([header, ebml(0x18538067, Buffer.concat([info, tracks, ...clusters]), true)]);
 }
