@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,9 +58,11 @@ describe('the demo app in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    // The BUILT server and demo: build both (incremental tsc; vite takes a few seconds).
+    // The BUILT server and demo. `npm test` builds everything first; the demo is built here only
+    // when missing, since other test files read apps/demo/dist while this one runs.
     execFileSync(process.execPath, [root('node_modules/typescript/bin/tsc'), '-b', root('packages/server')]);
-    execFileSync('npm', ['run', 'build', '-w', 'apps/demo'], { cwd: root(''), stdio: 'ignore' });
+    if (!existsSync(root('apps/demo/dist/index.html')))
+      execFileSync('npm', ['run', 'build', '-w', 'apps/demo'], { cwd: root(''), stdio: 'ignore' });
     mkdirSync(ARTIFACTS, { recursive: true });
     // No hold-out: this session must be offered the intervention.
     sightline = await startSightline({ env: { SIGHTLINE_HOLDOUT_PERCENT: '0' } });
