@@ -23,3 +23,11 @@ export const TOOLTIP_BASE = {
 } as const;
 
 export const AXIS_LABEL = { color: COLORS.muted, fontSize: 11 } as const;
+
+/** A value axis of counts: whole numbers only (no "0.5 sessions"). */
+export const COUNT_AXIS = {
+  type: 'value',
+  minInterval: 1,
+  axisLabel: AXIS_LABEL,
+  splitLine: { lineStyle: { color: COLORS.grid } },
+} as const;

@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import type { JourneySummary, Journeys } from '../api/types';
 import { Chart } from '../charts/chart';
 import { tooltipHtml } from '../charts/escape';
-import { AXIS_LABEL, COLORS, TOOLTIP_BASE } from '../charts/theme';
+import { AXIS_LABEL, COLORS, COUNT_AXIS, TOOLTIP_BASE } from '../charts/theme';
 import { Panel } from '../components/panel';
 import { Stat } from '../components/stat';
 import { Empty, Loading } from '../components/states';
@@ -36,7 +36,7 @@ function StepChart({ journey }: { journey: JourneySummary }) {
         data: journey.steps.map((s) => s.step),
         axisLabel: { ...AXIS_LABEL, interval: 0, width: 90, overflow: 'truncate' },
       },
-      yAxis: { type: 'value', axisLabel: AXIS_LABEL, splitLine: { lineStyle: { color: COLORS.grid } } },
+      yAxis: COUNT_AXIS,
       series: [
         {
           name: 'Reached',

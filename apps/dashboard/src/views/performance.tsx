@@ -80,7 +80,11 @@ export function PerformanceView() {
         data: pages.map((p) => p.path || '(no path)'),
         axisLabel: { ...AXIS_LABEL, hideOverlap: true, width: 100, overflow: 'truncate' },
       },
-      yAxis: { type: 'value', axisLabel: AXIS_LABEL, splitLine: { lineStyle: { color: COLORS.grid } } },
+      yAxis: {
+        type: 'value',
+        axisLabel: { ...AXIS_LABEL, formatter: (value: number) => formatMetric(metric, value) },
+        splitLine: { lineStyle: { color: COLORS.grid } },
+      },
       series: [
         { name: 'p50', type: 'bar', data: pick('p50'), itemStyle: { color: COLORS.accentSoft } },
         { name: 'p75', type: 'bar', data: pick('p75'), itemStyle: { color: COLORS.accent } },

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { FunnelStep } from '../../api/types';
 import { Chart } from '../../charts/chart';
 import { tooltipHtml } from '../../charts/escape';
-import { AXIS_LABEL, COLORS, TOOLTIP_BASE } from '../../charts/theme';
+import { AXIS_LABEL, COLORS, COUNT_AXIS, TOOLTIP_BASE } from '../../charts/theme';
 import { formatCount, formatDuration, formatPercent } from '../../format';
 
 /** One bar per step (units that reached it), labelled with the conversion from the first step. */
@@ -27,7 +27,7 @@ export function FunnelChart({ steps, unitLabel }: { steps: FunnelStep[]; unitLab
         },
       },
       // Horizontal bars, first step on top: reads as a funnel and step names fit at phone width.
-      xAxis: { type: 'value', axisLabel: AXIS_LABEL, splitLine: { lineStyle: { color: COLORS.grid } } },
+      xAxis: COUNT_AXIS,
       yAxis: {
         type: 'category',
         inverse: true,

@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import type { Timeseries } from '../../api/types';
 import { Chart } from '../../charts/chart';
 import { tooltipHtml } from '../../charts/escape';
-import { AXIS_LABEL, COLORS, TOOLTIP_BASE } from '../../charts/theme';
+import { AXIS_LABEL, COLORS, COUNT_AXIS, TOOLTIP_BASE } from '../../charts/theme';
 import { Empty, Loading } from '../../components/states';
 import { formatCount } from '../../format';
 import { intervalFor, type TimeRange } from '../../time-range';
@@ -44,10 +44,7 @@ export function EventsOverTime({ range }: { range: TimeRange }) {
         axisLabel: AXIS_LABEL,
         axisLine: { lineStyle: { color: COLORS.grid } },
       },
-      yAxis: [
-        { type: 'value', axisLabel: AXIS_LABEL, splitLine: { lineStyle: { color: COLORS.grid } } },
-        { type: 'value', axisLabel: AXIS_LABEL, splitLine: { show: false } },
-      ],
+      yAxis: [COUNT_AXIS, { ...COUNT_AXIS, splitLine: { show: false } }],
       series: [
         {
           // Bars: a bucket is a count, and sparse data stays readable (a line would draw slopes).
@@ -60,7 +57,6 @@ export function EventsOverTime({ range }: { range: TimeRange }) {
         {
           name: 'Sessions',
           type: 'line',
-          smooth: 0.2,
           showSymbol: false,
           yAxisIndex: 1,
           data: series.points.map((p) => p.sessions),

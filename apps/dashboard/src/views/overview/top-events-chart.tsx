@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import type { TopEvents } from '../../api/types';
 import { Chart } from '../../charts/chart';
 import { tooltipHtml } from '../../charts/escape';
-import { AXIS_LABEL, COLORS, TOOLTIP_BASE } from '../../charts/theme';
+import { AXIS_LABEL, COLORS, COUNT_AXIS, TOOLTIP_BASE } from '../../charts/theme';
 import { Empty, Loading } from '../../components/states';
 import { formatCount } from '../../format';
 import type { TimeRange } from '../../time-range';
@@ -30,7 +30,7 @@ export function TopEventsChart({ range }: { range: TimeRange }) {
             : '';
         },
       },
-      xAxis: { type: 'value', axisLabel: AXIS_LABEL, splitLine: { lineStyle: { color: COLORS.grid } } },
+      xAxis: COUNT_AXIS,
       yAxis: {
         type: 'category',
         data: events.map((e) => e.name),
