@@ -32,6 +32,7 @@ program
   .option('--errors <share>', 'share of sessions with an error (default 0.05)')
   .option('--stalls <share>', 'share of sessions with a stalled upload (default 0.05)')
   .option('--abandon <share>', 'share of sessions that leave the funnel early (default 0.3)')
+  .option('--interventions', 'sessions with friction listen for interventions and answer them')
   .action(runSimulate);
 
 program

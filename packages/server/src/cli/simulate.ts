@@ -20,6 +20,7 @@ export interface SimulateFlags {
   errors?: string;
   stalls?: string;
   abandon?: string;
+  interventions?: boolean;
 }
 
 function number(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -53,6 +54,7 @@ export function summary(stats: TrafficStats): string {
   return [
     `sessions: ${stats.sessionsStarted} started, ${stats.sessionsFinished} finished, ${stats.sessionsCut} still running at the end (they left the page)`,
     `events:   ${stats.eventsSent} sent, ${stats.accepted} accepted (${stats.duplicates} duplicates), ${stats.rejected} rejected, ${stats.dropped} dropped`,
+    `interventions: ${stats.interventionsReceived} received and answered`,
     `errors:   ${stats.requestErrors} failed requests${stats.lastError ? ` (last: ${stats.lastError})` : ''}`,
   ].join('\n');
 }
@@ -80,7 +82,15 @@ export async function runSimulate(flags: SimulateFlags): Promise<void> {
   process.stderr.write(
     `simulating ${rate} events/s for ${durationS} s against ${url} (seed ${seed}; friction: rage clicks ${friction.rageClicks}, errors ${friction.errors}, stalls ${friction.stalls}, abandon ${friction.abandon})\n`,
   );
-  const sim = new TrafficSimulator({ url, key, rate, durationMs: durationS * 1000, seed, friction }).start();
+  const sim = new TrafficSimulator({
+    url,
+    key,
+    rate,
+    durationMs: durationS * 1000,
+    seed,
+    friction,
+    interventions: Boolean(flags.interventions),
+  }).start();
   const bar = new SingleBar({
     format:
       '[{bar}] {value}/{total} s | {sessions} sessions ({active} active) | {sent} sent, {accepted} accepted, {errors} errors',

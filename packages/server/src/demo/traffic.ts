@@ -20,5 +20,7 @@ export function startDemoTraffic(url: string, publicKey: string): TrafficSimulat
     key: publicKey,
     rate: DEMO_TRAFFIC_RATE,
     maxInFlight: 2,
+    // The dashboard's intervention numbers (delivered, shown, accepted) get real answers too.
+    interventions: true,
   }).start();
 }

@@ -25,13 +25,7 @@ export function exitEvents(sent: readonly SimEvent[], atMs: number, uuid: (t: nu
   }
   const t = Math.max(atMs, last.timestamp);
   const base = { distinct_id: last.distinct_id, session_id: last.session_id, timestamp: t };
-  const context = { ...last.properties };
-  for (const key of Object.keys(context))
-    if (
-      !['url', 'path', 'referrer', 'screen_width', 'screen_height', 'user_agent'].includes(key) &&
-      !key.startsWith('$')
-    )
-      delete context[key];
+  const context = pageContext(last);
   const out: SimEvent[] = [];
   if (uploading) {
     out.push({
@@ -64,4 +58,14 @@ export function exitEvents(sent: readonly SimEvent[], atMs: number, uuid: (t: nu
     });
   }
   return out;
+}
+
+const CONTEXT_KEYS = new Set(['url', 'path', 'referrer', 'screen_width', 'screen_height', 'user_agent']);
+
+/** The page context the SDK adds to every event (url, screen, user agent, $lib…), taken from one event. */
+export function pageContext(e: SimEvent): Record<string, unknown> {
+  const context: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(e.properties))
+    if (CONTEXT_KEYS.has(key) || key.startsWith('$')) context[key] = value;
+  return context;
 }

@@ -1,4 +1,5 @@
 import { exitEvents } from './exit.js';
+import { interventionReaction, listenForInterventions, type ReceivedIntervention } from './interventions.js';
 import { createRng, type Rng, uuidv7 } from './prng.js';
 import { type FrictionOptions, generateSession, type SimulatedSession } from './session.js';
 import type { SimEvent } from './timeline.js';
@@ -22,6 +23,11 @@ export interface TrafficOptions {
   maxInFlight?: number;
   /** How often due events are collected and sent (default 100 ms). */
   tickMs?: number;
+  /**
+   * Sessions with friction listen for interventions (SSE, like the SDK) and answer them like a
+   * visitor: `$intervention_shown`, then accepted or dismissed (default false).
+   */
+  interventions?: boolean;
   /** Events allowed to wait while the server is slow (default 100 000); beyond, the oldest are dropped. */
   maxQueued?: number;
 }
@@ -37,6 +43,8 @@ export interface TrafficStats {
   rejected: number;
   /** Requests that failed (network or non-200) after their retries. */
   requestErrors: number;
+  /** Interventions the sessions received over SSE (and answered). */
+  interventionsReceived: number;
   /** Events dropped because the queue was full. */
   dropped: number;
   queued: number;
@@ -50,6 +58,8 @@ interface Running {
   session: SimulatedSession;
   /** Events before this index were handed to the queue. */
   cursor: number;
+  /** Closes the session's intervention stream. */
+  stopListening?: () => void;
 }
 
 interface Queued {
@@ -81,6 +91,7 @@ export class TrafficSimulator {
     duplicates: 0,
     rejected: 0,
     requestErrors: 0,
+    interventionsReceived: 0,
     dropped: 0,
   };
   private inFlight = 0;
@@ -140,6 +151,7 @@ export class TrafficSimulator {
         this.enqueue(events[run.cursor++]!);
       if (run.cursor === events.length) {
         this.running.splice(i, 1);
+        run.stopListening?.();
         this.counts.sessionsFinished++;
       }
     }
@@ -162,8 +174,15 @@ export class TrafficSimulator {
         origin: this.options.origin ?? this.options.url,
         ...(this.options.friction ? { friction: this.options.friction } : {}),
       });
-      const run = { session, cursor: 0 };
+      const run: Running = { session, cursor: 0 };
       this.running.push(run);
+      if (this.options.interventions && session.factors.length > 0)
+        run.stopListening = listenForInterventions(
+          this.options.url,
+          this.options.key,
+          session.sessionId,
+          (iv) => this.react(run, iv),
+        );
       this.counts.sessionsStarted++;
       // At least one: a session always has events in its first second (page_view), but be safe.
       deficit -= Math.max(1, countBefore(run, horizon));
@@ -176,9 +195,23 @@ export class TrafficSimulator {
       const sent = run.session.events.slice(0, run.cursor);
       for (const e of exitEvents(sent, now, (t) => uuidv7(this.rng, t))) this.enqueue(e);
       this.counts.sessionsCut++;
+      run.stopListening?.();
     }
     this.running.length = 0;
     this.pump();
+  }
+
+  /** Schedules the visitor's answer to an intervention among the session's remaining events. */
+  private react(run: Running, intervention: ReceivedIntervention): void {
+    if (this.ending || !this.running.includes(run)) return;
+    this.counts.interventionsReceived++;
+    const events = run.session.events;
+    const last = events[Math.max(0, run.cursor - 1)]!;
+    for (const e of interventionReaction(this.rng, last, intervention, Date.now())) {
+      let at = events.length;
+      while (at > run.cursor && events[at - 1]!.timestamp > e.timestamp) at--;
+      events.splice(at, 0, e);
+    }
   }
 
   private enqueue(event: SimEvent, attempts = 0): void {

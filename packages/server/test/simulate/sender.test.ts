@@ -77,4 +77,34 @@ describe('paced sender against a real server', () => {
     expect(stats.requestErrors).toBeGreaterThan(0);
     expect(stats.lastError).toMatch(/401/);
   });
+
+  it('sessions with friction receive interventions over SSE and answer them', {
+    timeout: 40_000,
+  }, async () => {
+    const sim = new TrafficSimulator({
+      url: app.url,
+      key: app.keys.publicKey,
+      rate: 120,
+      durationMs: 14_000,
+      seed: 77,
+      interventions: true,
+      friction: { rageClicks: 1, errors: 0, stalls: 0, abandon: 0 },
+    });
+    const stats = await sim.start().done;
+    expect(stats.interventionsReceived).toBeGreaterThan(0);
+    const events = await exportAll(app);
+    const shown = events.filter((e) => e['event'] === '$intervention_shown');
+    expect(shown.length).toBeGreaterThan(0);
+    // Each answer names an intervention the server sent to that session.
+    const res = await fetch(`${app.url}/v1/query/interventions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${app.keys.secretKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ time_range: '1h' }),
+    });
+    const body = (await res.json()) as { rules: Array<{ targeted: { delivered: number; shown: number } }> };
+    const delivered = body.rules.reduce((n, r) => n + r.targeted.delivered, 0);
+    const shownByServer = body.rules.reduce((n, r) => n + r.targeted.shown, 0);
+    expect(delivered).toBeGreaterThanOrEqual(stats.interventionsReceived);
+    expect(shownByServer).toBeGreaterThan(0);
+  });
 });
