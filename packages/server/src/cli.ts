@@ -15,7 +15,12 @@ program
     '--data-dir <dir>',
     'where the database and keys live (env SIGHTLINE_DATA_DIR, default ./.sightline)',
   )
-  .option('--engine <engine>', 'storage engine (env SIGHTLINE_ENGINE, default duckdb)')
+  .option('--engine <engine>', 'storage engine: duckdb or clickhouse (env SIGHTLINE_ENGINE, default duckdb)')
+  .option('--clickhouse-url <url>', 'with --engine clickhouse: the server (env SIGHTLINE_CLICKHOUSE_URL)')
+  .option(
+    '--clickhouse-cluster <name>',
+    'with --engine clickhouse: a remote_servers cluster to shard events over (env SIGHTLINE_CLICKHOUSE_CLUSTER)',
+  )
   .option('--no-demo-traffic', 'do not send simulated demo-app traffic (env SIGHTLINE_DEMO_TRAFFIC=0)')
   .action(runStart);
 

@@ -4,7 +4,15 @@ export interface SightlineConfig {
   port: number;
   host: string;
   dataDir: string;
-  engine: 'duckdb';
+  engine: 'duckdb' | 'clickhouse';
+  /** --engine clickhouse: the server, e.g. http://127.0.0.1:8123 (user:password@ may be in it). */
+  clickhouseUrl?: string;
+  /** A remote_servers cluster name: events go to a Distributed table over its shards. */
+  clickhouseCluster?: string;
+  /** Sightline's ClickHouse database (env SIGHTLINE_CLICKHOUSE_DATABASE, default sightline). */
+  clickhouseDatabase?: string;
+  /** This node's id 0..1023 when several Sightline nodes share one ClickHouse (env SIGHTLINE_NODE_ID). */
+  nodeId?: number;
   /** Fixed keys for the default project (else generated once and kept in the data dir). */
   publicKey?: string;
   secretKey?: string;
@@ -19,6 +27,8 @@ export interface StartFlags {
   host?: string;
   dataDir?: string;
   engine?: string;
+  clickhouseUrl?: string;
+  clickhouseCluster?: string;
 }
 
 export const DEFAULTS = {
@@ -37,7 +47,8 @@ function parsePort(value: string): number {
 /** Flags win over SIGHTLINE_* environment variables, which win over defaults (DESIGN §5). */
 export function resolveConfig(flags: StartFlags, env: NodeJS.ProcessEnv = process.env): SightlineConfig {
   const engine = flags.engine ?? env['SIGHTLINE_ENGINE'] ?? 'duckdb';
-  if (engine !== 'duckdb') throw new Error(`unknown engine "${engine}"; this build has: duckdb`);
+  if (engine !== 'duckdb' && engine !== 'clickhouse')
+    throw new Error(`unknown engine "${engine}"; this build has: duckdb, clickhouse`);
   const config: SightlineConfig = {
     port: parsePort(flags.port ?? env['SIGHTLINE_PORT'] ?? String(DEFAULTS.port)),
     host: flags.host ?? env['SIGHTLINE_HOST'] ?? DEFAULTS.host,
@@ -45,6 +56,7 @@ export function resolveConfig(flags: StartFlags, env: NodeJS.ProcessEnv = proces
     engine,
     duckdbMemoryLimit: env['SIGHTLINE_DUCKDB_MEMORY_LIMIT'] ?? DEFAULTS.duckdbMemoryLimit,
   };
+  if (engine === 'clickhouse') Object.assign(config, clickhouseConfig(flags, env));
   if (env['SIGHTLINE_PUBLIC_KEY']) config.publicKey = env['SIGHTLINE_PUBLIC_KEY'];
   if (env['SIGHTLINE_SECRET_KEY']) config.secretKey = env['SIGHTLINE_SECRET_KEY'];
   const holdout = env['SIGHTLINE_HOLDOUT_PERCENT'];
@@ -55,4 +67,22 @@ export function resolveConfig(flags: StartFlags, env: NodeJS.ProcessEnv = proces
     config.holdoutPercent = percent;
   }
   return config;
+}
+
+/** The ClickHouse settings of `--engine clickhouse` (flags win over SIGHTLINE_CLICKHOUSE_* env). */
+function clickhouseConfig(flags: StartFlags, env: NodeJS.ProcessEnv): Partial<SightlineConfig> {
+  const url = flags.clickhouseUrl ?? env['SIGHTLINE_CLICKHOUSE_URL'];
+  if (!url) throw new Error('--engine clickhouse needs --clickhouse-url (or SIGHTLINE_CLICKHOUSE_URL)');
+  const out: Partial<SightlineConfig> = { clickhouseUrl: url };
+  const cluster = flags.clickhouseCluster ?? env['SIGHTLINE_CLICKHOUSE_CLUSTER'];
+  if (cluster) out.clickhouseCluster = cluster;
+  if (env['SIGHTLINE_CLICKHOUSE_DATABASE']) out.clickhouseDatabase = env['SIGHTLINE_CLICKHOUSE_DATABASE'];
+  const node = env['SIGHTLINE_NODE_ID'];
+  if (node !== undefined && node !== '') {
+    const id = Number(node);
+    if (!Number.isInteger(id) || id < 0 || id > 1023)
+      throw new Error(`SIGHTLINE_NODE_ID must be 0-1023, got "${node}"`);
+    out.nodeId = id;
+  }
+  return out;
 }

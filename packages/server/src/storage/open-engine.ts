@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SightlineConfig } from '../config.js';
+import { openClickHouseEngine } from './clickhouse/index.js';
 import { openDuckDbEngine } from './duckdb/index.js';
 import type { StorageEngine } from './engine.js';
 
@@ -8,9 +9,24 @@ export const DUCKDB_FILE = 'sightline.duckdb';
 
 /** The one place that chooses an engine (DESIGN §2). */
 export async function openEngine(
-  config: Pick<SightlineConfig, 'dataDir' | 'duckdbMemoryLimit'>,
+  config: Pick<SightlineConfig, 'dataDir' | 'duckdbMemoryLimit'> &
+    Partial<
+      Pick<
+        SightlineConfig,
+        'engine' | 'clickhouseUrl' | 'clickhouseCluster' | 'clickhouseDatabase' | 'nodeId'
+      >
+    >,
 ): Promise<StorageEngine> {
   await mkdir(config.dataDir, { recursive: true });
+  if (config.engine === 'clickhouse') {
+    if (!config.clickhouseUrl) throw new Error('the clickhouse engine needs a URL (--clickhouse-url)');
+    return openClickHouseEngine({
+      connection: { url: config.clickhouseUrl },
+      ...(config.clickhouseDatabase ? { database: config.clickhouseDatabase } : {}),
+      ...(config.clickhouseCluster ? { cluster: config.clickhouseCluster } : {}),
+      ...(config.nodeId !== undefined ? { node: config.nodeId } : {}),
+    });
+  }
   const path = join(config.dataDir, DUCKDB_FILE);
   try {
     return await openDuckDbEngine({ path, memoryLimit: config.duckdbMemoryLimit });
