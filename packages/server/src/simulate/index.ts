@@ -3,7 +3,8 @@
  * configurable friction, sent through the real capture API. `sightline simulate` and
  * `sightline start` (demo traffic) use it; the benchmarks can reuse the generator.
  */
-export { exitEvents } from './exit.js';
+export { exitEvents, pageContext } from './exit.js';
+export { interventionReaction, listenForInterventions, type ReceivedIntervention } from './interventions.js';
 export { createRng, type Rng, uuidv7 } from './prng.js';
 export { DEVICES, type DeviceProfile } from './profiles.js';
 export { runTraffic, type TrafficOptions, TrafficSimulator, type TrafficStats } from './sender.js';

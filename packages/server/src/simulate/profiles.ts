@@ -114,3 +114,14 @@ export const FILE_NAMES = ['holiday', 'demo-take', 'IMG_4021', 'screen-recording
 export function pickDevice(rng: Rng): DeviceProfile {
   return rng.weighted(DEVICES);
 }
+
+/** The `web_vitals` the SDK sends when the page is left; phones paint later. */
+export function webVitals(rng: Rng, mobile: boolean): Record<string, number> {
+  return {
+    lcp: rng.int(mobile ? 900 : 400, 2400),
+    inp: rng.int(40, 180),
+    cls: rng.int(0, 8) / 100,
+    fcp: rng.int(300, 1600),
+    ttfb: rng.int(20, 400),
+  };
+}

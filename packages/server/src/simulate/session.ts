@@ -1,6 +1,6 @@
 import type { RiskFactor } from '../processor/detectors/detection.js';
 import type { Rng } from './prng.js';
-import { FILE_NAMES, pickDevice, REFERRERS, VIDEO_FILES } from './profiles.js';
+import { FILE_NAMES, pickDevice, REFERRERS, VIDEO_FILES, webVitals } from './profiles.js';
 import { type SimEvent, Timeline } from './timeline.js';
 
 /** Shares of sessions (0..1) that meet each kind of friction; drawn independently per session. */
@@ -132,7 +132,7 @@ export function generateSession(rng: Rng, startMs: number, options: SessionOptio
       click_events: tl.events.filter((e) => e.event === 'user_click').length,
       time_on_page: tl.t - startMs,
     });
-    tl.emit('web_vitals', vitals(rng, device.kind === 'mobile'));
+    tl.emit('web_vitals', webVitals(rng, device.kind === 'mobile'));
     return finish(stage);
   };
   const finish = (stage?: FunnelStage): SimulatedSession => ({
@@ -300,14 +300,4 @@ export function generateSession(rng: Rng, startMs: number, options: SessionOptio
   }
   tl.wait(2000, 12_000);
   return leave();
-}
-
-function vitals(rng: Rng, mobile: boolean): Record<string, number> {
-  return {
-    lcp: rng.int(mobile ? 900 : 400, 2400),
-    inp: rng.int(40, 180),
-    cls: rng.int(0, 8) / 100,
-    fcp: rng.int(300, 1600),
-    ttfb: rng.int(20, 400),
-  };
 }
