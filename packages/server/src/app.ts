@@ -88,6 +88,7 @@ export async function startSightline(
       committer,
       interventions,
       settings,
+      processorDataChanged: () => live.invalidate('processor'),
       isShuttingDown: () => shuttingDown,
     };
     const server = createHttpServer(ctx);

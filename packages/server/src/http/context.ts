@@ -14,6 +14,8 @@ export interface ServerContext {
   interventions: InterventionHub;
   /** Per-project intervention rules and webhook (processor/project-settings.ts). */
   settings: ProjectSettings;
+  /** Marks live queries over the processor's tables dirty (a route changed them, e.g. an insight's status). */
+  processorDataChanged(): void;
   /** True once shutdown began: new requests are refused with 503. */
   isShuttingDown(): boolean;
 }

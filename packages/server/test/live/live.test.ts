@@ -40,6 +40,27 @@ describe('GET /v1/live', () => {
     client.close();
   });
 
+  it("pushes an insight's new status to subscribers of insights", async () => {
+    await postEvent(app, event('live-err', { event: 'error', properties: { message: 'boom' } }));
+    await app.processor.drain();
+    const client = new LiveClient({ url: app.url, key: app.keys.secretKey, WebSocket });
+    type Insights = { insights: Array<{ id: string; session_id: string; status: string }> };
+    let latest: Insights['insights'] = [];
+    client.subscribe<Insights>('insights', { time_range: '1h' }, (v) => {
+      latest = v.insights.filter((i) => i.session_id === 'live-err');
+    });
+    await expect.poll(() => latest.map((i) => i.status)).toEqual(['open']);
+    const res = await fetch(`${app.url}/v1/insights/${latest[0]?.id}/status`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${app.keys.secretKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'resolved' }),
+    });
+    expect(res.status).toBe(200);
+    // No event follows: only the route's own invalidation can trigger this push.
+    await expect.poll(() => latest.map((i) => i.status)).toEqual(['resolved']);
+    client.close();
+  });
+
   it('refuses a bad key and closes; reports bad subscriptions with their id', async () => {
     const bad = new RawLiveClient(app.url);
     await bad.opened();

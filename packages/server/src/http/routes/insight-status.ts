@@ -17,6 +17,8 @@ export const insightStatusRoute: Route = {
     const id = params['id'] ?? '';
     if (!(await ctx.engine.setInsightStatus(project.id, id, status, Date.now())))
       throw new ApiError('not_found', `no insight ${JSON.stringify(id)} in this project`);
+    // Dashboards subscribed to `insights` see the new status without waiting for the next event.
+    ctx.processorDataChanged();
     sendJson(res, 200, { id, status });
   },
 };
