@@ -29,8 +29,12 @@ export function listenForInterventions(
       if (!res.ok || !res.body) return;
       const decoder = new TextDecoder();
       let buffered = '';
-      for await (const chunk of res.body) {
-        buffered += decoder.decode(chunk, { stream: true });
+      // A reader loop, not `for await`: the DOM typings of the test build lack the stream iterator.
+      const reader = res.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        buffered += decoder.decode(value, { stream: true });
         for (let end = buffered.indexOf('\n\n'); end >= 0; end = buffered.indexOf('\n\n')) {
           const frame = buffered.slice(0, end);
           buffered = buffered.slice(end + 2);
