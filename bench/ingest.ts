@@ -5,6 +5,7 @@
  */
 import { startSightline } from '../e2e/support/sightline.js';
 import { runLoadGenerator } from './lib/background-load.js';
+import { clickhouseServerEnv } from './lib/clickhouse.js';
 import { cpuSeconds, rssMiB } from './lib/server.js';
 import { fmt, summarize } from './lib/stats.js';
 
@@ -12,6 +13,8 @@ export interface IngestOptions {
   runs: number;
   seconds: number;
   connections: number;
+  /** duckdb (default), or clickhouse: the bench's clickhouse-server (lib/clickhouse.ts), a fresh database per run. */
+  engine?: 'duckdb' | 'clickhouse';
 }
 
 interface RunResult {
@@ -29,7 +32,9 @@ interface RunResult {
 }
 
 async function once(mode: 'plain' | 'gzip', options: IngestOptions): Promise<RunResult> {
-  const server = await startSightline();
+  const server = await startSightline(
+    options.engine === 'clickhouse' ? { env: await clickhouseServerEnv() } : {},
+  );
   try {
     const cpuBefore = cpuSeconds(server.child.pid!);
     const load = await runLoadGenerator<Omit<RunResult, 'rss' | 'peak' | 'cpuMicrosPerEvent'>>(server, {
@@ -50,7 +55,7 @@ async function once(mode: 'plain' | 'gzip', options: IngestOptions): Promise<Run
 
 export async function benchIngest(options: IngestOptions): Promise<string[]> {
   const lines = [
-    `## Ingest: 50-event batches, ${options.connections} connections, ${options.seconds} s per run, ${options.runs} runs (min / median / max)`,
+    `## Ingest (${options.engine ?? 'duckdb'}): 50-event batches, ${options.connections} connections, ${options.seconds} s per run, ${options.runs} runs (min / median / max)`,
     '',
     '| body | events/s | p50 ack ms | p99 ack ms | server CPU µs/event | server RSS MiB (peak) | bytes/event | non-200 |',
     '|---|---|---|---|---|---|---|---|',
@@ -60,7 +65,7 @@ export async function benchIngest(options: IngestOptions): Promise<string[]> {
     for (let i = 0; i < options.runs; i++) {
       const r = await once(mode, options);
       process.stderr.write(
-        `  ingest ${mode} run ${i + 1}: ${fmt(r.eventsPerSecond)} ev/s, p99 ${fmt(r.p99, 1)} ms\n`,
+        `  ingest ${options.engine ?? 'duckdb'} ${mode} run ${i + 1}: ${fmt(r.eventsPerSecond)} ev/s, p99 ${fmt(r.p99, 1)} ms\n`,
       );
       results.push(r);
     }

@@ -12,6 +12,7 @@ import { fmt, summarize } from './lib/stats.js';
 export interface QueryBenchOptions {
   events: number;
   runs: number;
+  engine?: 'duckdb' | 'clickhouse';
 }
 
 const CASES: Array<[string, unknown]> = [
@@ -37,10 +38,11 @@ async function time(engine: StorageEngine, name: string, args: unknown, now: num
 }
 
 export async function benchQueries(options: QueryBenchOptions): Promise<string[]> {
-  const { engine, now, loadSeconds } = await openQueryDataset(options.events);
+  const engineName = options.engine ?? 'duckdb';
+  const { engine, now, loadSeconds } = await openQueryDataset(options.events, engineName);
   try {
     const lines = [
-      `## Queries over ${fmt(options.events)} events (DuckDB, in-process; median of ${options.runs} runs)`,
+      `## Queries over ${fmt(options.events)} events (${engineName === 'duckdb' ? 'DuckDB, in-process' : 'ClickHouse 18.16 server, one shard'}; median of ${options.runs} runs)`,
       '',
       loadSeconds === null
         ? 'Data set from the cache (.cache/bench/).'

@@ -3,12 +3,15 @@
  * Options: --runs N (default 3), --seconds S (default 10), --connections C (default 16);
  * --queries adds query timings over each of --query-events N[,N…] (default 1 000 000 and 10 000 000)
  * generated events (cached under .cache/bench/). --only ingest,intervention,live,queries runs just those.
+ * --engines duckdb,clickhouse (default: both when clickhouse-server is installed) runs ingest and
+ * queries on each, in the same run: ClickHouse is the test config's clickhouse-server (bench/lib/clickhouse.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchIngest } from './ingest.js';
 import { benchInterventionLatency } from './intervention-latency.js';
+import { clickhouseAvailable, stopClickHouse } from './lib/clickhouse.js';
 import { benchLiveLatency } from './live-latency.js';
 import { benchQueries } from './queries.js';
 
@@ -20,6 +23,7 @@ const { values } = parseArgs({
     queries: { type: 'boolean', default: false },
     only: { type: 'string' },
     'query-events': { type: 'string', default: '1000000,10000000' },
+    engines: { type: 'string', default: clickhouseAvailable() ? 'duckdb,clickhouse' : 'duckdb' },
   },
 });
 
@@ -31,21 +35,29 @@ const header = [
 ];
 const only = values.only ? new Set(values.only.split(',')) : null;
 const wanted = (name: string) => (only ? only.has(name) : name !== 'queries' || values.queries);
-const ingest = wanted('ingest')
-  ? await benchIngest({
+const engines = values.engines.split(',') as Array<'duckdb' | 'clickhouse'>;
+const ingest: string[] = [];
+for (const engine of wanted('ingest') ? engines : []) {
+  ingest.push(
+    ...(await benchIngest({
       runs: Number(values.runs),
       seconds: Number(values.seconds),
       connections: Number(values.connections),
-    })
-  : [];
+      engine,
+    })),
+    '',
+  );
+}
 const interventionLatency = wanted('intervention') ? await benchInterventionLatency() : [];
 const liveLatency = wanted('live') ? await benchLiveLatency() : [];
 const queries: string[] = [];
 if (wanted('queries')) {
   for (const events of values['query-events'].split(',').map(Number)) {
-    queries.push(...(await benchQueries({ events, runs: Number(values.runs) })));
+    for (const engine of engines)
+      queries.push(...(await benchQueries({ events, runs: Number(values.runs), engine })));
   }
 }
+await stopClickHouse();
 const report = [...header, ...ingest, ...interventionLatency, ...liveLatency, ...queries, ''].join('\n');
 process.stdout.write(report);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });

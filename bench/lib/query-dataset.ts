@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { openDuckDbEngine } from '../../packages/server/src/storage/duckdb/index.js';
 import type { EventRow, StorageEngine } from '../../packages/server/src/storage/engine.js';
+import { openClickHouseBenchEngine } from './clickhouse.js';
 
 export const PROJECT = 'bench';
 const FUNNEL = ['page_view', 'file_selected', 'upload_started', 'upload_complete', 'analysis_complete'];
@@ -89,7 +90,11 @@ export interface QueryDataset {
  * `events` generated events in a DuckDB engine, kept under .cache/bench/. The `.now` file is
  * written only after a complete load, so an interrupted load is thrown away, not reused.
  */
-export async function openQueryDataset(events: number): Promise<QueryDataset> {
+export async function openQueryDataset(
+  events: number,
+  engineName: 'duckdb' | 'clickhouse' = 'duckdb',
+): Promise<QueryDataset> {
+  if (engineName === 'clickhouse') return loadInto(await openClickHouseBenchEngine(), events);
   mkdirSync(CACHE_DIR, { recursive: true });
   const path = join(CACHE_DIR, `queries-${events}-v${GENERATOR_VERSION}.duckdb`);
   const nowFile = `${path}.now`;
@@ -102,11 +107,15 @@ export async function openQueryDataset(events: number): Promise<QueryDataset> {
   }
   rmSync(path, { force: true });
   rmSync(`${path}.wal`, { force: true });
-  const engine = await openDuckDbEngine({ path });
+  const dataset = await loadInto(await openDuckDbEngine({ path }), events);
+  writeFileSync(nowFile, String(dataset.now));
+  return dataset;
+}
+
+/** Generates the events into an empty engine (ClickHouse data sets are not cached: each bench run loads a fresh database). */
+async function loadInto(engine: StorageEngine, events: number): Promise<QueryDataset> {
   const now = Date.now();
   const started = performance.now();
   for (const chunk of generate(events, now)) await engine.insertEvents(chunk);
-  const loadSeconds = (performance.now() - started) / 1000;
-  writeFileSync(nowFile, String(now));
-  return { engine, now, loadSeconds };
+  return { engine, now, loadSeconds: (performance.now() - started) / 1000 };
 }
