@@ -1,11 +1,11 @@
 /**
  * Ingest load generator, run as its own process so it does not share an event loop with the
- * server. Pre-builds unique batches (fresh uuids each), then sends them over N keep-alive
+ * server. Pre-builds batches of simulated demo-app sessions (lib/events.ts), then sends them over N keep-alive
  * connections for a fixed time and prints one JSON line of results.
  */
 import { gzipSync } from 'node:zlib';
 import { Pool } from 'undici';
-import { batchBody, USER_AGENTS } from './lib/events.js';
+import { BatchFactory, USER_AGENTS } from './lib/events.js';
 
 const [url, apiKey, connectionsArg, secondsArg, mode, rateArg] = process.argv.slice(2);
 if (!url || !apiKey)
@@ -19,8 +19,9 @@ const BATCH = 50;
 /** Enough distinct bodies for ~120k events/s over the run: more than the server will take. */
 const bodies: Buffer[] = [];
 const needed = Math.ceil(((rate > 0 ? rate * 1.2 : 120_000) * seconds) / BATCH);
+const factory = new BatchFactory(apiKey, process.pid);
 for (let i = 0; i < needed; i++) {
-  const json = batchBody(apiKey, BATCH, i * BATCH);
+  const json = factory.body(BATCH);
   bodies.push(gzip ? gzipSync(json) : Buffer.from(json));
 }
 const bytesPerEvent = bodies.reduce((n, b) => n + b.length, 0) / bodies.length / BATCH;

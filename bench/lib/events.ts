@@ -1,53 +1,65 @@
 import { randomUUID } from 'node:crypto';
+import { createRng, generateSession, type SimEvent } from '../../packages/server/src/simulate/index.js';
 
-const PAGES = [
-  '/',
-  '/pricing',
-  '/upload',
-  '/upload/progress',
-  '/analysis',
-  '/account',
-  '/docs/getting-started',
-];
-const EVENTS = [
-  'page_view',
-  'user_click',
-  'scroll_depth',
-  'engagement_summary',
-  'upload_progress',
-  'tab_hidden',
-];
 export const USER_AGENTS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36',
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148',
 ];
 
-/** A realistic ~400-byte native event (as JSON) like the SDK sends (the browser's UA arrives as a header). */
-export function realisticEvent(i: number, now: number): Record<string, unknown> {
-  const page = PAGES[i % PAGES.length]!;
-  return {
-    uuid: randomUUID(),
-    event: EVENTS[i % EVENTS.length],
-    distinct_id: `user-${(i * 7919) % 5000}`,
-    session_id: `session-${(i * 104729) % 20000}`,
-    timestamp: now - (i % 1000),
-    properties: {
-      url: `https://app.example.com${page}?ref=bench`,
-      path: page,
-      referrer: 'https://www.google.com/',
-      element_tag: 'button',
-      element_id: `cta-${i % 12}`,
-      screen_width: 1440,
-      screen_height: 900,
-      $lib: 'sightline-js',
-      $lib_version: '0.1.0',
-    },
-  };
+const MINUTE_MS = 60_000;
+
+/**
+ * The traffic simulator's demo-app sessions (packages/server/src/simulate), one after another,
+ * each starting in the last hour but at least 15 minutes ago (so no event is in the future):
+ * what a fleet of browsers running the SDK sends, friction included. A batch of consecutive
+ * events is mostly one session's, as the SDK's batches are.
+ */
+export function* simulatedEvents(seed: number, now = Date.now()): Generator<SimEvent> {
+  const rng = createRng(seed);
+  for (;;) {
+    const start = now - 60 * MINUTE_MS + Math.floor(rng.next() * 45 * MINUTE_MS);
+    yield* generateSession(rng, start, { origin: 'https://video.example.com' }).events;
+  }
 }
 
-export function batchBody(apiKey: string, size: number, seed: number): string {
-  const now = Date.now();
-  const batch = Array.from({ length: size }, (_, i) => realisticEvent(seed + i, now));
-  return JSON.stringify({ api_key: apiKey, batch, sent_at: now });
+/**
+ * Batches for the load generator, fast enough to pre-build a million events: a pool of simulated
+ * events is serialised once, and each pass over the pool gets fresh uuids and session ids (the
+ * session id gains `-<pass>`), so every event is new to the server and sessions never mix.
+ */
+export class BatchFactory {
+  /** Each event's JSON split around its uuid and session id: [head, between, tail]. */
+  private readonly templates: Array<[string, string, string, string]> = [];
+  private next = 0;
+  private pass = 0;
+
+  constructor(
+    private readonly apiKey: string,
+    seed: number,
+    poolSize = 20_000,
+  ) {
+    const events = simulatedEvents(seed);
+    for (let i = 0; i < poolSize; i++) {
+      const event = events.next().value as SimEvent;
+      const json = JSON.stringify({ ...event, uuid: '\u0000', session_id: '\u0001' });
+      const [head = '', rest = ''] = json.split('"\\u0000"');
+      const [between = '', tail = ''] = rest.split('"\\u0001"');
+      this.templates.push([head, between, tail, event.session_id]);
+    }
+  }
+
+  /** A `POST /v1/events` body of the next `size` events. */
+  body(size: number): string {
+    const parts: string[] = [];
+    for (let i = 0; i < size; i++) {
+      const [head, between, tail, session] = this.templates[this.next] as [string, string, string, string];
+      parts.push(`${head}"${randomUUID()}"${between}"${session}-${this.pass}"${tail}`);
+      if (++this.next === this.templates.length) {
+        this.next = 0;
+        this.pass++;
+      }
+    }
+    return `{"api_key":${JSON.stringify(this.apiKey)},"sent_at":${Date.now()},"batch":[${parts.join(',')}]}`;
+  }
 }

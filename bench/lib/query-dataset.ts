@@ -1,69 +1,41 @@
 /**
- * The generated data set the query benchmark runs over: sessions of ~10 events over the last 24 h
- * (a prefix of the upload funnel, a page_performance, clicks, some errors), seeded so every run and
- * every engine gets the same events.
+ * The generated data set the query benchmark runs over: the traffic simulator's demo-app sessions
+ * (packages/server/src/simulate: the upload funnel, journeys, clicks, performance, friction and
+ * abandonment) spread over the last 24 h, with returning visitors (about 2.5 sessions each), turned
+ * into stored rows by the server's own normaliser. Seeded: every run and engine gets the same events.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { normalizeNativeEvent } from '../../packages/server/src/ingest/normalize.js';
+import { createRng, generateSession } from '../../packages/server/src/simulate/index.js';
 import { openDuckDbEngine } from '../../packages/server/src/storage/duckdb/index.js';
 import type { EventRow, StorageEngine } from '../../packages/server/src/storage/engine.js';
 import { openClickHouseBenchEngine } from './clickhouse.js';
 
 export const PROJECT = 'bench';
-const FUNNEL = ['page_view', 'file_selected', 'upload_started', 'upload_complete', 'analysis_complete'];
-const PATHS = ['/', '/upload', '/pricing', '/docs', '/settings'];
 const CHUNK = 50_000;
+const DAY_MS = 86_400_000;
+/** Simulated sessions last minutes; none may end after `now`. */
+const LATEST_START_MS = 15 * 60_000;
 
-/** mulberry32 */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Sessions of ~10 events over the last 24 h: a funnel prefix, clicks, a page_performance, some errors. */
+/** Simulated sessions over the 24 h before `now`, in chunks of stored rows. */
 export function* generate(total: number, now: number): Generator<EventRow[]> {
-  const random = seeded(42);
+  const rng = createRng(42);
+  // ~15 events per session: this many visitors come back for about 2.5 sessions each.
+  const visitors = Math.max(1, Math.floor(total / 40));
   let made = 0;
-  let session = 0;
   let chunk: EventRow[] = [];
   while (made < total) {
-    const id = `s${session++}`;
-    const user = `u${Math.floor(random() * (total / 30))}`;
-    let t = now - Math.floor(random() * 86_000_000);
-    const path = PATHS[Math.floor(random() * PATHS.length)] as string;
-    const names = [...FUNNEL.slice(0, 1 + Math.floor(random() * FUNNEL.length)), 'page_performance'];
-    while (names.length < 10) names.push(random() < 0.05 ? 'error' : 'user_click');
-    for (const event of names) {
-      t += Math.floor(random() * 20_000);
-      const properties =
-        event === 'page_performance'
-          ? {
-              page_load_time: Math.floor(random() * 6000),
-              lcp: Math.floor(random() * 4000),
-              cls: random() / 2,
-            }
-          : { plan: random() < 0.3 ? 'pro' : 'free' };
-      chunk.push({
-        project_id: PROJECT,
-        uuid: `${id}-${made}`,
-        event,
-        distinct_id: user,
-        session_id: id,
-        timestamp: t,
-        received_at: t,
-        url: `https://app.test${path}`,
-        path,
-        referrer: '',
-        browser: 'Chrome',
-        os: 'Linux',
-        device: 'desktop',
-        properties: JSON.stringify(properties),
-      });
+    const start = now - DAY_MS + Math.floor(rng.next() * (DAY_MS - LATEST_START_MS));
+    const session = generateSession(rng, start, { origin: 'https://video.example.com' });
+    const visitor = `visitor-${rng.int(0, visitors - 1)}`;
+    for (const event of session.events) {
+      const normalized = normalizeNativeEvent(
+        { ...event, distinct_id: visitor },
+        { projectId: PROJECT, receivedAt: event.timestamp, sentAt: undefined, userAgent: '' },
+      );
+      if (!normalized.ok) continue;
+      chunk.push(normalized.row);
       if (++made >= total) break;
     }
     if (chunk.length >= CHUNK) {
@@ -75,7 +47,7 @@ export function* generate(total: number, now: number): Generator<EventRow[]> {
 }
 
 /** Bump when generate() changes, so stale cached data sets are not reused. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 const CACHE_DIR = new URL('../../.cache/bench/', import.meta.url).pathname;
 
 export interface QueryDataset {
