@@ -54,7 +54,7 @@ export function summary(stats: TrafficStats): string {
   return [
     `sessions: ${stats.sessionsStarted} started, ${stats.sessionsFinished} finished, ${stats.sessionsCut} still running at the end (they left the page)`,
     `events:   ${stats.eventsSent} sent, ${stats.accepted} accepted (${stats.duplicates} duplicates), ${stats.rejected} rejected, ${stats.dropped} dropped`,
-    `interventions: ${stats.interventionsReceived} received and answered`,
+    `interventions: ${stats.interventionsReceived} received and answered, ${stats.sessionsRescued} visitors stayed`,
     `errors:   ${stats.requestErrors} failed requests${stats.lastError ? ` (last: ${stats.lastError})` : ''}`,
   ].join('\n');
 }

@@ -1,7 +1,13 @@
 import { exitEvents } from './exit.js';
 import { interventionReaction, listenForInterventions, type ReceivedIntervention } from './interventions.js';
 import { createRng, type Rng, uuidv7 } from './prng.js';
-import { type FrictionOptions, generateSession, type SimulatedSession } from './session.js';
+import { RESCUE_SHARE, rescuedEvents } from './rescue.js';
+import {
+  type FrictionOptions,
+  generateSession,
+  type SessionOptions,
+  type SimulatedSession,
+} from './session.js';
 import type { SimEvent } from './timeline.js';
 
 export interface TrafficOptions {
@@ -45,6 +51,8 @@ export interface TrafficStats {
   requestErrors: number;
   /** Interventions the sessions received over SSE (and answered). */
   interventionsReceived: number;
+  /** Sessions that were about to leave and stayed after accepting an intervention. */
+  sessionsRescued: number;
   /** Events dropped because the queue was full. */
   dropped: number;
   queued: number;
@@ -56,6 +64,8 @@ export interface TrafficStats {
 
 interface Running {
   session: SimulatedSession;
+  /** The session's own seed: replayed to continue it when an intervention keeps the visitor. */
+  seed: number;
   /** Events before this index were handed to the queue. */
   cursor: number;
   /** Closes the session's intervention stream. */
@@ -92,6 +102,7 @@ export class TrafficSimulator {
     rejected: 0,
     requestErrors: 0,
     interventionsReceived: 0,
+    sessionsRescued: 0,
     dropped: 0,
   };
   private inFlight = 0;
@@ -170,11 +181,9 @@ export class TrafficSimulator {
     let deficit = (this.options.rate * LOOKAHEAD_MS) / 1000 - scheduled;
     while (deficit > 0) {
       const startMs = now + Math.floor(this.rng.next() * LOOKAHEAD_MS);
-      const session = generateSession(this.rng, startMs, {
-        origin: this.options.origin ?? this.options.url,
-        ...(this.options.friction ? { friction: this.options.friction } : {}),
-      });
-      const run: Running = { session, cursor: 0 };
+      const seed = this.rng.int(0, 0x7fffffff);
+      const session = generateSession(createRng(seed), startMs, this.sessionOptions());
+      const run: Running = { session, seed, cursor: 0 };
       this.running.push(run);
       if (this.options.interventions && session.factors.length > 0)
         run.stopListening = listenForInterventions(
@@ -207,11 +216,28 @@ export class TrafficSimulator {
     this.counts.interventionsReceived++;
     const events = run.session.events;
     const last = events[Math.max(0, run.cursor - 1)]!;
-    for (const e of interventionReaction(this.rng, last, intervention, Date.now())) {
+    const reaction = interventionReaction(this.rng, last, intervention, Date.now());
+    for (const e of reaction) {
       let at = events.length;
       while (at > run.cursor && events[at - 1]!.timestamp > e.timestamp) at--;
       events.splice(at, 0, e);
     }
+    // Some visitors who accept the help stay to the end instead of leaving: the measured effect
+    // of interventions against the hold-out (who get none) is then real in the demo data.
+    const answer = reaction[reaction.length - 1];
+    if (answer?.properties['result'] !== 'accepted' || !this.rng.chance(RESCUE_SHARE)) return;
+    const rescued = rescuedEvents(run.session, run.seed, this.sessionOptions(), run.cursor, answer.timestamp);
+    if (!rescued) return;
+    events.splice(0, events.length, ...rescued);
+    run.session.outcome = 'analysed';
+    this.counts.sessionsRescued++;
+  }
+
+  private sessionOptions(): SessionOptions {
+    return {
+      origin: this.options.origin ?? this.options.url,
+      ...(this.options.friction ? { friction: this.options.friction } : {}),
+    };
   }
 
   private enqueue(event: SimEvent, attempts = 0): void {

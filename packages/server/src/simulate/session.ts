@@ -26,6 +26,12 @@ export interface SessionOptions {
   friction?: Partial<FrictionOptions>;
   /** Origin the simulated page is on; `page_view`s say `${origin}/demo/`. */
   origin?: string;
+  /**
+   * The visitor does not leave early, whatever was drawn (the rest of the session is the same).
+   * Replaying a session's seed with this gives the events of a visitor an intervention kept: equal
+   * to the original up to where it would have left (rescue.ts).
+   */
+  staysToTheEnd?: boolean;
 }
 
 export type FunnelStage = 'landing' | 'file_selected' | 'uploading' | 'analysing';
@@ -71,14 +77,15 @@ export function generateSession(rng: Rng, startMs: number, options: SessionOptio
   const rage = rng.chance(friction.rageClicks);
   const error = rng.chance(friction.errors);
   const stall = rng.chance(friction.stalls);
-  const abandonAt: FunnelStage | null = rng.chance(friction.abandon)
-    ? rng.weighted<FunnelStage>([
-        ['landing', 30],
-        ['file_selected', 30],
-        ['uploading', 25],
-        ['analysing', 15],
-      ])
-    : null;
+  // Both draws are always made, so `staysToTheEnd` changes nothing else about the session.
+  const leaves = rng.chance(friction.abandon);
+  const leavingStage = rng.weighted<FunnelStage>([
+    ['landing', 30],
+    ['file_selected', 30],
+    ['uploading', 25],
+    ['analysing', 15],
+  ]);
+  const abandonAt: FunnelStage | null = leaves && !options.staysToTheEnd ? leavingStage : null;
   // Where the rage clicks and the error happen.
   const rageDuring = rng.pick(['before_upload', 'analysis'] as const);
   const errorDuring = rng.pick(['upload', 'analysis'] as const);
@@ -205,7 +212,8 @@ export function generateSession(rng: Rng, startMs: number, options: SessionOptio
   const tenth = Math.min(MAX_TENTH_MS, Math.max(250, (size / bandwidth / 10) * 1000));
   const stallAt = stall ? rng.int(2, 8) * 10 : -1;
   const failAt = error && errorDuring === 'upload' ? rng.int(2, 8) * 10 : -1;
-  const cancelAt = abandonAt === 'uploading' ? rng.int(1, 6) * 10 : -1;
+  const cancelTenth = rng.int(1, 6); // drawn either way (see staysToTheEnd)
+  const cancelAt = abandonAt === 'uploading' ? cancelTenth * 10 : -1;
   for (let attempt = 0; ; attempt++) {
     tl.wait(800, 3000);
     click('upload-button', width / 2, height * 0.55);
