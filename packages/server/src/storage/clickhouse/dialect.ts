@@ -31,5 +31,6 @@ export const clickhouseDialect: SqlDialect = {
   sortedList: (value, keys) =>
     sql`arrayMap(x -> tupleElement(x, ${raw(String(keys.length + 1))}), arraySort(groupArray(tuple(${join(keys)}, ${value}))))`,
   listLength: (list) => sql`length(${list})`,
-  listIndexes: (list) => sql`arrayJoin(arrayEnumerate(${list}))`,
+  neighbours: (list, combine) =>
+    sql`arrayJoin(arrayMap((pair_a, pair_b) -> ${combine(raw('pair_a'), raw('pair_b'))}, arrayPopBack(${list}), arrayPopFront(${list})))`,
 };
