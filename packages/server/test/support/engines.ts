@@ -58,10 +58,13 @@ export const DUCKDB: TestEngineKind = {
   },
 };
 
-export const CLICKHOUSE = clickhouseKind('clickhouse 18.16', () => ({
+/** Options of a ClickHouse 18.16 engine on the run's server, in a database of its own. */
+export const clickhouseTestOptions = () => ({
   connection: { url: clickhouseUrl() },
   database: freshDatabase(),
-}));
+});
+
+export const CLICKHOUSE = clickhouseKind('clickhouse 18.16', clickhouseTestOptions);
 
 export const CLICKHOUSE_DISTRIBUTED = clickhouseKind('clickhouse 18.16 distributed (2 shards)', () => ({
   connection: { url: clickhouseUrl() },

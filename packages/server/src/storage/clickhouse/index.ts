@@ -67,10 +67,11 @@ class ClickHouseEngine implements StorageEngine {
   }
 
   async readEventsAfter(afterSeq: number, limit: number): Promise<StoredEvent[]> {
-    const { high } = seqRange(this.node);
+    // This node's events only: its processor handles the sessions routed to it (docs/SCALING.md).
+    const { low, high } = seqRange(this.node);
     return (
       await this.select(
-        `${SELECT_EVENT} WHERE seq > ${literal(afterSeq)} AND seq < ${high} ORDER BY seq LIMIT ${Math.trunc(limit)}`,
+        `${SELECT_EVENT} WHERE seq > ${literal(Math.max(afterSeq, low))} AND seq < ${high} ORDER BY seq LIMIT ${Math.trunc(limit)}`,
       )
     ).map(toStoredEvent);
   }
