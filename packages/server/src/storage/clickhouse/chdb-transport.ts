@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { literalIdentifier } from './identifiers.js';
+import { literal } from './literals.js';
 import type { ClickHouseTransport, QueryResult, Settings } from './transport.js';
 
 /** The part of chDB's `Session` this transport uses (chdb is not a dependency: it is loaded by path). */
@@ -24,9 +25,7 @@ let shared: { path: string; session: ChdbSession; users: number; tail: Promise<u
 
 function settingsPrefix(settings?: Settings): string {
   if (!settings) return '';
-  const pairs = Object.entries(settings).map(
-    ([k, v]) => `${literalIdentifier(k)} = ${typeof v === 'number' ? v : `'${v}'`}`,
-  );
+  const pairs = Object.entries(settings).map(([k, v]) => `${literalIdentifier(k)} = ${literal(v)}`);
   return pairs.length > 0 ? ` SETTINGS ${pairs.join(', ')}` : '';
 }
 
