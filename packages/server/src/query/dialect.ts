@@ -36,14 +36,21 @@ export interface SqlDialect {
    * (an unpivot without a join; alias it and read the alias one query level up).
    */
   rowPerIndex(count: number): SqlFragment;
-  /** Aggregate: the values as a list (1-based `list[i]`), ordered by the keys (ascending, tuple order). */
-  sortedList(value: SqlFragment, keys: readonly SqlFragment[]): SqlFragment;
-  /** Number of elements of a list. */
-  listLength(list: SqlFragment): SqlFragment;
   /**
-   * A select-list expression that turns its row into one row per pair of neighbours (a, b) of the
-   * list, yielding `combine(a, b)`; a list shorter than 2 gives no row. (The list is not repeated
-   * per output row, so long lists stay linear.)
+   * A sub-query with columns (a, b): every pair of consecutive `value`s within each `partition`
+   * of the rows of `from`, in the order of `keys`. (Engines without window functions sort per
+   * partition instead; the answer is the same.)
    */
-  neighbours(list: SqlFragment, combine: (a: SqlFragment, b: SqlFragment) => SqlFragment): SqlFragment;
+  consecutivePairs(from: SqlFragment, partition: string, keys: readonly string[], value: string): SqlFragment;
+  /**
+   * A sub-query with one row per `partition` of `from`: `len` = min(rows, count) and v1 … v<count>,
+   * the first `count` values in the order of `keys` (past `len` their content is undefined).
+   */
+  firstValues(
+    from: SqlFragment,
+    partition: string,
+    keys: readonly string[],
+    value: string,
+    count: number,
+  ): SqlFragment;
 }

@@ -1,5 +1,5 @@
 import type { SqlDialect } from '../../query/dialect.js';
-import { join, raw, sql } from '../../query/sql.js';
+import { join, raw, type SqlFragment, sql } from '../../query/sql.js';
 
 const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 
@@ -10,6 +10,18 @@ const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
  * same key in a nested object before the top-level one, reads differently from DuckDB
  * (docs/SCALING.md, "ClickHouse and DuckDB differences").
  */
+/** One row per partition: `l`, its values ordered by the keys (tuples sort element by element). */
+function sortedPerPartition(
+  from: SqlFragment,
+  partition: string,
+  keys: readonly string[],
+  value: string,
+): SqlFragment {
+  return sql`SELECT arrayMap(t -> tupleElement(t, ${raw(String(keys.length + 1))}),
+      arraySort(groupArray(tuple(${raw([...keys, value].join(', '))})))) AS l
+    FROM (${from}) AS r GROUP BY ${raw(partition)}`;
+}
+
 export const clickhouseDialect: SqlDialect = {
   name: 'clickhouse',
   countDistinct: (expr) => sql`uniqExact(${expr})`,
@@ -27,10 +39,14 @@ export const clickhouseDialect: SqlDialect = {
   hex: (expr) => sql`hex(${expr})`,
   argMinIf: (value, keys, condition) => sql`argMinIf(${value}, tuple(${join(keys)}), ${condition})`,
   rowPerIndex: (count) => sql`arrayJoin(range(${raw(String(Math.trunc(count)))}))`,
-  // Sorting (keys…, value) tuples orders by the keys first; the value is the last element.
-  sortedList: (value, keys) =>
-    sql`arrayMap(x -> tupleElement(x, ${raw(String(keys.length + 1))}), arraySort(groupArray(tuple(${join(keys)}, ${value}))))`,
-  listLength: (list) => sql`length(${list})`,
-  neighbours: (list, combine) =>
-    sql`arrayJoin(arrayMap((pair_a, pair_b) -> ${combine(raw('pair_a'), raw('pair_b'))}, arrayPopBack(${list}), arrayPopFront(${list})))`,
+  // 18.16 has no window functions: each partition's values as one array sorted by (keys…, value).
+  consecutivePairs: (from, partition, keys, value) =>
+    sql`SELECT tupleElement(pair, 1) AS a, tupleElement(pair, 2) AS b
+      FROM (SELECT arrayJoin(arrayMap((x, y) -> tuple(x, y), arrayPopBack(l), arrayPopFront(l))) AS pair
+            FROM (${sortedPerPartition(from, partition, keys, value)}) AS s) AS x`,
+  firstValues: (from, partition, keys, value, count) => {
+    const values = Array.from({ length: count }, (_, i) => `l[${i + 1}] AS v${i + 1}`);
+    return sql`SELECT least(length(l), ${raw(String(Math.trunc(count)))}) AS len, ${raw(values.join(', '))}
+      FROM (${sortedPerPartition(from, partition, keys, value)}) AS s`;
+  },
 };

@@ -21,8 +21,19 @@ export const duckdbDialect: SqlDialect = {
   argMinIf: (value, keys, condition) =>
     sql`arg_min(${value}, CASE WHEN ${condition} THEN (${join(keys)}) END)`,
   rowPerIndex: (count) => sql`unnest(range(${raw(String(Math.trunc(count)))}))`,
-  sortedList: (value, keys) => sql`list(${value} ORDER BY ${join(keys)})`,
-  listLength: (list) => sql`len(${list})`,
-  neighbours: (list, combine) =>
-    sql`unnest(list_transform(range(1, len(${list})), pair_i -> ${combine(sql`${list}[pair_i]`, sql`${list}[pair_i + 1]`)}))`,
+  // Window functions: the sort spills to disk, where per-session lists did not fit 1 GB at 10 M events.
+  consecutivePairs: (from, partition, keys, value) =>
+    sql`SELECT a, b FROM (SELECT lag(${raw(value)}) OVER (PARTITION BY ${raw(partition)} ORDER BY ${raw(keys.join(', '))}) AS a,
+        ${raw(value)} AS b FROM (${from}) AS r) AS w WHERE a IS NOT NULL`,
+  firstValues: (from, partition, keys, value, count) => {
+    const values = Array.from(
+      { length: count },
+      (_, i) => `max(CASE WHEN pos = ${i + 1} THEN v END) AS v${i + 1}`,
+    );
+    return sql`SELECT max(pos) AS len, ${raw(values.join(', '))}
+      FROM (SELECT ${raw(partition)} AS part, ${raw(value)} AS v,
+              row_number() OVER (PARTITION BY ${raw(partition)} ORDER BY ${raw(keys.join(', '))}) AS pos
+            FROM (${from}) AS r) AS w
+      WHERE pos <= ${raw(String(Math.trunc(count)))} GROUP BY part`;
+  },
 };
