@@ -31,6 +31,8 @@ export interface SqlDialect {
    * holds; NULL (or the type's default) when none does.
    */
   argMinIf(value: SqlFragment, keys: readonly SqlFragment[], condition: SqlFragment): SqlFragment;
+  /** An integer 0 … buckets−1 from a hash of the value: splits units into chunks of similar size. */
+  hashBucket(expr: SqlFragment, buckets: number): SqlFragment;
   /**
    * A select-list expression that repeats its row once per index 0 … count−1 and yields the index
    * (an unpivot without a join; alias it and read the alias one query level up).

@@ -61,20 +61,26 @@ export interface FunnelResult {
 
 /** Units are packed into this many result rows: moving rows out of the engine is what costs. */
 const PACKED_ROWS = 64;
+/** At most about this many units are matched at once, so memory stays bounded however many there are. */
+const UNITS_PER_CHUNK = 50_000;
 
 /**
  * Each unit's outcome, matched in TypeScript (funnel-core.ts), the same for every engine: for
  * funnels that repeat a step name, and for the units the SQL chain leaves open (funnel-chain.ts).
  * SQL narrows to the step events of units that started in the range (a plain filter and an IN
  * sub-query, valid on every engine), optionally only units in `onlyUnits` (a query of unit ids),
- * and packs them as text: per unit `hex(unit)=name:timestamp:seq,…`, units joined by ';' into
- * PACKED_ROWS rows (by first seq).
+ * and packs them as text: per unit `hex(unit)=hex(breakdown)=name:timestamp:seq,…`, units joined
+ * by ';' into PACKED_ROWS rows. With more than UNITS_PER_CHUNK units (`expectedUnits`), units are
+ * split by a hash into chunks read one after another; `visit` sees each outcome once.
  */
-export async function loadFunnelOutcomes(
+export async function visitFunnelOutcomes(
   ctx: QueryContext,
   spec: FunnelSpec,
-  onlyUnits: SqlFragment | null = null,
-): Promise<UnitOutcome[]> {
+  onlyUnits: SqlFragment | null,
+  expectedUnits: number,
+  visit: (outcome: UnitOutcome) => void,
+  unitsPerChunk = UNITS_PER_CHUNK,
+): Promise<void> {
   const { engine, projectId, now } = ctx;
   const { dialect } = engine;
   const scope = eventScope(projectId, spec.time_range, now);
@@ -89,35 +95,42 @@ export async function loadFunnelOutcomes(
   const event = sql`concat(${text(sql`${code} END`)}, ':', ${text(raw('timestamp'))}, ':', ${text(raw('seq'))})`;
   const startedUnits =
     onlyUnits ?? sql`SELECT ${unit} FROM events WHERE ${scope.where} AND event = ${spec.steps[0] as string}`;
-  const perUnit = sql`SELECT ${unit} AS unit, min(seq) AS first_seq, ${dialect.stringAgg(event, ',')} AS events
-    FROM events
-    WHERE ${scope.where} AND ${inList(raw('event'), names)} AND ${unit} <> '' AND ${unit} IN (${startedUnits})
-    GROUP BY ${unit}`;
-  const packedUnit = sql`concat(${dialect.hex(raw('unit'))}, '=', events)`;
-  const [rows, breakdownBySeq] = await Promise.all([
-    engine.query(
+  // The unit's breakdown: the property on its earliest start (by timestamp, then seq).
+  const breakdown = spec.breakdown
+    ? dialect.argMinIf(
+        dialect.jsonString(raw('properties'), spec.breakdown),
+        [raw('timestamp'), raw('seq')],
+        sql`event = ${spec.steps[0] as string}`,
+      )
+    : sql`''`;
+  const chunks = Math.max(1, Math.ceil(expectedUnits / unitsPerChunk));
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    const inChunk =
+      chunks > 1 ? sql`AND ${dialect.hashBucket(unit, chunks)} = ${raw(String(chunk))}` : raw('');
+    const perUnit = sql`SELECT ${unit} AS unit, min(seq) AS first_seq, ${breakdown} AS bval,
+        ${dialect.stringAgg(event, ',')} AS events
+      FROM events
+      WHERE ${scope.where} AND ${inList(raw('event'), names)} AND ${unit} <> '' ${inChunk}
+        AND ${unit} IN (${startedUnits})
+      GROUP BY ${unit}`;
+    const packedUnit = sql`concat(${dialect.hex(raw('unit'))}, '=', ${dialect.hex(raw('bval'))}, '=', events)`;
+    const rows = await engine.query(
       sql`SELECT ${dialect.stringAgg(packedUnit, ';')} AS packed FROM (${perUnit}) AS units
           GROUP BY first_seq % ${raw(String(PACKED_ROWS))}`,
-    ),
-    spec.breakdown ? loadBreakdownValues(ctx, spec, spec.breakdown, startedUnits) : Promise.resolve(null),
-  ]);
-  const outcomes: UnitOutcome[] = [];
-  for (const row of rows) {
-    for (const packed of String(row['packed'] ?? '').split(';')) {
-      const outcome = unitOutcome(unpackUnit(packed, names, breakdownBySeq), spec.steps, spec.window_ms);
-      if (outcome) outcomes.push(outcome);
+    );
+    for (const row of rows) {
+      for (const packed of String(row['packed'] ?? '').split(';')) {
+        const outcome = unitOutcome(unpackUnit(packed, names), spec.steps, spec.window_ms);
+        if (outcome) visit(outcome);
+      }
     }
   }
-  return outcomes;
 }
 
-function unpackUnit(
-  packed: string,
-  names: readonly string[],
-  breakdownBySeq: Map<number, string> | null,
-): FunnelEvent[] {
-  const [hexUnit = '', list = ''] = packed.split('=');
+function unpackUnit(packed: string, names: readonly string[]): FunnelEvent[] {
+  const [hexUnit = '', hexBreakdown = '', list = ''] = packed.split('=');
   const unit = Buffer.from(hexUnit, 'hex').toString('utf8');
+  const breakdown = Buffer.from(hexBreakdown, 'hex').toString('utf8');
   return list.split(',').map((item) => {
     const [nameIndex, timestamp, seq] = item.split(':');
     return {
@@ -125,30 +138,16 @@ function unpackUnit(
       event: names[Number(nameIndex)] as string,
       timestamp: Number(timestamp),
       seq: Number(seq),
-      breakdown: breakdownBySeq?.get(Number(seq)) ?? '',
+      breakdown,
     };
   });
-}
-
-/** The breakdown property of the units' step-1 events in the range, by seq (a unit's value is its earliest start's). */
-async function loadBreakdownValues(
-  { engine, projectId, now }: QueryContext,
-  spec: FunnelSpec,
-  property: string,
-  units: SqlFragment,
-): Promise<Map<number, string>> {
-  const scope = eventScope(projectId, spec.time_range, now);
-  const unit = raw(spec.unit === 'user' ? 'distinct_id' : 'session_id');
-  const rows = await engine.query(
-    sql`SELECT seq, ${engine.dialect.jsonString(raw('properties'), property)} AS value FROM events
-        WHERE ${scope.where} AND event = ${spec.steps[0] as string} AND ${unit} IN (${units})`,
-  );
-  return new Map(rows.map((r) => [Number(r['seq']), String(r['value'] ?? '')]));
 }
 
 export interface TallyOptions {
   /** Also total the friction of the units by furthest step (session funnels; drop-off points). */
   friction: boolean;
+  /** Units matched in TypeScript at once (default UNITS_PER_CHUNK; tests make it tiny to split). */
+  unitsPerChunk?: number;
 }
 
 /**
@@ -160,10 +159,16 @@ export async function loadFunnelTallies(
   spec: FunnelSpec,
   options: TallyOptions = { friction: false },
 ): Promise<Map<string, FunnelTally>> {
-  if (new Set(spec.steps).size < spec.steps.length) return talliesInTypeScript(ctx, spec, options, null);
+  if (new Set(spec.steps).size < spec.steps.length) {
+    const [started] = await ctx.engine.query(
+      sql`SELECT ${ctx.engine.dialect.countDistinct(raw(spec.unit === 'user' ? 'distinct_id' : 'session_id'))} AS n
+          FROM events WHERE ${eventScope(ctx.projectId, spec.time_range, ctx.now).where} AND event = ${spec.steps[0] as string}`,
+    );
+    return talliesInTypeScript(ctx, spec, options, null, Number(started?.['n'] ?? 0));
+  }
   const chain = await loadChainTallies(ctx, spec, options);
   if (chain.complexUnits === 0) return chain.tallies;
-  const rest = await talliesInTypeScript(ctx, spec, options, chain.complexUnitIds);
+  const rest = await talliesInTypeScript(ctx, spec, options, chain.complexUnitIds, chain.complexUnits);
   for (const [value, tally] of rest) {
     const into = chain.tallies.get(value);
     if (into) mergeTally(into, tally);
@@ -177,20 +182,25 @@ async function talliesInTypeScript(
   spec: FunnelSpec,
   options: TallyOptions,
   onlyUnits: SqlFragment | null,
+  expectedUnits: number,
 ): Promise<Map<string, FunnelTally>> {
-  const [outcomes, friction] = await Promise.all([
-    loadFunnelOutcomes(ctx, spec, onlyUnits),
-    options.friction ? frictionBySession(ctx, spec.time_range) : Promise.resolve(null),
-  ]);
+  const friction = options.friction ? await frictionBySession(ctx, spec.time_range) : null;
   const tallies = new Map<string, FunnelTally>();
-  for (const outcome of outcomes) {
-    let tally = tallies.get(outcome.breakdown);
-    if (!tally) {
-      tally = emptyTally(spec.steps.length);
-      tallies.set(outcome.breakdown, tally);
-    }
-    addOutcome(tally, outcome, friction?.get(outcome.unit) as FrictionCounts | undefined);
-  }
+  await visitFunnelOutcomes(
+    ctx,
+    spec,
+    onlyUnits,
+    expectedUnits,
+    (outcome) => {
+      let tally = tallies.get(outcome.breakdown);
+      if (!tally) {
+        tally = emptyTally(spec.steps.length);
+        tallies.set(outcome.breakdown, tally);
+      }
+      addOutcome(tally, outcome, friction?.get(outcome.unit) as FrictionCounts | undefined);
+    },
+    options.unitsPerChunk,
+  );
   return tallies;
 }
 
@@ -210,8 +220,12 @@ function breakdowns(spec: FunnelSpec, tallies: ReadonlyMap<string, FunnelTally>)
     .map(({ value, tally }) => ({ value, steps: summarizeTally(spec.steps, tally) }));
 }
 
-export async function runFunnel(ctx: QueryContext, spec: FunnelSpec): Promise<FunnelResult> {
-  const tallies = await loadFunnelTallies(ctx, spec);
+export async function runFunnel(
+  ctx: QueryContext,
+  spec: FunnelSpec,
+  options: TallyOptions = { friction: false },
+): Promise<FunnelResult> {
+  const tallies = await loadFunnelTallies(ctx, spec, options);
   const steps = summarizeTally(spec.steps, totalTally(spec.steps.length, tallies));
   return spec.breakdown ? { steps, breakdowns: breakdowns(spec, tallies) } : { steps };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { funnelQuery } from '../../src/query/funnel.js';
+import { funnelArgs, funnelQuery, runFunnel } from '../../src/query/funnel.js';
 import type { EventRow, StorageEngine } from '../../src/storage/engine.js';
 import { makeRow } from '../support/rows.js';
 import { type RefEvent, referenceFunnel } from './funnel-reference.js';
@@ -99,10 +99,23 @@ describe.each(ENGINES)('funnel matches a brute-force reference on random event s
         },
         BASE,
       );
-      expect(
-        actual,
-        JSON.stringify({ round: round.projectId, unit, windowMs, range, steps: round.steps }),
-      ).toEqual(expected);
+      const label = JSON.stringify({ round: round.projectId, unit, windowMs, range, steps: round.steps });
+      expect(actual, label).toEqual(expected);
+      // Units matched in TypeScript are read in hash chunks when there are many: split them here.
+      if (round.projectId.endsWith('0') || round.projectId.endsWith('5')) {
+        const spec = funnelArgs.parse({
+          time_range: range,
+          steps: round.steps,
+          unit,
+          window_ms: windowMs,
+          ...(breakdown ? { breakdown: 'plan' } : {}),
+        });
+        const chunked = await runFunnel({ engine, projectId: round.projectId, now: BASE }, spec, {
+          friction: false,
+          unitsPerChunk: 2,
+        });
+        expect(chunked, `${label} in chunks`).toEqual(expected);
+      }
       compared += new Set(events.map((e) => e.unit)).size;
     }
     expect(compared).toBeGreaterThan(2000);

@@ -38,6 +38,7 @@ export const clickhouseDialect: SqlDialect = {
   toText: (expr) => sql`toString(${expr})`,
   hex: (expr) => sql`hex(${expr})`,
   argMinIf: (value, keys, condition) => sql`argMinIf(${value}, tuple(${join(keys)}), ${condition})`,
+  hashBucket: (expr, buckets) => sql`(cityHash64(${expr}) % ${raw(String(Math.trunc(buckets)))})`,
   rowPerIndex: (count) => sql`arrayJoin(range(${raw(String(Math.trunc(count)))}))`,
   // 18.16 has no window functions: each partition's values as one array sorted by (keys…, value).
   consecutivePairs: (from, partition, keys, value) =>

@@ -20,6 +20,7 @@ export const duckdbDialect: SqlDialect = {
   // arg_min skips rows whose ordering value is NULL.
   argMinIf: (value, keys, condition) =>
     sql`arg_min(${value}, CASE WHEN ${condition} THEN (${join(keys)}) END)`,
+  hashBucket: (expr, buckets) => sql`(hash(${expr}) % ${raw(String(Math.trunc(buckets)))})`,
   rowPerIndex: (count) => sql`unnest(range(${raw(String(Math.trunc(count)))}))`,
   // Window functions: the sort spills to disk, where per-session lists did not fit 1 GB at 10 M events.
   consecutivePairs: (from, partition, keys, value) =>
