@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULTS } from '../../packages/server/src/config.js';
 import { normalizeNativeEvent } from '../../packages/server/src/ingest/normalize.js';
 import { createRng, generateSession } from '../../packages/server/src/simulate/index.js';
 import { openDuckDbEngine } from '../../packages/server/src/storage/duckdb/index.js';
@@ -72,14 +73,17 @@ export async function openQueryDataset(
   const nowFile = `${path}.now`;
   if (existsSync(nowFile)) {
     return {
-      engine: await openDuckDbEngine({ path }),
+      engine: await openDuckDbEngine({ path, memoryLimit: DEFAULTS.duckdbMemoryLimit }),
       now: Number(readFileSync(nowFile, 'utf8')),
       loadSeconds: null,
     };
   }
   rmSync(path, { force: true });
   rmSync(`${path}.wal`, { force: true });
-  const dataset = await loadInto(await openDuckDbEngine({ path }), events);
+  const dataset = await loadInto(
+    await openDuckDbEngine({ path, memoryLimit: DEFAULTS.duckdbMemoryLimit }),
+    events,
+  );
   writeFileSync(nowFile, String(dataset.now));
   return dataset;
 }
