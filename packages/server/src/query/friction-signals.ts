@@ -28,8 +28,8 @@ export const emptyFriction = (): FrictionCounts => ({
 
 const UPLOAD_PROGRESS_EVENTS = ['upload_progress', 'upload_complete'];
 const PACKED_ROWS = 64;
-/** The columns `frictionAggregates` names, in packing order. */
-const PACKED_COLUMNS = [
+/** The columns `frictionAggregates` names (also the packing order below). */
+export const FRICTION_AGGREGATE_COLUMNS = [
   'errors',
   'rage_clicks',
   'dead_clicks',
@@ -85,7 +85,7 @@ export async function frictionBySession(
   // Packed like the funnel's rows (`hex(session):errors:rage:dead:slow:started:progress`, ';'-joined):
   // a few rows instead of one per session.
   const { hex, toText, stringAgg } = engine.dialect;
-  const counts = PACKED_COLUMNS.map((column) => sql`':', ${toText(raw(column))}`);
+  const counts = FRICTION_AGGREGATE_COLUMNS.map((column) => sql`':', ${toText(raw(column))}`);
   const packed = sql`concat(${hex(raw('session_id'))}, ${counts.reduce((a, b) => sql`${a}, ${b}`)})`;
   // Sessions without friction (or an upload, which may have stalled) are left out: a smaller result.
   const rows = await engine.query(

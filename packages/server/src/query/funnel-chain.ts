@@ -1,4 +1,9 @@
-import { FRICTION_EVENT_NAMES, FRICTION_KINDS, frictionAggregates } from './friction-signals.js';
+import {
+  FRICTION_AGGREGATE_COLUMNS,
+  FRICTION_EVENT_NAMES,
+  FRICTION_KINDS,
+  frictionAggregates,
+} from './friction-signals.js';
 import type { FunnelSpec } from './funnel.js';
 import { emptyTally, type FunnelTally } from './funnel-tally.js';
 import type { QueryContext } from './registry.js';
@@ -33,15 +38,6 @@ export interface ChainResult {
   complexUnitIds: SqlFragment;
 }
 
-/** Per-unit friction columns of frictionAggregates. */
-const FRICTION_SUMS = [
-  'errors',
-  'rage_clicks',
-  'dead_clicks',
-  'slow_loads',
-  'uploads_started',
-  'upload_progress',
-];
 const n = (value: number) => raw(String(Math.trunc(value)));
 const t = (k: number) => raw(`t${k}`);
 
@@ -84,7 +80,7 @@ function chain(aggregates: SqlFragment, spec: FunnelSpec, options: ChainOptions)
     'n0',
     'bval',
     ...spec.steps.flatMap((_, k) => [`lo${k}`, `hi${k}`]),
-    ...(options.friction ? FRICTION_SUMS : []),
+    ...(options.friction ? FRICTION_AGGREGATE_COLUMNS : []),
     't0',
   ];
   let query = sql`SELECT ${raw(columns.slice(0, -1).join(', '))}, lo0 AS t0 FROM (${aggregates}) AS a`;

@@ -1,24 +1,5 @@
 import { BOOL_TYPE } from './values.js';
 
-/** Columns of `events` (DESIGN §3) in insert order; fp_hi/fp_lo are the dedupe fingerprint (event-writer.ts). */
-export const EVENT_COLUMNS = [
-  'project_id',
-  'uuid',
-  'seq',
-  'event',
-  'distinct_id',
-  'session_id',
-  'timestamp',
-  'received_at',
-  'url',
-  'path',
-  'referrer',
-  'browser',
-  'os',
-  'device',
-  'properties',
-] as const;
-
 const EVENT_TABLE_COLUMNS = `(
   project_id String, uuid String, seq Int64, event String, distinct_id String, session_id String,
   timestamp Int64, received_at Int64, url String, path String, referrer String, browser String,

@@ -18,8 +18,9 @@ import type {
   StateSnapshot,
   WebhookConfig,
 } from '../processor-records.js';
+import { EVENT_COLUMNS, toStoredEvent } from '../stored-event.js';
 import { openChdbTransport } from './chdb-transport.js';
-import { clickhouseDdl, EVENT_COLUMNS, type Layout } from './ddl.js';
+import { clickhouseDdl, type Layout } from './ddl.js';
 import { clickhouseDialect } from './dialect.js';
 import { ClickHouseEventWriter, MAX_NODES, seqRange } from './event-writer.js';
 import { openHttpTransport } from './http-transport.js';
@@ -28,7 +29,7 @@ import { literal, renderSql } from './literals.js';
 import { toRecordRow } from './processor-rows.js';
 import { ClickHouseProcessorStore } from './processor-store.js';
 import type { ClickHouseTransport, Settings } from './transport.js';
-import { toRows, toStoredEvent } from './values.js';
+import { toRows } from './values.js';
 
 export { literal, renderSql } from './literals.js';
 

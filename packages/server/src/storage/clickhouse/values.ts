@@ -1,4 +1,4 @@
-import type { QueryRow, StoredEvent } from '../engine.js';
+import type { QueryRow } from '../engine.js';
 import type { QueryResult } from './transport.js';
 
 /** How booleans are stored: 18.16 has no Bool type, and an Enum reads back as a name we can map. */
@@ -21,26 +21,6 @@ export function toRows(result: QueryResult): QueryRow[] {
     for (const { name, type } of result.meta) out[name] = plain(row[name], type);
     return out;
   });
-}
-
-export function toStoredEvent(r: QueryRow): StoredEvent {
-  return {
-    project_id: r['project_id'] as string,
-    uuid: r['uuid'] as string,
-    seq: Number(r['seq']),
-    event: r['event'] as string,
-    distinct_id: r['distinct_id'] as string,
-    session_id: r['session_id'] as string,
-    timestamp: Number(r['timestamp']),
-    received_at: Number(r['received_at']),
-    url: r['url'] as string,
-    path: r['path'] as string,
-    referrer: r['referrer'] as string,
-    browser: r['browser'] as string,
-    os: r['os'] as string,
-    device: r['device'] as string,
-    properties: r['properties'] as string,
-  };
 }
 
 let lastVersion = 0;

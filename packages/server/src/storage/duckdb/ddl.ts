@@ -30,22 +30,3 @@ export const DUCKDB_DDL = [
   )`,
   ...PROCESSOR_DDL,
 ];
-
-/** Column order shared by the staging table, the appender and the insert. */
-export const EVENT_COLUMNS = [
-  'project_id',
-  'uuid',
-  'seq',
-  'event',
-  'distinct_id',
-  'session_id',
-  'timestamp',
-  'received_at',
-  'url',
-  'path',
-  'referrer',
-  'browser',
-  'os',
-  'device',
-  'properties',
-] as const;

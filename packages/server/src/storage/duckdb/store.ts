@@ -1,10 +1,11 @@
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { ExportRange, InsertResult, Project, QueryRow, StoredEvent } from '../engine.js';
+import { EVENT_COLUMNS, toStoredEvent } from '../stored-event.js';
 import type { EventColumns } from './columns.js';
-import { DUCKDB_DDL, EVENT_COLUMNS } from './ddl.js';
+import { DUCKDB_DDL } from './ddl.js';
 import { EventWriter } from './event-writer.js';
 import { ProcessorStore } from './processor-store.js';
-import { toPlainRow, toStoredEvent } from './values.js';
+import { toPlainRow } from './values.js';
 
 export interface DuckDbOptions {
   /** Database file; ':memory:' for tests that need no persistence. */
