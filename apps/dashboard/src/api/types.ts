@@ -1,7 +1,18 @@
 /**
- * Result shapes of the server's queries (docs/API.md, packages/server/src/query/*.ts). Declared
- * here rather than imported: the dashboard never imports server code (DESIGN §2).
+ * Result shapes of the server's queries (docs/API.md). Those both sides share live in
+ * @sightline/schema (query-results.ts); the rest are declared here, since the dashboard never
+ * imports server code (DESIGN §2).
  */
+import type {
+  FunnelStepResult as FunnelStep,
+  InterventionGroup,
+  JourneySummary,
+  SessionSummary,
+  TimelineEvent,
+} from '@sightline/schema';
+
+export type { FunnelStep, InterventionGroup, JourneySummary, SessionSummary, TimelineEvent };
+
 export interface Overview {
   total_events: number;
   unique_sessions: number;
@@ -17,16 +28,6 @@ export interface Timeseries {
 
 export interface TopEvents {
   events: Array<{ name: string; count: number }>;
-}
-
-export interface FunnelStep {
-  step: string;
-  count: number;
-  conversion_from_first: number;
-  conversion_from_previous: number;
-  drop_off: number;
-  median_time_to_convert_ms: number | null;
-  p95_time_to_convert_ms: number | null;
 }
 
 export interface Funnel {
@@ -78,18 +79,6 @@ export interface Performance {
   pages: PagePerformance[];
 }
 
-export interface JourneySummary {
-  journey_name: string;
-  started: number;
-  completed: number;
-  abandoned: number;
-  active: number;
-  completion_rate: number;
-  median_duration_ms: number | null;
-  abandon_reasons: Array<{ reason: string; count: number }>;
-  steps: Array<{ step: string; reached: number; abandoned: number; median_duration_ms: number | null }>;
-}
-
 export interface Journeys {
   journeys: JourneySummary[];
 }
@@ -119,43 +108,12 @@ export interface Insights {
   insights: Insight[];
 }
 
-export interface InterventionGroup {
-  sessions: number;
-  interventions: number;
-  delivered: number;
-  shown: number;
-  journeys: number;
-  completed_journeys: number;
-  completion_rate: number | null;
-}
-
 export interface Interventions {
   rules: Array<{ rule_id: string; action: string; targeted: InterventionGroup; held_out: InterventionGroup }>;
 }
 
-export interface SessionSummary {
-  session_id: string;
-  distinct_id: string;
-  first_seen: number;
-  last_seen: number;
-  event_count: number;
-  has_error: boolean;
-  pages: number;
-  at_risk: boolean;
-  friction_score: number;
-}
-
 export interface Sessions {
   sessions: SessionSummary[];
-}
-
-export interface TimelineEvent {
-  uuid: string;
-  seq: number;
-  timestamp: number;
-  event: string;
-  path: string;
-  properties: unknown;
 }
 
 export interface SessionTimeline {

@@ -1,5 +1,6 @@
-import { PRESETS, rangeFromParams } from '../time-range';
+import { PRESETS, type Preset, rangeFromParams } from '../time-range';
 import { useUrlParams } from '../url-state';
+import { Segmented, type SegmentedOption } from './segmented';
 
 /** `<input type="datetime-local">` speaks local wall-clock time without a zone. */
 const toLocalInput = (ms: number): string => {
@@ -7,6 +8,11 @@ const toLocalInput = (ms: number): string => {
   return d.toISOString().slice(0, 16);
 };
 const fromLocalInput = (value: string): number => new Date(value).getTime();
+
+const OPTIONS: ReadonlyArray<SegmentedOption<Preset | 'custom'>> = [
+  ...PRESETS,
+  { value: 'custom', label: 'Custom' },
+];
 
 /** The time range of every view: presets, or a custom from–to (kept in the URL). */
 export function RangePicker() {
@@ -19,28 +25,16 @@ export function RangePicker() {
 
   return (
     <div className="range-picker">
-      <fieldset className="segmented">
-        <legend className="sr-only">Time range</legend>
-        {PRESETS.map((preset) => (
-          <button
-            key={preset.value}
-            type="button"
-            className={!custom && range === preset.value ? 'active' : ''}
-            aria-pressed={!custom && range === preset.value}
-            onClick={() => setParams({ range: preset.value, from: null, to: null })}
-          >
-            {preset.label}
-          </button>
-        ))}
-        <button
-          type="button"
-          className={custom ? 'active' : ''}
-          aria-pressed={custom}
-          onClick={() => setParams({ range: 'custom', from: String(from), to: String(to) })}
-        >
-          Custom
-        </button>
-      </fieldset>
+      <Segmented
+        legend="Time range"
+        options={OPTIONS}
+        value={custom ? 'custom' : typeof range === 'string' ? range : null}
+        onChange={(value) =>
+          value === 'custom'
+            ? setParams({ range: 'custom', from: String(from), to: String(to) })
+            : setParams({ range: value, from: null, to: null })
+        }
+      />
       {custom ? (
         <div className="custom-range">
           <label>

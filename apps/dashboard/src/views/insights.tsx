@@ -1,6 +1,7 @@
 import { useLiveQuery } from '@sightline/react';
 import type { Insight, InsightStatus, Insights } from '../api/types';
 import { Panel } from '../components/panel';
+import { Segmented } from '../components/segmented';
 import { Empty, Loading } from '../components/states';
 import { formatCount, humanize } from '../format';
 import { useUrlParams } from '../url-state';
@@ -46,20 +47,13 @@ export function InsightsView() {
       testId="insights-feed"
       hint={insights ? `${formatCount(insights.length)} insights, ${formatCount(openCount)} open` : undefined}
       actions={
-        <fieldset className="segmented segmented-small">
-          <legend className="sr-only">Status</legend>
-          {FILTERS.map((f) => (
-            <button
-              key={f.value}
-              type="button"
-              className={filter === f.value ? 'active' : ''}
-              aria-pressed={filter === f.value}
-              onClick={() => setParams({ status: f.value === 'all' ? null : f.value }, true)}
-            >
-              {f.label}
-            </button>
-          ))}
-        </fieldset>
+        <Segmented
+          small
+          legend="Status"
+          options={FILTERS}
+          value={filter}
+          onChange={(value) => setParams({ status: value === 'all' ? null : value }, true)}
+        />
       }
     >
       {error ? (

@@ -1,4 +1,5 @@
 import { Panel } from '../components/panel';
+import { Segmented } from '../components/segmented';
 import { QueryBoundary } from '../components/states';
 import { useUrlParams } from '../url-state';
 import { useRange } from '../use-range';
@@ -29,20 +30,13 @@ export function SessionsView() {
         title="Sessions"
         hint="Most recently active first"
         actions={
-          <fieldset className="segmented segmented-small">
-            <legend className="sr-only">Filter</legend>
-            {FILTERS.map((f) => (
-              <button
-                key={f.value}
-                type="button"
-                className={filter === f.value ? 'active' : ''}
-                aria-pressed={filter === f.value}
-                onClick={() => setParams({ filter: f.value === 'all' ? null : f.value }, true)}
-              >
-                {f.label}
-              </button>
-            ))}
-          </fieldset>
+          <Segmented
+            small
+            legend="Filter"
+            options={FILTERS}
+            value={filter}
+            onChange={(value) => setParams({ filter: value === 'all' ? null : value }, true)}
+          />
         }
       >
         <SessionList range={range} filter={filter} selected={selected} onSelect={select} />

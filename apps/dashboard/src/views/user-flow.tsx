@@ -5,6 +5,7 @@ import { Chart } from '../charts/chart';
 import { escapeHtml } from '../charts/escape';
 import { COLORS, SERIES_COLORS, TOOLTIP_BASE } from '../charts/theme';
 import { Panel } from '../components/panel';
+import { Segmented, type SegmentedOption } from '../components/segmented';
 import { Empty, Loading } from '../components/states';
 import { formatCount } from '../format';
 import { useUrlParams } from '../url-state';
@@ -12,6 +13,10 @@ import { useRange } from '../use-range';
 import { acyclicFlow } from './flow/acyclic-flow';
 
 type Mode = 'events' | 'pages';
+const MODES: ReadonlyArray<SegmentedOption<Mode>> = [
+  { value: 'events', label: 'Events' },
+  { value: 'pages', label: 'Pages' },
+];
 
 /** How sessions move from one event (or page) to the next, as a sankey; and the commonest starts. */
 export function UserFlowView() {
@@ -59,20 +64,13 @@ export function UserFlowView() {
   }, [graph]);
 
   const modeSwitch = (
-    <fieldset className="segmented segmented-small">
-      <legend className="sr-only">Steps are</legend>
-      {(['events', 'pages'] as const).map((m) => (
-        <button
-          key={m}
-          type="button"
-          className={mode === m ? 'active' : ''}
-          aria-pressed={mode === m}
-          onClick={() => setParams({ mode: m === 'events' ? null : m }, true)}
-        >
-          {m === 'events' ? 'Events' : 'Pages'}
-        </button>
-      ))}
-    </fieldset>
+    <Segmented
+      small
+      legend="Steps are"
+      options={MODES}
+      value={mode}
+      onChange={(m) => setParams({ mode: m === 'events' ? null : m }, true)}
+    />
   );
 
   return (

@@ -72,15 +72,18 @@ export const stalledUploads = (started: number, progress: number): number => (pr
  * Friction per session over the range, for sessions with any friction (or an upload, which may
  * have stalled); sessions without any are left out to keep the result small. A session's
  * uploads are stalled when it started uploads and never reported progress or completion.
+ * `onlySessions` (a query of session ids) narrows it to those sessions.
  */
 export async function frictionBySession(
   { engine, projectId, now }: QueryContext,
   range: TimeRange,
+  onlySessions: SqlFragment | null = null,
 ): Promise<Map<string, FrictionCounts>> {
   const scope = eventScope(projectId, range, now);
   const perSession = sql`SELECT session_id, min(seq) AS first_seq, ${frictionAggregates(engine.dialect)}
     FROM events
     WHERE ${scope.where} AND session_id <> '' AND ${inList(raw('event'), FRICTION_EVENT_NAMES)}
+      ${onlySessions ? sql`AND session_id IN (${onlySessions})` : raw('')}
     GROUP BY session_id`;
   // Packed like the funnel's rows (`hex(session):errors:rage:dead:slow:started:progress`, ';'-joined):
   // a few rows instead of one per session.

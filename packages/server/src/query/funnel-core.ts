@@ -1,3 +1,6 @@
+import type { FunnelStepResult } from '@sightline/schema';
+
+export type { FunnelStepResult };
 /** One stored event that matches some funnel step, as the funnel query fetches it. */
 export interface FunnelEvent {
   unit: string;
@@ -16,16 +19,6 @@ export interface UnitOutcome {
   timesMs: number[];
   /** The breakdown value of the unit's earliest start. */
   breakdown: string;
-}
-
-export interface FunnelStepResult {
-  step: string;
-  count: number;
-  conversion_from_first: number;
-  conversion_from_previous: number;
-  drop_off: number;
-  median_time_to_convert_ms: number | null;
-  p95_time_to_convert_ms: number | null;
 }
 
 const byTime = (a: FunnelEvent, b: FunnelEvent) => a.timestamp - b.timestamp || a.seq - b.seq;

@@ -184,7 +184,8 @@ async function talliesInTypeScript(
   onlyUnits: SqlFragment | null,
   expectedUnits: number,
 ): Promise<Map<string, FunnelTally>> {
-  const friction = options.friction ? await frictionBySession(ctx, spec.time_range) : null;
+  // Friction is asked for on session funnels only, so the units are session ids.
+  const friction = options.friction ? await frictionBySession(ctx, spec.time_range, onlyUnits) : null;
   const tallies = new Map<string, FunnelTally>();
   await visitFunnelOutcomes(
     ctx,

@@ -1,20 +1,8 @@
-import { resolveTimeRange, timeRangeSchema } from '@sightline/schema';
+import { type InterventionGroup, resolveTimeRange, timeRangeSchema } from '@sightline/schema';
 import { z } from 'zod';
 import type { QueryRow } from '../storage/engine.js';
 import { defineQuery } from './registry.js';
 import { sql } from './sql.js';
-
-export interface InterventionGroup {
-  sessions: number;
-  interventions: number;
-  delivered: number;
-  shown: number;
-  /** Journeys started in these sessions, and how many completed. */
-  journeys: number;
-  completed_journeys: number;
-  /** completed / started journeys; null without journeys. */
-  completion_rate: number | null;
-}
 
 export interface InterventionRuleReport {
   rule_id: string;

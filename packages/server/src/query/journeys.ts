@@ -1,35 +1,9 @@
-import { resolveTimeRange, timeRangeSchema } from '@sightline/schema';
+import { type JourneySummary, resolveTimeRange, timeRangeSchema } from '@sightline/schema';
 import { z } from 'zod';
 import type { JourneyStepRecord } from '../storage/processor-records.js';
 import { nearestRank } from './percentile.js';
 import { defineQuery } from './registry.js';
 import { sql } from './sql.js';
-
-export interface JourneyStepStats {
-  step: string;
-  /** Journeys that reached the step. */
-  reached: number;
-  /** Abandoned journeys whose last step it was. */
-  abandoned: number;
-  /** Median ms from the previous step to this one (null for the first step). */
-  median_duration_ms: number | null;
-}
-
-export interface JourneySummary {
-  journey_name: string;
-  started: number;
-  completed: number;
-  abandoned: number;
-  active: number;
-  /** completed / started (DESIGN §6). */
-  completion_rate: number;
-  /** Median total duration of completed journeys, ms. */
-  median_duration_ms: number | null;
-  /** Abandon reasons (`page_exit`, `timeout`, custom) with counts, most first. */
-  abandon_reasons: Array<{ reason: string; count: number }>;
-  /** In the order the steps were first reached. */
-  steps: JourneyStepStats[];
-}
 
 interface StepAccumulator {
   reached: number;

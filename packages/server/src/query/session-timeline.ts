@@ -1,18 +1,9 @@
-import { timeRangeSchema } from '@sightline/schema';
+import { type TimelineEvent, timeRangeSchema } from '@sightline/schema';
 import { z } from 'zod';
 import { type InsightView, toInsightView } from './insights.js';
 import { defineQuery } from './registry.js';
 import { eventScope, limitClause, limitSchema } from './scope.js';
 import { sql } from './sql.js';
-
-export interface TimelineEvent {
-  uuid: string;
-  seq: number;
-  timestamp: number;
-  event: string;
-  path: string;
-  properties: unknown;
-}
 
 /**
  * One session's events in order (timestamp, then seq), properties parsed, and the processor's

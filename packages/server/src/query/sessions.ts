@@ -1,24 +1,8 @@
-import { timeRangeSchema } from '@sightline/schema';
+import { type SessionSummary, timeRangeSchema } from '@sightline/schema';
 import { z } from 'zod';
 import { defineQuery } from './registry.js';
 import { ERROR_EVENTS, eventScope, inList, limitClause, limitSchema } from './scope.js';
 import { join, raw, type SqlFragment, sql } from './sql.js';
-
-export interface SessionSummary {
-  session_id: string;
-  /** The session's distinct_id (the smallest, when it changed during the session, e.g. after identify). */
-  distinct_id: string;
-  first_seen: number;
-  last_seen: number;
-  event_count: number;
-  has_error: boolean;
-  /** Page views in the session. */
-  pages: number;
-  /** The processor wrote a `user_at_risk` insight for the session. */
-  at_risk: boolean;
-  /** The processor's friction score for the session (0 when it saw no friction). */
-  friction_score: number;
-}
 
 export const sessionsArgs = z.object({
   time_range: timeRangeSchema.default('24h'),

@@ -1,17 +1,6 @@
 import type { RiskFactor } from '../../src/processor/detectors/detection.js';
+import { createRng } from '../../src/simulate/prng.js';
 import type { EventRow } from '../../src/storage/engine.js';
-
-/** mulberry32: a small seeded PRNG, so the corpus is the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface LabelledSession {
   sessionId: string;
@@ -36,7 +25,7 @@ export const INJECTABLE: readonly RiskFactor[] = [
  * (clicks ≥ 1.2 s apart, pauses < 25 s, loads < 3.5 s, progress every ≤ 6 s).
  */
 export function generateCorpus(seed: number, sessions: number, projectId = 'p1') {
-  const rand = prng(seed);
+  const rand = createRng(seed).next;
   const between = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const rows: EventRow[] = [];
   const labelled: LabelledSession[] = [];

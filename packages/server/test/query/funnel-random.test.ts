@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { funnelArgs, funnelQuery, runFunnel } from '../../src/query/funnel.js';
+import { createRng } from '../../src/simulate/prng.js';
 import type { EventRow, StorageEngine } from '../../src/storage/engine.js';
 import { makeRow } from '../support/rows.js';
 import { type RefEvent, referenceFunnel } from './funnel-reference.js';
-import { ENGINES, openTestEngine, runQuery, seededRandom } from './support.js';
+import { ENGINES, openTestEngine, runQuery } from './support.js';
 
 const BASE = 1_700_000_000_000;
 const NAMES = ['a', 'b', 'c', 'd'];
@@ -53,7 +54,7 @@ function makeRound(round: number, random: () => number): Round {
 describe.each(ENGINES)('funnel matches a brute-force reference on random event sets on $name', (kind) => {
   let engine: StorageEngine;
   const rounds: Round[] = [];
-  const random = seededRandom(20_261_124);
+  const random = createRng(20_261_124).next;
 
   beforeAll(async () => {
     engine = await openTestEngine(kind);

@@ -20,15 +20,3 @@ export async function runQuery<Args, Result>(
 ): Promise<Result> {
   return definition.run({ engine, projectId, now }, definition.args.parse(args));
 }
-
-/** mulberry32: a small seeded PRNG, so failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join, raw, sql } from '../../src/query/sql.js';
+import { createRng } from '../../src/simulate/prng.js';
 import type { StorageEngine } from '../../src/storage/engine.js';
-import { seededRandom } from '../query/support.js';
 import { CHDB, CLICKHOUSE, CLICKHOUSE_DISTRIBUTED } from '../support/engines.js';
 import { makeRow } from '../support/rows.js';
 
@@ -61,7 +61,7 @@ describe.each([CLICKHOUSE, CLICKHOUSE_DISTRIBUTED, CHDB])('ClickHouse literals o
   });
 
   it('round-trips hostile and random strings byte for byte', async () => {
-    const random = seededRandom(8);
+    const random = createRng(8).next;
     const strings = [...HOSTILE, ...Array.from({ length: 400 }, () => randomString(random))];
     for (let start = 0; start < strings.length; start += 50) {
       const batch = strings.slice(start, start + 50);
