@@ -38,7 +38,7 @@ async function time(engine: StorageEngine, name: string, args: unknown, now: num
 
 export async function benchQueries(options: QueryBenchOptions): Promise<string[]> {
   const engineName = options.engine ?? 'duckdb';
-  const { engine, now, loadSeconds } = await openQueryDataset(options.events, engineName);
+  const { engine, now, loadSeconds, rollupSeconds } = await openQueryDataset(options.events, engineName);
   try {
     const lines = [
       `## Queries over ${fmt(options.events)} events (${engineName === 'duckdb' ? 'DuckDB, in-process' : 'ClickHouse 18.16 server, one shard'}; median of ${options.runs} runs)`,
@@ -46,6 +46,9 @@ export async function benchQueries(options: QueryBenchOptions): Promise<string[]
       loadSeconds === null
         ? 'Data set from the cache (.cache/bench/).'
         : `Loaded in ${fmt(loadSeconds, 1)} s.`,
+      rollupSeconds === null
+        ? ''
+        : `Session rollup brought up to date in ${fmt(rollupSeconds, 1)} s (0 when the cached one was current).`,
       '',
       '| query | args | median ms | min | max |',
       '|---|---|---|---|---|',

@@ -38,6 +38,10 @@ export interface SqlDialect {
    * (an unpivot without a join; alias it and read the alias one query level up).
    */
   rowPerIndex(count: number): SqlFragment;
+  /** The 1-based position of `value` in a list column; NULL or 0 when absent. */
+  listPosition(list: SqlFragment, value: SqlFragment): SqlFragment;
+  /** The element of a list column at a position from listPosition; NULL when that was absent. */
+  listElement(list: SqlFragment, position: SqlFragment): SqlFragment;
   /**
    * A sub-query with columns (a, b): every pair of consecutive `value`s within each `partition`
    * of the rows of `from`, in the order of `keys`. (Engines without window functions sort per

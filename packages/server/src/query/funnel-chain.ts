@@ -8,6 +8,7 @@ import type { FunnelSpec } from './funnel.js';
 import { emptyTally, type FunnelTally } from './funnel-tally.js';
 import type { QueryContext } from './registry.js';
 import { eventScope, inList } from './scope.js';
+import { type RangeSplit, rawEvents, splitRange } from './session-rollup.js';
 import { join, raw, type SqlFragment, sql } from './sql.js';
 
 /**
@@ -21,12 +22,17 @@ import { join, raw, type SqlFragment, sql } from './sql.js';
  * - the window ends the run while the unit has several starts (a later start may go further).
  * When every step-k event is before t_{k-1}, the run stops and no later start passes that step
  * either (a later start's run is never earlier, step by step). Complex units are matched in
- * TypeScript (funnel.ts); they are rare in practice. Rows leave the engine as a tally
- * (funnel-tally.ts): one row per (breakdown, furthest step) and per (breakdown, step, time).
+ * TypeScript (funnel.ts); they are rare in practice. Results leave the engine as a tally
+ * (funnel-tally.ts): one row per (breakdown, furthest step) and per (breakdown, step) with that
+ * step's times to convert packed as text (tens of thousands of rows cost more to move than to count).
+ * Without a breakdown or friction, the aggregates come from the hourly session rollup where the
+ * engine keeps one (session-rollup.ts).
  */
 export interface ChainOptions {
   /** Also sum the friction of the units (session funnels), per furthest step. */
   friction: boolean;
+  /** Also tally the times to convert (false when only the counts per step are read). */
+  times: boolean;
 }
 
 export interface ChainResult {
@@ -39,13 +45,19 @@ export interface ChainResult {
 }
 
 const n = (value: number) => raw(String(Math.trunc(value)));
-const t = (k: number) => raw(`t${k}`);
 
 /** Per unit: n0 (starts), lo_k / hi_k per step, the breakdown of the earliest start, friction sums. */
-function unitAggregates(ctx: QueryContext, spec: FunnelSpec, options: ChainOptions): SqlFragment {
+function unitAggregates(
+  ctx: QueryContext,
+  spec: FunnelSpec,
+  options: ChainOptions,
+  split: RangeSplit | null,
+): SqlFragment {
   const { dialect } = ctx.engine;
-  const scope = eventScope(ctx.projectId, spec.time_range, ctx.now);
   const unit = raw(spec.unit === 'user' ? 'distinct_id' : 'session_id');
+  // Counts, first and last times per step name are all the rollup keeps; breakdowns and friction need events.
+  if (split && !spec.breakdown && !options.friction) return rollupAggregates(ctx, spec, split, unit);
+  const scope = eventScope(ctx.projectId, spec.time_range, ctx.now);
   // A searched CASE: ClickHouse 18.16 answers NULL for `CASE event WHEN 'a' THEN 0 … END`.
   let code = raw('CASE');
   spec.steps.forEach((name, k) => {
@@ -72,7 +84,50 @@ function unitAggregates(ctx: QueryContext, spec: FunnelSpec, options: ChainOptio
     HAVING sum(CASE WHEN code = 0 THEN 1 ELSE 0 END) > 0`;
 }
 
-/** Adds t_k, one nesting level per step (each needs t_{k-1}), then the complex flag over all of them. */
+/**
+ * The same per-unit aggregates from the hourly session rollup plus the range's raw remainder
+ * (session-rollup.ts): a session-hour row gives a step's count and first / last time directly,
+ * an event gives 1 and its timestamp; the unit's rows then merge by sum / min / max.
+ */
+function rollupAggregates(
+  ctx: QueryContext,
+  spec: FunnelSpec,
+  split: RangeSplit,
+  unit: SqlFragment,
+): SqlFragment {
+  const { listPosition, listElement } = ctx.engine.dialect;
+  const [start] = spec.steps as [string];
+  // A name without a rollup id is in no rollup row; id 0 is never given, so its position is NULL.
+  const at = (list: string, name: string) =>
+    listElement(raw(list), listPosition(raw('name_ids'), raw(String(split.nameIds.get(name) ?? 0))));
+  const fromRollup = spec.steps.map(
+    (name, k) => sql`${at('firsts', name)} AS ${raw(`lo${k}`)}, ${at('lasts', name)} AS ${raw(`hi${k}`)}`,
+  );
+  const fromEvents = spec.steps.map(
+    (name, k) => sql`CASE WHEN event = ${name} THEN timestamp END AS ${raw(`lo${k}`)},
+      CASE WHEN event = ${name} THEN timestamp END AS ${raw(`hi${k}`)}`,
+  );
+  const merged = spec.steps.map((_, k) => raw(`min(lo${k}) AS lo${k}, max(hi${k}) AS hi${k}`));
+  const events = rawEvents(
+    split,
+    sql`${unit} AS unit, CASE WHEN event = ${start} THEN 1 ELSE 0 END AS n0, ${join(fromEvents)}`,
+    sql`${unit} <> '' AND ${inList(raw('event'), spec.steps)}`,
+  );
+  return sql`SELECT unit, sum(n0) AS n0, ${join(merged)}, '' AS bval
+    FROM (SELECT ${unit} AS unit, coalesce(${at('counts', start)}, 0) AS n0, ${join(fromRollup)}
+          FROM session_hours WHERE ${split.rollup} AND ${unit} <> ''
+          UNION ALL ${events}) AS e
+    GROUP BY unit
+    HAVING sum(n0) > 0`;
+}
+
+/**
+ * Adds f, the furthest step reached from the earliest start, then the complex flag. Reached
+ * steps are reached at t_k = lo_k, so step k is reached when every j <= k has
+ * lo_j >= lo_{j-1} and lo_j <= lo_0 + window: f is the number of leading steps that pass.
+ * Each condition is written once (nesting a level per t_k made the engine expand t_{k-1} twice
+ * per level, 2^k copies). Only step f + 1 can be complex: a reached step passes both tests.
+ */
 function chain(aggregates: SqlFragment, spec: FunnelSpec, options: ChainOptions): SqlFragment {
   const window = sql`${spec.window_ms}`;
   const columns = [
@@ -81,30 +136,43 @@ function chain(aggregates: SqlFragment, spec: FunnelSpec, options: ChainOptions)
     'bval',
     ...spec.steps.flatMap((_, k) => [`lo${k}`, `hi${k}`]),
     ...(options.friction ? FRICTION_AGGREGATE_COLUMNS : []),
-    't0',
-  ];
-  let query = sql`SELECT ${raw(columns.slice(0, -1).join(', '))}, lo0 AS t0 FROM (${aggregates}) AS a`;
-  const complex: SqlFragment[] = [];
+  ].join(', ');
+  const lo = (k: number) => raw(`lo${k}`);
+  const hi = (k: number) => raw(`hi${k}`);
+  // A searched CASE whose conditions are themselves CASEs: NULL comparisons count as "not passed"
+  // on every engine (ClickHouse 18.16 has no three-valued AND/OR).
+  let f = raw('CASE');
   for (let k = 1; k < spec.steps.length; k++) {
-    const [prev, lo, hi] = [t(k - 1), raw(`lo${k}`), raw(`hi${k}`)];
-    query = sql`SELECT ${raw(columns.join(', '))},
-        CASE WHEN ${prev} IS NOT NULL AND ${lo} >= ${prev} AND ${lo} <= t0 + ${window} THEN ${lo} END AS ${t(k)}
-      FROM (${query}) AS ${raw(`l${k}`)}`;
-    columns.push(`t${k}`);
-    complex.push(sql`CASE WHEN ${prev} IS NOT NULL AND ${hi} >= ${prev}
-        AND (${lo} < ${prev} OR (${lo} > t0 + ${window} AND n0 > 1)) THEN 1 ELSE 0 END`);
+    const passes = sql`CASE WHEN ${lo(k)} >= ${lo(k - 1)} AND ${lo(k)} <= lo0 + ${window} THEN 1 ELSE 0 END`;
+    f = sql`${f} WHEN ${passes} = 0 THEN ${n(k - 1)}`;
   }
-  const cplx = complex.length > 0 ? join(complex, ' + ') : raw('0');
-  return sql`SELECT ${raw(columns.join(', '))}, ${cplx} AS cplx FROM (${query}) AS chained`;
+  f = sql`${f} ELSE ${n(spec.steps.length - 1)} END`;
+  const complex = spec.steps.slice(1).map(
+    (_, i) => sql`CASE WHEN f = ${n(i)} AND ${hi(i + 1)} >= ${lo(i)}
+        AND (${lo(i + 1)} < ${lo(i)} OR (${lo(i + 1)} > lo0 + ${window} AND n0 > 1)) THEN 1 ELSE 0 END`,
+  );
+  return sql`SELECT ${raw(columns)}, f, ${join(complex, ' + ')} AS cplx
+    FROM (SELECT ${raw(columns)}, ${f} AS f FROM (${aggregates}) AS a) AS reached`;
 }
 
-/** The furthest step index reached, from the chain's t_k columns. */
-function furthest(stepCount: number): SqlFragment {
-  const reached = Array.from(
-    { length: stepCount - 1 },
-    (_, i) => sql`CASE WHEN ${t(i + 1)} IS NOT NULL THEN 1 ELSE 0 END`,
-  );
-  return reached.length > 0 ? join(reached, ' + ') : raw('0');
+/** Adds `ms:units,ms:units,…` (non-negative integers) to a time → units map, without splitting strings. */
+function addPackedTimes(times: Map<number, number>, packed: string): void {
+  let ms = 0;
+  let units = 0;
+  let inUnits = false;
+  for (let i = 0; i <= packed.length; i++) {
+    const c = i < packed.length ? packed.charCodeAt(i) : 44;
+    if (c === 58)
+      inUnits = true; // ':'
+    else if (c === 44) {
+      // ','
+      if (inUnits) times.set(ms, (times.get(ms) ?? 0) + units);
+      ms = 0;
+      units = 0;
+      inUnits = false;
+    } else if (inUnits) units = units * 10 + (c - 48);
+    else ms = ms * 10 + (c - 48);
+  }
 }
 
 /** Runs the SQL part of the funnel; see the comment at the top. */
@@ -115,33 +183,42 @@ export async function loadChainTallies(
 ): Promise<ChainResult> {
   const { dialect } = ctx.engine;
   const steps = spec.steps.length;
-  const chained = chain(unitAggregates(ctx, spec, options), spec, options);
+  const split =
+    spec.breakdown || options.friction ? null : await splitRange(ctx, spec.time_range, spec.steps);
+  const chained = chain(unitAggregates(ctx, spec, options, split), spec, options);
   const frictionColumns = options.friction ? FRICTION_KINDS : [];
   // Stalled uploads are decided per unit (started some, none progressed), then summed.
   const friction = options.friction
     ? raw(`, errors, rage_clicks, dead_clicks, slow_loads,
         CASE WHEN upload_progress = 0 THEN uploads_started ELSE 0 END AS stalled_uploads`)
     : raw('');
-  const perUnit = sql`SELECT unit, bval, cplx, ${furthest(steps)} AS f,
-      ${raw(Array.from({ length: steps }, (_, k) => `t${k}`).join(', '))}${friction},
-      ${dialect.rowPerIndex(steps)} AS k
+  const perUnit = sql`SELECT unit, bval, cplx, f,
+      ${raw(Array.from({ length: steps }, (_, k) => `lo${k}`).join(', '))}${friction},
+      ${options.times ? dialect.rowPerIndex(steps) : raw('0')} AS k
     FROM (${chained}) AS c`;
   // A searched CASE: ClickHouse 18.16 turns `CASE k WHEN …` into transform(), which needs constant results.
   let delta = raw('CASE');
-  for (let k = 1; k < steps; k++) delta = sql`${delta} WHEN k = ${n(k)} THEN ${t(k)} - ${t(k - 1)}`;
+  for (let k = 1; k < steps; k++) delta = sql`${delta} WHEN k = ${n(k)} THEN ${raw(`lo${k} - lo${k - 1}`)}`;
   const sums = frictionColumns.map((c) => `, sum(CASE WHEN k = 0 THEN ${c} ELSE 0 END) AS ${c}`).join('');
+  const resums = frictionColumns.map((c) => `, sum(${c}) AS ${c}`).join('');
   // k = 0 rows carry one row per unit (count by furthest step, friction); k >= 1 rows the times.
+  const byTime = sql`SELECT CASE WHEN cplx > 0 THEN 1 ELSE 0 END AS complex, bval, k,
+      CASE WHEN k = 0 THEN f ELSE 0 END AS fk, ${delta} ELSE 0 END AS d, count(*) AS units${raw(sums)}
+    FROM (${perUnit}) AS x
+    WHERE (cplx > 0 AND k = 0) OR (cplx = 0 AND f >= k)
+    GROUP BY complex, bval, k, fk, d`;
+  const packed = dialect.stringAgg(
+    sql`concat(${dialect.toText(raw('d'))}, ':', ${dialect.toText(raw('units'))})`,
+    ',',
+  );
   const rows = await ctx.engine.query(
-    sql`SELECT CASE WHEN cplx > 0 THEN 1 ELSE 0 END AS complex, bval, k,
-          CASE WHEN k = 0 THEN f ELSE 0 END AS fk, ${delta} ELSE 0 END AS d, count(*) AS units${raw(sums)}
-        FROM (${perUnit}) AS x
-        WHERE (cplx > 0 AND k = 0) OR (cplx = 0 AND f >= k)
-        GROUP BY complex, bval, k, fk, d`,
+    sql`SELECT complex, bval, k, fk, sum(units) AS unit_count, ${packed} AS times${raw(resums)}
+        FROM (${byTime}) AS g GROUP BY complex, bval, k, fk`,
   );
   const tallies = new Map<string, FunnelTally>();
   let complexUnits = 0;
   for (const row of rows) {
-    const units = Number(row['units']);
+    const units = Number(row['unit_count']);
     if (Number(row['complex']) === 1) {
       complexUnits += units;
       continue;
@@ -161,9 +238,7 @@ export async function loadChainTallies(
         if (friction) for (const kind of FRICTION_KINDS) friction[kind] += Number(row[kind]);
       }
     } else {
-      const times = tally.times[k] as Map<number, number>;
-      const ms = Number(row['d']);
-      times.set(ms, (times.get(ms) ?? 0) + units);
+      addPackedTimes(tally.times[k] as Map<number, number>, String(row['times'] ?? ''));
     }
   }
   return { tallies, complexUnits, complexUnitIds: sql`SELECT unit FROM (${chained}) AS c WHERE cplx > 0` };

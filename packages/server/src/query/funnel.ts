@@ -146,6 +146,8 @@ function unpackUnit(packed: string, names: readonly string[]): FunnelEvent[] {
 export interface TallyOptions {
   /** Also total the friction of the units by furthest step (session funnels; drop-off points). */
   friction: boolean;
+  /** Also tally times to convert (default true; the overview reads counts only). */
+  times?: boolean;
   /** Units matched in TypeScript at once (default UNITS_PER_CHUNK; tests make it tiny to split). */
   unitsPerChunk?: number;
 }
@@ -166,7 +168,10 @@ export async function loadFunnelTallies(
     );
     return talliesInTypeScript(ctx, spec, options, null, Number(started?.['n'] ?? 0));
   }
-  const chain = await loadChainTallies(ctx, spec, options);
+  const chain = await loadChainTallies(ctx, spec, {
+    friction: options.friction,
+    times: options.times ?? true,
+  });
   if (chain.complexUnits === 0) return chain.tallies;
   const rest = await talliesInTypeScript(ctx, spec, options, chain.complexUnitIds, chain.complexUnits);
   for (const [value, tally] of rest) {
@@ -207,6 +212,8 @@ async function talliesInTypeScript(
 
 /** All breakdown values together. */
 export function totalTally(stepCount: number, tallies: ReadonlyMap<string, FunnelTally>): FunnelTally {
+  // Without a breakdown there is one tally: it is the total (copying its times costs at 10 M events).
+  if (tallies.size === 1) return tallies.values().next().value as FunnelTally;
   const total = emptyTally(stepCount);
   for (const tally of tallies.values()) mergeTally(total, tally);
   return total;

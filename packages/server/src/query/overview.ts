@@ -4,6 +4,7 @@ import { DEFAULT_FUNNEL_STEPS, DEFAULT_FUNNEL_WINDOW_MS, loadFunnelTallies, tota
 import { reachedCounts } from './funnel-tally.js';
 import { defineQuery, type QueryContext } from './registry.js';
 import { eventScope } from './scope.js';
+import { rawEvents, splitRange } from './session-rollup.js';
 import { raw, sql } from './sql.js';
 
 export interface Totals {
@@ -14,17 +15,21 @@ export interface Totals {
 }
 
 /** Counts over the range; the empty session/user id (events sent without one) is not a session/user. */
-export async function loadTotals(
-  { engine, projectId, now }: QueryContext,
-  args: OverviewArgs,
-): Promise<Totals> {
-  const scope = eventScope(projectId, args.time_range, now);
+export async function loadTotals(ctx: QueryContext, args: OverviewArgs): Promise<Totals> {
+  const { engine } = ctx;
   const { countDistinct } = engine.dialect;
+  const split = await splitRange(ctx, args.time_range);
+  // Session-hour rows of the rollup carry their event count; raw events count 1 each.
+  const rows = split
+    ? sql`SELECT events AS n, session_id, distinct_id FROM session_hours WHERE ${split.rollup}
+        UNION ALL ${rawEvents(split, raw('1 AS n, session_id, distinct_id'), raw('1 = 1'))}`
+    : sql`SELECT 1 AS n, session_id, distinct_id FROM events
+        WHERE ${eventScope(ctx.projectId, args.time_range, ctx.now).where}`;
   const [row] = await engine.query(
-    sql`SELECT count(*) AS total,
+    sql`SELECT sum(n) AS total,
           ${countDistinct(raw("CASE WHEN session_id <> '' THEN session_id END"))} AS sessions,
           ${countDistinct(raw("CASE WHEN distinct_id <> '' THEN distinct_id END"))} AS users
-        FROM events WHERE ${scope.where}`,
+        FROM (${rows}) AS r`,
   );
   const total = Number(row?.['total'] ?? 0);
   const sessions = Number(row?.['sessions'] ?? 0);
@@ -39,12 +44,11 @@ export async function loadTotals(
 /** Sessions that reached the default funnel's last step / sessions that started it (0 when none started). */
 export async function defaultConversionRate(ctx: QueryContext, args: OverviewArgs): Promise<number> {
   const steps = [...DEFAULT_FUNNEL_STEPS];
-  const tallies = await loadFunnelTallies(ctx, {
-    time_range: args.time_range,
-    steps,
-    unit: 'session',
-    window_ms: DEFAULT_FUNNEL_WINDOW_MS,
-  });
+  const tallies = await loadFunnelTallies(
+    ctx,
+    { time_range: args.time_range, steps, unit: 'session', window_ms: DEFAULT_FUNNEL_WINDOW_MS },
+    { friction: false, times: false },
+  );
   const reached = reachedCounts(totalTally(steps.length, tallies));
   const started = reached[0] ?? 0;
   return started > 0 ? (reached[steps.length - 1] ?? 0) / started : 0;

@@ -74,6 +74,12 @@ export interface StorageEngine {
   /** A project's events with from <= timestamp < to, oldest first (timestamp, then seq), in chunks. */
   exportEvents(projectId: string, range: ExportRange): AsyncIterable<StoredEvent[]>;
   countEvents(projectId: string, range: ExportRange): Promise<number>;
+  /**
+   * Present when the engine keeps the hourly session rollup (storage/duckdb/session-rollup.ts)
+   * that query/session-rollup.ts reads. The engine refreshes it on its own; this refreshes it now
+   * for hours that ended before `now` (benchmarks, tests) and returns the rows written.
+   */
+  refreshSessionRollup?(now?: number): Promise<number>;
   /** Runs a query built with the engine's dialect; numbers come back as JS numbers. */
   query(fragment: SqlFragment): Promise<QueryRow[]>;
   listProjects(): Promise<Project[]>;

@@ -40,6 +40,9 @@ export const clickhouseDialect: SqlDialect = {
   argMinIf: (value, keys, condition) => sql`argMinIf(${value}, tuple(${join(keys)}), ${condition})`,
   hashBucket: (expr, buckets) => sql`(cityHash64(${expr}) % ${raw(String(Math.trunc(buckets)))})`,
   rowPerIndex: (count) => sql`arrayJoin(range(${raw(String(Math.trunc(count)))}))`,
+  // indexOf is 0 for a missing value, and arr[0] is the type's default, not NULL.
+  listPosition: (list, value) => sql`indexOf(${list}, ${value})`,
+  listElement: (list, position) => sql`if(${position} = 0, NULL, ${list}[${position}])`,
   // 18.16 has no window functions: each partition's values as one array sorted by (keys…, value).
   consecutivePairs: (from, partition, keys, value) =>
     sql`SELECT tupleElement(pair, 1) AS a, tupleElement(pair, 2) AS b

@@ -22,6 +22,9 @@ export const duckdbDialect: SqlDialect = {
     sql`arg_min(${value}, CASE WHEN ${condition} THEN (${join(keys)}) END)`,
   hashBucket: (expr, buckets) => sql`(hash(${expr}) % ${raw(String(Math.trunc(buckets)))})`,
   rowPerIndex: (count) => sql`unnest(range(${raw(String(Math.trunc(count)))}))`,
+  // list_position is NULL for a missing value, and a NULL index gives NULL.
+  listPosition: (list, value) => sql`list_position(${list}, ${value})`,
+  listElement: (list, position) => sql`${list}[${position}]`,
   // Window functions: the sort spills to disk, where per-session lists did not fit 1 GB at 10 M events.
   consecutivePairs: (from, partition, keys, value) =>
     sql`SELECT a, b FROM (SELECT lag(${raw(value)}) OVER (PARTITION BY ${raw(partition)} ORDER BY ${raw(keys.join(', '))}) AS a,

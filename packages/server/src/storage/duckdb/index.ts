@@ -63,6 +63,10 @@ class DuckDbEngine implements StorageEngine {
     }
   }
 
+  refreshSessionRollup(now?: number): Promise<number> {
+    return this.client.call('refreshSessionRollup', now);
+  }
+
   async query(fragment: SqlFragment): Promise<QueryRow[]> {
     const values: DuckDBValue[] = [];
     const text = fragment.render((_, value) => {

@@ -5,6 +5,7 @@ import type { EventColumns } from './columns.js';
 import { DUCKDB_DDL } from './ddl.js';
 import { EventWriter } from './event-writer.js';
 import { ProcessorStore } from './processor-store.js';
+import { SessionRollup } from './session-rollup.js';
 import { toPlainRow } from './values.js';
 
 export interface DuckDbOptions {
@@ -15,6 +16,8 @@ export interface DuckDbOptions {
   threads?: number;
   /** WAL size that triggers a checkpoint (DuckDB default 16MB). */
   checkpointThreshold?: string;
+  /** How often the session rollup catches up (session-rollup.ts). */
+  rollupRefreshMs?: number;
 }
 
 const SELECT_EVENT = `SELECT ${EVENT_COLUMNS.join(', ')} FROM events`;
@@ -38,6 +41,7 @@ export class DuckDbStore {
     private readonly instance: DuckDBInstance,
     private readonly writer: EventWriter,
     processorConnections: [DuckDBConnection, DuckDBConnection],
+    private readonly rollup: SessionRollup,
   ) {
     this.processor = new ProcessorStore(...processorConnections, (text, values) => this.read(text, values));
   }
@@ -52,10 +56,12 @@ export class DuckDbStore {
     // Fewer, larger checkpoints: each one stalls commits, and ingest fills the default 16 MB WAL in under a second.
     await setup.run(`SET checkpoint_threshold = '${options.checkpointThreshold ?? '256MB'}'`);
     setup.closeSync();
-    return new DuckDbStore(instance, await EventWriter.open(instance), [
-      await instance.connect(),
-      await instance.connect(),
-    ]);
+    return new DuckDbStore(
+      instance,
+      await EventWriter.open(instance),
+      [await instance.connect(), await instance.connect()],
+      new SessionRollup(await instance.connect(), options.rollupRefreshMs),
+    );
   }
 
   insertEvents(cols: EventColumns): Promise<InsertResult> {
@@ -114,6 +120,10 @@ export class DuckDbStore {
     open.conn.closeSync();
   }
 
+  refreshSessionRollup(now?: number): Promise<number> {
+    return this.rollup.refresh(now);
+  }
+
   async query(text: string, values: DuckDBValue[]): Promise<QueryRow[]> {
     return (await this.read(text, values)).map(toPlainRow);
   }
@@ -152,6 +162,7 @@ export class DuckDbStore {
 
   async close(): Promise<void> {
     for (const id of [...this.exports.keys()]) this.exportClose(id);
+    await this.rollup.close();
     await this.processor.close();
     // A checkpoint folds the WAL into the database file so the next start does not replay it.
     await this.writer.exclusive((conn) => conn.run('CHECKPOINT')).catch(() => undefined);

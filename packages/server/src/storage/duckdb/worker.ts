@@ -23,6 +23,7 @@ export type WorkerOp =
   | 'query'
   | 'listProjects'
   | 'upsertProject'
+  | 'refreshSessionRollup'
   | ProcessorOp
   | 'close';
 
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
     query: (text: string, values: DuckDBValue[]) => store.query(text, values),
     listProjects: () => store.listProjects(),
     upsertProject: (p: Parameters<DuckDbStore['upsertProject']>[0]) => store.upsertProject(p),
+    refreshSessionRollup: (now?: number) => store.refreshSessionRollup(now),
     ...processorOps(store.processor),
     close: () => store.close(),
   };

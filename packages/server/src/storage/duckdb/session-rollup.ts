@@ -1,0 +1,175 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ROLLUP_HOUR_MS } from '../../query/session-rollup.js';
+
+/**
+ * The hourly session rollup (query/session-rollup.ts reads it): per (project, hour, session,
+ * distinct id) the event count and, per event name, the count and first / last timestamp, as
+ * parallel lists. Overview totals and funnels read one row per session-hour instead of every event.
+ * Names are stored as ids from `session_rollup_names` (ids never change once given): finding a
+ * step in a list of integers costs a fraction of reading and comparing a list of strings.
+ *
+ * It covers exactly the events with `seq <= covered_seq` and `0 <= timestamp < covered_hour + 1 h`; queries
+ * read everything else from `events`. Rows are only ever appended, each tagged with the refresh
+ * (`generation`) that wrote it, so a query that read the state of generation G and then reads
+ * rows with generation <= G sees one consistent cover while later refreshes commit.
+ */
+export const SESSION_ROLLUP_DDL = [
+  `CREATE TABLE IF NOT EXISTS session_hours (
+    project_id VARCHAR NOT NULL,
+    hour BIGINT NOT NULL,
+    session_id VARCHAR NOT NULL,
+    distinct_id VARCHAR NOT NULL,
+    generation BIGINT NOT NULL,
+    events BIGINT NOT NULL,
+    name_ids INTEGER[] NOT NULL,
+    counts BIGINT[] NOT NULL,
+    firsts BIGINT[] NOT NULL,
+    lasts BIGINT[] NOT NULL
+  )`,
+  `CREATE TABLE IF NOT EXISTS session_rollup_names (name VARCHAR NOT NULL, id INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS session_rollup_state (
+    generation BIGINT NOT NULL,
+    covered_seq BIGINT NOT NULL,
+    covered_hour BIGINT NOT NULL
+  )`,
+];
+
+/** Hours are rolled up once they ended this long ago, so on-time events rarely land in a rolled-up hour. */
+export const ROLLUP_GRACE_MS = 5 * 60_000;
+
+interface Cover {
+  generation: number;
+  seq: number;
+  hour: number;
+}
+
+/** No hour is covered before the first refresh (hours are >= 0). */
+const EMPTY_COVER: Cover = { generation: 0, seq: 0, hour: -ROLLUP_HOUR_MS };
+
+/** Gives an id to each event name of the `events` rows matching `where` that has none yet. */
+function insertNewNames(where: string): string {
+  return `INSERT INTO session_rollup_names
+    SELECT name, (SELECT coalesce(max(id), 0) FROM session_rollup_names) + row_number() OVER (ORDER BY name)
+    FROM (SELECT DISTINCT event AS name FROM events WHERE ${where}) AS d
+    WHERE name NOT IN (SELECT name FROM session_rollup_names)`;
+}
+
+/** Rows of `events` matching `where`, aggregated into session_hours rows of `generation`. */
+function insertAggregates(where: string, generation: number): string {
+  return `INSERT INTO session_hours
+    SELECT project_id, hour, session_id, distinct_id, ${generation}, sum(n),
+      list(id ORDER BY id), list(n ORDER BY id), list(lo ORDER BY id), list(hi ORDER BY id)
+    FROM (SELECT project_id, timestamp - timestamp % ${ROLLUP_HOUR_MS} AS hour, session_id, distinct_id, event,
+            count(*) AS n, min(timestamp) AS lo, max(timestamp) AS hi
+          FROM events WHERE ${where}
+          GROUP BY project_id, hour, session_id, distinct_id, event) AS per_name
+      JOIN session_rollup_names ON per_name.event = session_rollup_names.name
+    GROUP BY project_id, hour, session_id, distinct_id`;
+}
+
+/**
+ * Extends the cover to every committed event in hours that ended at least ROLLUP_GRACE_MS before
+ * `now`, in one transaction: late events (seq past the old cover) of hours already covered, then
+ * each newly closed hour. Returns the number of rows written. Not safe to run twice at once.
+ */
+export async function refreshSessionRollup(conn: DuckDBConnection, now: number): Promise<number> {
+  const closedHour = Math.floor((now - ROLLUP_GRACE_MS) / ROLLUP_HOUR_MS) * ROLLUP_HOUR_MS - ROLLUP_HOUR_MS;
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    const old = await readCover(conn);
+    const maxSeq = await scalar(conn, 'SELECT coalesce(max(seq), 0) FROM events');
+    const hour = Math.max(old.hour, closedHour);
+    if (maxSeq === old.seq && hour === old.hour) {
+      await conn.run('ROLLBACK');
+      return 0;
+    }
+    const generation = old.generation + 1;
+    let written = 0;
+    const run = async (where: string) => {
+      await conn.run(insertNewNames(where));
+      const result = await conn.run(insertAggregates(where, generation));
+      written += Number(result.rowsChanged);
+    };
+    // Events committed since the last refresh for hours it already covered (late arrivals).
+    if (maxSeq > old.seq) {
+      await run(`seq > ${old.seq} AND seq <= ${maxSeq} AND timestamp >= 0
+        AND timestamp < ${old.hour + ROLLUP_HOUR_MS}`);
+    }
+    // Newly closed hours, each whole (up to maxSeq), one statement per hour that has events.
+    if (hour > old.hour) {
+      const from = Math.max(0, old.hour + ROLLUP_HOUR_MS);
+      const to = hour + ROLLUP_HOUR_MS;
+      const hours = await conn.runAndReadAll(
+        `SELECT DISTINCT timestamp - timestamp % ${ROLLUP_HOUR_MS} AS h FROM events
+         WHERE timestamp >= ${from} AND timestamp < ${to} AND seq <= ${maxSeq} ORDER BY h`,
+      );
+      // One statement per hour bounds the memory of the list aggregates (all at once ran out of 1 GB at 10 M events).
+      for (const [start] of hours.getRows()) {
+        await run(
+          `timestamp >= ${Number(start)} AND timestamp < ${Number(start) + ROLLUP_HOUR_MS} AND seq <= ${maxSeq}`,
+        );
+      }
+    }
+    await conn.run('DELETE FROM session_rollup_state');
+    await conn.run(`INSERT INTO session_rollup_state VALUES (${generation}, ${maxSeq}, ${hour})`);
+    await conn.run('COMMIT');
+    return written;
+  } catch (error) {
+    await conn.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+async function readCover(conn: DuckDBConnection): Promise<Cover> {
+  const reader = await conn.runAndReadAll(
+    'SELECT generation, covered_seq, covered_hour FROM session_rollup_state',
+  );
+  const row = reader.getRows()[0];
+  if (!row) return EMPTY_COVER;
+  return { generation: Number(row[0]), seq: Number(row[1]), hour: Number(row[2]) };
+}
+
+async function scalar(conn: DuckDBConnection, text: string): Promise<number> {
+  const reader = await conn.runAndReadAll(text);
+  return Number(reader.getRows()[0]?.[0] ?? 0);
+}
+
+/** How often the rollup catches up while the server runs (a refresh with nothing new is a few small reads). */
+export const ROLLUP_REFRESH_INTERVAL_MS = 60_000;
+
+/**
+ * Keeps the rollup current on its own connection: a catch-up at open, then one refresh every
+ * interval (0: only when asked, for tests that move the clock themselves). Refreshes run one at a time; a failed one changes nothing (its transaction rolls back)
+ * and queries stay exact, only slower, since they read whatever is not covered from `events`.
+ */
+export class SessionRollup {
+  private running: Promise<number> = Promise.resolve(0);
+  private readonly timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly conn: DuckDBConnection,
+    intervalMs = ROLLUP_REFRESH_INTERVAL_MS,
+  ) {
+    const background = () => {
+      this.refresh().catch((error: Error) => {
+        console.error(`sightline: session rollup refresh failed: ${error.message}`);
+      });
+    };
+    if (intervalMs <= 0) return;
+    background();
+    this.timer = setInterval(background, intervalMs);
+    this.timer.unref();
+  }
+
+  refresh(now = Date.now()): Promise<number> {
+    const run = this.running.catch(() => 0).then(() => refreshSessionRollup(this.conn, now));
+    this.running = run;
+    return run;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running.catch(() => undefined);
+    this.conn.closeSync();
+  }
+}
