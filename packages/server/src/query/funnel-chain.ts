@@ -108,17 +108,28 @@ function rollupAggregates(
       CASE WHEN event = ${name} THEN timestamp END AS ${raw(`hi${k}`)}`,
   );
   const merged = spec.steps.map((_, k) => raw(`min(lo${k}) AS lo${k}, max(hi${k}) AS hi${k}`));
+  const stepEvents = sql`${unit} <> '' AND ${inList(raw('event'), spec.steps)}`;
   const events = rawEvents(
     split,
     sql`${unit} AS unit, CASE WHEN event = ${start} THEN 1 ELSE 0 END AS n0, ${join(fromEvents)}`,
-    sql`${unit} <> '' AND ${inList(raw('event'), spec.steps)}`,
+    stepEvents,
   );
-  return sql`SELECT unit, sum(n0) AS n0, ${join(merged)}, '' AS bval
-    FROM (SELECT ${unit} AS unit, coalesce(${at('counts', start)}, 0) AS n0, ${join(fromRollup)}
-          FROM session_hours WHERE ${split.rollup} AND ${unit} <> ''
-          UNION ALL ${events}) AS e
+  const rollupRows = (condition: SqlFragment) =>
+    sql`SELECT ${unit} AS unit, coalesce(${at('counts', start)}, 0) AS n0, ${join(fromRollup)}
+      FROM session_hours WHERE ${split.rollup} AND ${unit} <> '' AND ${condition}`;
+  const grouped = (
+    rollupCondition: SqlFragment,
+  ) => sql`SELECT unit, sum(n0) AS n0, ${join(merged)}, '' AS bval
+    FROM (${rollupRows(rollupCondition)} UNION ALL ${events}) AS e
     GROUP BY unit
     HAVING sum(n0) > 0`;
+  if (spec.unit === 'user') return grouped(raw('1 = 1'));
+  // Most sessions have one rollup row and no step events in the raw part: that row is already the
+  // session's aggregate. Grouping (the costly part) is left to the rest.
+  const inRawPart = sql`session_id IN (${rawEvents(split, raw('session_id'), stepEvents)})`;
+  return sql`SELECT unit, n0, ${raw(spec.steps.map((_, k) => `lo${k}, hi${k}`).join(', '))}, '' AS bval
+      FROM (${rollupRows(sql`single AND NOT ${inRawPart}`)}) AS one WHERE n0 > 0
+    UNION ALL ${grouped(sql`(NOT single OR ${inRawPart})`)}`;
 }
 
 /**

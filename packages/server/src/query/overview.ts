@@ -22,7 +22,7 @@ export async function loadTotals(ctx: QueryContext, args: OverviewArgs): Promise
   // Session-hour rows of the rollup carry their event count; raw events count 1 each.
   const rows = split
     ? sql`SELECT events AS n, session_id, distinct_id FROM session_hours WHERE ${split.rollup}
-        UNION ALL ${rawEvents(split, raw('1 AS n, session_id, distinct_id'), raw('1 = 1'))}`
+        UNION ALL ${rawEvents(split, raw('1 AS n, session_id, distinct_id'))}`
     : sql`SELECT 1 AS n, session_id, distinct_id FROM events
         WHERE ${eventScope(ctx.projectId, args.time_range, ctx.now).where}`;
   const [row] = await engine.query(

@@ -66,10 +66,11 @@ export async function splitRange(
   };
 }
 
-/** `SELECT <columns> FROM events WHERE <part> AND <extra>` for each raw part, joined by UNION ALL. */
-export function rawEvents(split: RangeSplit, columns: SqlFragment, extra: SqlFragment): SqlFragment {
+/** `SELECT <columns> FROM events WHERE <part> [AND <extra>]` for each raw part, joined by UNION ALL. */
+export function rawEvents(split: RangeSplit, columns: SqlFragment, extra?: SqlFragment): SqlFragment {
+  const and = extra ? sql` AND ${extra}` : raw('');
   return join(
-    split.raw.map((part) => sql`SELECT ${columns} FROM events WHERE ${part} AND ${extra}`),
+    split.raw.map((part) => sql`SELECT ${columns} FROM events WHERE ${part}${and}`),
     ' UNION ALL ',
   );
 }

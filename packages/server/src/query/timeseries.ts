@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ApiError } from '../errors.js';
 import { defineQuery } from './registry.js';
 import { eventScope } from './scope.js';
+import { rawEvents, splitRange } from './session-rollup.js';
 import { raw, sql } from './sql.js';
 
 const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
@@ -23,8 +24,9 @@ export const timeseriesQuery = defineQuery({
     time_range: timeRangeSchema.default('24h'),
     interval: z.enum(['minute', 'hour', 'day']).default('hour'),
   }),
-  async run({ engine, projectId, now }, args): Promise<{ interval: string; points: TimeseriesPoint[] }> {
-    const scope = eventScope(projectId, args.time_range, now);
+  async run(ctx, args): Promise<{ interval: string; points: TimeseriesPoint[] }> {
+    const { engine } = ctx;
+    const scope = eventScope(ctx.projectId, args.time_range, ctx.now);
     const size = BUCKET_MS[args.interval];
     const first = Math.floor(scope.from / size) * size;
     if ((scope.to - first) / size > MAX_BUCKETS) {
@@ -33,11 +35,19 @@ export const timeseriesQuery = defineQuery({
         `interval: more than ${MAX_BUCKETS} buckets; use a coarser interval`,
       );
     }
-    const bucket = engine.dialect.timeBucket(raw('timestamp'), args.interval);
+    const { timeBucket } = engine.dialect;
+    // Hour and day buckets hold whole rollup hours: read the rollup where the engine keeps one.
+    const split = args.interval === 'minute' ? null : await splitRange(ctx, args.time_range);
+    const source = split
+      ? sql`SELECT ${timeBucket(raw('hour'), args.interval)} AS t, events AS n, session_id
+          FROM session_hours WHERE ${split.rollup}
+          UNION ALL ${rawEvents(split, sql`${timeBucket(raw('timestamp'), args.interval)} AS t, 1 AS n, session_id`)}`
+      : sql`SELECT ${timeBucket(raw('timestamp'), args.interval)} AS t, 1 AS n, session_id
+          FROM events WHERE ${scope.where}`;
     const rows = await engine.query(
-      sql`SELECT ${bucket} AS t, count(*) AS events,
+      sql`SELECT t, sum(n) AS events,
             ${engine.dialect.countDistinct(raw("CASE WHEN session_id <> '' THEN session_id END"))} AS sessions
-          FROM events WHERE ${scope.where} GROUP BY ${bucket}`,
+          FROM (${source}) AS r GROUP BY t`,
     );
     const found = new Map(rows.map((r) => [Number(r['t']), r]));
     const points: TimeseriesPoint[] = [];

@@ -12,6 +12,9 @@ import { ROLLUP_HOUR_MS } from '../../query/session-rollup.js';
  * read everything else from `events`. Rows are only ever appended, each tagged with the refresh
  * (`generation`) that wrote it, so a query that read the state of generation G and then reads
  * rows with generation <= G sees one consistent cover while later refreshes commit.
+ * `single` marks a session's only row: in any snapshot, a row marked single is the only one of its
+ * session (a refresh that adds another clears the mark in the same transaction), so a session
+ * funnel can take such a row's aggregates as the session's without grouping (query/funnel-chain.ts).
  */
 export const SESSION_ROLLUP_DDL = [
   `CREATE TABLE IF NOT EXISTS session_hours (
@@ -20,6 +23,7 @@ export const SESSION_ROLLUP_DDL = [
     session_id VARCHAR NOT NULL,
     distinct_id VARCHAR NOT NULL,
     generation BIGINT NOT NULL,
+    single BOOLEAN NOT NULL,
     events BIGINT NOT NULL,
     name_ids INTEGER[] NOT NULL,
     counts BIGINT[] NOT NULL,
@@ -57,7 +61,7 @@ function insertNewNames(where: string): string {
 /** Rows of `events` matching `where`, aggregated into session_hours rows of `generation`. */
 function insertAggregates(where: string, generation: number): string {
   return `INSERT INTO session_hours
-    SELECT project_id, hour, session_id, distinct_id, ${generation}, sum(n),
+    SELECT project_id, hour, session_id, distinct_id, ${generation}, TRUE, sum(n),
       list(id ORDER BY id), list(n ORDER BY id), list(lo ORDER BY id), list(hi ORDER BY id)
     FROM (SELECT project_id, timestamp - timestamp % ${ROLLUP_HOUR_MS} AS hour, session_id, distinct_id, event,
             count(*) AS n, min(timestamp) AS lo, max(timestamp) AS hi
@@ -65,6 +69,16 @@ function insertAggregates(where: string, generation: number): string {
           GROUP BY project_id, hour, session_id, distinct_id, event) AS per_name
       JOIN session_rollup_names ON per_name.event = session_rollup_names.name
     GROUP BY project_id, hour, session_id, distinct_id`;
+}
+
+/** Clears `single` on the rows of sessions that now have several (only sessions the refresh touched). */
+function markSessionsWithSeveralRows(generation: number): string {
+  return `UPDATE session_hours SET single = FALSE
+    FROM (SELECT project_id, session_id FROM session_hours
+          WHERE session_id IN (SELECT session_id FROM session_hours WHERE generation = ${generation})
+          GROUP BY project_id, session_id HAVING count(*) > 1) AS several
+    WHERE session_hours.single AND session_hours.project_id = several.project_id
+      AND session_hours.session_id = several.session_id`;
 }
 
 /**
@@ -110,6 +124,7 @@ export async function refreshSessionRollup(conn: DuckDBConnection, now: number):
         );
       }
     }
+    if (written > 0) await conn.run(markSessionsWithSeveralRows(generation));
     await conn.run('DELETE FROM session_rollup_state');
     await conn.run(`INSERT INTO session_rollup_state VALUES (${generation}, ${maxSeq}, ${hour})`);
     await conn.run('COMMIT');
