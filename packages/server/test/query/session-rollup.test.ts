@@ -66,8 +66,9 @@ describe('hourly session rollup (DuckDB)', () => {
 
   beforeAll(async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'sightline-rollup-')), 'test.duckdb');
-    // No background refreshes: the test moves the rollup's clock itself.
-    engine = await openDuckDbEngine({ path, rollupRefreshMs: 0 });
+    // No background refreshes: the test moves the rollup's clock itself. Statements of 150 events
+    // cut sessions into several rows, as hours and late events do.
+    engine = await openDuckDbEngine({ path, rollupRefreshMs: 0, rollupEventsPerStatement: 150 });
     const query = engine.query.bind(engine);
     engine.query = (fragment) => {
       texts.push(fragment.parts.join('?'));

@@ -38,6 +38,13 @@ export const SESSION_ROLLUP_DDL = [
   )`,
 ];
 
+/**
+ * Events aggregated per statement at most (about): bounds the memory of the list aggregates.
+ * 10 M events at once ran out of DuckDB's 1 GB; 2 M took under 1 GB. A session cut by a
+ * statement boundary gets two rows, which queries merge like any other.
+ */
+export const ROLLUP_EVENTS_PER_STATEMENT = 1_000_000;
+
 /** Hours are rolled up once they ended this long ago, so on-time events rarely land in a rolled-up hour. */
 export const ROLLUP_GRACE_MS = 5 * 60_000;
 
@@ -86,7 +93,11 @@ function markSessionsWithSeveralRows(generation: number): string {
  * `now`, in one transaction: late events (seq past the old cover) of hours already covered, then
  * each newly closed hour. Returns the number of rows written. Not safe to run twice at once.
  */
-export async function refreshSessionRollup(conn: DuckDBConnection, now: number): Promise<number> {
+export async function refreshSessionRollup(
+  conn: DuckDBConnection,
+  now: number,
+  eventsPerStatement = ROLLUP_EVENTS_PER_STATEMENT,
+): Promise<number> {
   const closedHour = Math.floor((now - ROLLUP_GRACE_MS) / ROLLUP_HOUR_MS) * ROLLUP_HOUR_MS - ROLLUP_HOUR_MS;
   await conn.run('BEGIN TRANSACTION');
   try {
@@ -105,23 +116,28 @@ export async function refreshSessionRollup(conn: DuckDBConnection, now: number):
       written += Number(result.rowsChanged);
     };
     // Events committed since the last refresh for hours it already covered (late arrivals).
-    if (maxSeq > old.seq) {
-      await run(`seq > ${old.seq} AND seq <= ${maxSeq} AND timestamp >= 0
-        AND timestamp < ${old.hour + ROLLUP_HOUR_MS}`);
-    }
-    // Newly closed hours, each whole (up to maxSeq), one statement per hour that has events.
-    if (hour > old.hour) {
-      const from = Math.max(0, old.hour + ROLLUP_HOUR_MS);
-      const to = hour + ROLLUP_HOUR_MS;
-      const hours = await conn.runAndReadAll(
-        `SELECT DISTINCT timestamp - timestamp % ${ROLLUP_HOUR_MS} AS h FROM events
-         WHERE timestamp >= ${from} AND timestamp < ${to} AND seq <= ${maxSeq} ORDER BY h`,
+    for (let lo = old.seq; old.hour >= 0 && lo < maxSeq; lo += eventsPerStatement) {
+      const hi = Math.min(maxSeq, lo + eventsPerStatement);
+      await run(
+        `seq > ${lo} AND seq <= ${hi} AND timestamp >= 0 AND timestamp < ${old.hour + ROLLUP_HOUR_MS}`,
       );
-      // One statement per hour bounds the memory of the list aggregates (all at once ran out of 1 GB at 10 M events).
-      for (const [start] of hours.getRows()) {
-        await run(
-          `timestamp >= ${Number(start)} AND timestamp < ${Number(start) + ROLLUP_HOUR_MS} AND seq <= ${maxSeq}`,
-        );
+    }
+    // Newly closed hours, each whole (up to maxSeq): per hour, seq windows of about
+    // eventsPerStatement events (events arrive in time order, so an hour's seqs are close).
+    if (hour > old.hour) {
+      const hours = await conn.runAndReadAll(
+        `SELECT timestamp - timestamp % ${ROLLUP_HOUR_MS} AS h, min(seq), max(seq), count(*) FROM events
+         WHERE timestamp >= ${Math.max(0, old.hour + ROLLUP_HOUR_MS)} AND timestamp < ${hour + ROLLUP_HOUR_MS}
+           AND seq <= ${maxSeq}
+         GROUP BY h ORDER BY h`,
+      );
+      for (const [start, first, last, count] of hours.getRows()) {
+        const inHour = `timestamp >= ${Number(start)} AND timestamp < ${Number(start) + ROLLUP_HOUR_MS}`;
+        const windows = Math.ceil(Number(count) / eventsPerStatement);
+        const width = Math.ceil((Number(last) - Number(first) + 1) / windows);
+        for (let lo = Number(first) - 1; lo < Number(last); lo += width) {
+          await run(`${inHour} AND seq > ${lo} AND seq <= ${Math.min(Number(last), lo + width)}`);
+        }
       }
     }
     if (written > 0) await conn.run(markSessionsWithSeveralRows(generation));
@@ -164,6 +180,7 @@ export class SessionRollup {
   constructor(
     private readonly conn: DuckDBConnection,
     intervalMs = ROLLUP_REFRESH_INTERVAL_MS,
+    private readonly eventsPerStatement = ROLLUP_EVENTS_PER_STATEMENT,
   ) {
     const background = () => {
       this.refresh().catch((error: Error) => {
@@ -177,7 +194,9 @@ export class SessionRollup {
   }
 
   refresh(now = Date.now()): Promise<number> {
-    const run = this.running.catch(() => 0).then(() => refreshSessionRollup(this.conn, now));
+    const run = this.running
+      .catch(() => 0)
+      .then(() => refreshSessionRollup(this.conn, now, this.eventsPerStatement));
     this.running = run;
     return run;
   }

@@ -16,8 +16,10 @@ export interface DuckDbOptions {
   threads?: number;
   /** WAL size that triggers a checkpoint (DuckDB default 16MB). */
   checkpointThreshold?: string;
-  /** How often the session rollup catches up (session-rollup.ts). */
+  /** How often the session rollup catches up (session-rollup.ts); 0: only when asked. */
   rollupRefreshMs?: number;
+  /** Events aggregated per rollup statement (tests make it tiny so sessions are cut). */
+  rollupEventsPerStatement?: number;
 }
 
 const SELECT_EVENT = `SELECT ${EVENT_COLUMNS.join(', ')} FROM events`;
@@ -60,7 +62,7 @@ export class DuckDbStore {
       instance,
       await EventWriter.open(instance),
       [await instance.connect(), await instance.connect()],
-      new SessionRollup(await instance.connect(), options.rollupRefreshMs),
+      new SessionRollup(await instance.connect(), options.rollupRefreshMs, options.rollupEventsPerStatement),
     );
   }
 
