@@ -1,5 +1,4 @@
 import { PROCESSOR_DDL } from './processor-ddl.js';
-import { SESSION_ROLLUP_DDL } from './session-rollup.js';
 
 /** DuckDB tables. `fp_hi`/`fp_lo`: the 64-bit fingerprint of (project_id, uuid) that dedupe rebuilds from at start (fingerprints.ts). */
 export const DUCKDB_DDL = [
@@ -30,5 +29,4 @@ export const DUCKDB_DDL = [
     fp_lo UINTEGER NOT NULL
   )`,
   ...PROCESSOR_DDL,
-  ...SESSION_ROLLUP_DDL,
 ];

@@ -38,6 +38,36 @@ export const SESSION_ROLLUP_DDL = [
   )`,
 ];
 
+/** session_hours' columns in order: an older layout is dropped and rebuilt (the rollup is derived from events). */
+const SESSION_HOURS_COLUMNS = [
+  'project_id',
+  'hour',
+  'session_id',
+  'distinct_id',
+  'generation',
+  'single',
+  'events',
+  'name_ids',
+  'counts',
+  'firsts',
+  'lasts',
+];
+
+/** Drops a rollup of another layout (the next refresh rebuilds it from events), then creates what is missing. */
+export async function ensureSessionRollupTables(conn: DuckDBConnection): Promise<void> {
+  const reader = await conn.runAndReadAll(
+    `SELECT column_name FROM information_schema.columns
+     WHERE table_name = 'session_hours' ORDER BY ordinal_position`,
+  );
+  const columns = reader.getRows().map((row) => String(row[0]));
+  if (columns.length > 0 && columns.join() !== SESSION_HOURS_COLUMNS.join()) {
+    for (const table of ['session_hours', 'session_rollup_names', 'session_rollup_state']) {
+      await conn.run(`DROP TABLE IF EXISTS ${table}`);
+    }
+  }
+  for (const ddl of SESSION_ROLLUP_DDL) await conn.run(ddl);
+}
+
 /**
  * Events aggregated per statement at most (about): bounds the memory of the list aggregates.
  * 10 M events at once ran out of DuckDB's 1 GB; 2 M took under 1 GB. A session cut by a

@@ -5,7 +5,7 @@ import type { EventColumns } from './columns.js';
 import { DUCKDB_DDL } from './ddl.js';
 import { EventWriter } from './event-writer.js';
 import { ProcessorStore } from './processor-store.js';
-import { SessionRollup } from './session-rollup.js';
+import { ensureSessionRollupTables, SessionRollup } from './session-rollup.js';
 import { toPlainRow } from './values.js';
 
 export interface DuckDbOptions {
@@ -32,6 +32,8 @@ export const EXPORT_CHUNK_ROWS = 2048;
  */
 export class DuckDbStore {
   private readonly idleReaders: DuckDBConnection[] = [];
+  /** Reads under way, which close() lets finish. */
+  private readonly reading = new Set<Promise<unknown>>();
   private readonly exports = new Map<
     number,
     { conn: DuckDBConnection; result: Awaited<ReturnType<DuckDBConnection['stream']>> }
@@ -55,6 +57,7 @@ export class DuckDbStore {
     const instance = await DuckDBInstance.create(options.path, settings);
     const setup = await instance.connect();
     for (const ddl of DUCKDB_DDL) await setup.run(ddl);
+    await ensureSessionRollupTables(setup);
     // Fewer, larger checkpoints: each one stalls commits, and ingest fills the default 16 MB WAL in under a second.
     await setup.run(`SET checkpoint_threshold = '${options.checkpointThreshold ?? '256MB'}'`);
     setup.closeSync();
@@ -163,6 +166,8 @@ export class DuckDbStore {
   }
 
   async close(): Promise<void> {
+    // Closing the database under a running query aborts the process (a native error, not a rejection).
+    await Promise.allSettled([...this.reading]);
     for (const id of [...this.exports.keys()]) this.exportClose(id);
     await this.rollup.close();
     await this.processor.close();
@@ -173,7 +178,18 @@ export class DuckDbStore {
     this.instance.closeSync();
   }
 
-  private async read(text: string, values: DuckDBValue[]): Promise<Record<string, unknown>[]> {
+  private read(text: string, values: DuckDBValue[]): Promise<Record<string, unknown>[]> {
+    const run = this.readOnIdleConnection(text, values);
+    this.reading.add(run);
+    const forget = () => this.reading.delete(run);
+    run.then(forget, forget);
+    return run;
+  }
+
+  private async readOnIdleConnection(
+    text: string,
+    values: DuckDBValue[],
+  ): Promise<Record<string, unknown>[]> {
     const conn = this.idleReaders.pop() ?? (await this.instance.connect());
     try {
       const reader = await conn.runAndReadAll(text, values);

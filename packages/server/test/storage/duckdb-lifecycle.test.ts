@@ -1,0 +1,57 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { overviewQuery } from '../../src/query/overview.js';
+import { raw, sql } from '../../src/query/sql.js';
+import { openDuckDbEngine } from '../../src/storage/duckdb/index.js';
+import { makeRow } from '../support/rows.js';
+import { runQuery } from '../query/support.js';
+
+const BASE = 1_700_000_000_000;
+const tempPath = () => join(mkdtempSync(join(tmpdir(), 'sightline-duckdb-life-')), 'test.duckdb');
+
+describe('DuckDB engine lifecycle', () => {
+  it('closes while queries are still running: they finish or fail, the process lives on', async () => {
+    const engine = await openDuckDbEngine({ path: tempPath(), rollupRefreshMs: 0 });
+    const running = [
+      engine.query(sql`SELECT count(*) AS n FROM range(30000000) AS r(i) WHERE i % 7 = 3`),
+      engine.query(raw('SELECT nope FROM events')),
+    ];
+    const outcomes = Promise.allSettled(running);
+    await engine.close();
+    const [counted, failed] = await outcomes;
+    expect(counted).toEqual({ status: 'fulfilled', value: [{ n: 4285714 }] });
+    expect(failed?.status).toBe('rejected');
+  });
+
+  it('rebuilds a session rollup of an older layout from the events', async () => {
+    const path = tempPath();
+    let engine = await openDuckDbEngine({ path, rollupRefreshMs: 0 });
+    const rows = Array.from({ length: 30 }, (_, i) =>
+      makeRow({ uuid: `e${i}`, session_id: `s${i % 4}`, timestamp: BASE + i * 60_000 }),
+    );
+    await engine.insertEvents(rows);
+    await engine.refreshSessionRollup?.(BASE + 5 * 3_600_000);
+    await engine.close();
+    // An older layout: the same table without a column this version reads.
+    const instance = await DuckDBInstance.create(path);
+    const conn = await instance.connect();
+    await conn.run('ALTER TABLE session_hours DROP COLUMN single');
+    conn.closeSync();
+    instance.closeSync();
+
+    engine = await openDuckDbEngine({ path, rollupRefreshMs: 0 });
+    expect(await engine.refreshSessionRollup?.(BASE + 5 * 3_600_000)).toBeGreaterThan(0);
+    const overview = await runQuery(
+      engine,
+      overviewQuery,
+      'p1',
+      { time_range: { from: BASE - 3_600_000, to: BASE + 3 * 3_600_000 } },
+      BASE,
+    );
+    expect(overview).toMatchObject({ total_events: 30, unique_sessions: 4 });
+    await engine.close();
+  });
+});
