@@ -2,7 +2,7 @@ import type { TimeRange } from '@sightline/schema';
 import type { SqlDialect } from './dialect.js';
 import type { QueryContext } from './registry.js';
 import { DEAD_CLICK_EVENTS, ERROR_EVENTS, eventScope, inList, RAGE_CLICK_EVENTS } from './scope.js';
-import { raw, type SqlFragment, sql } from './sql.js';
+import { join, raw, type SqlFragment, sql } from './sql.js';
 
 /** A page load slower than this counts as slow (the slow_page detector's default, DESIGN §6). */
 export const SLOW_PAGE_LOAD_MS = 4000;
@@ -49,20 +49,60 @@ export const FRICTION_EVENT_NAMES: readonly string[] = [
   ...UPLOAD_PROGRESS_EVENTS,
 ];
 
+type FrictionColumn = (typeof FRICTION_AGGREGATE_COLUMNS)[number];
+
+/** The aggregate columns that count events by name alone (slow_loads also reads a property). */
+const COUNTED_NAMES: Record<Exclude<FrictionColumn, 'slow_loads'>, readonly string[]> = {
+  errors: ERROR_EVENTS,
+  rage_clicks: RAGE_CLICK_EVENTS,
+  dead_clicks: DEAD_CLICK_EVENTS,
+  uploads_started: ['upload_started'],
+  upload_progress: UPLOAD_PROGRESS_EVENTS,
+};
+
+/** A `page_performance` event whose load took longer than SLOW_PAGE_LOAD_MS (the rollup stores its count). */
+export function slowLoadCondition(dialect: SqlDialect): SqlFragment {
+  const loadTime = dialect.jsonNumber(raw('properties'), 'page_load_time');
+  return sql`event = ${'page_performance'} AND ${loadTime} > ${SLOW_PAGE_LOAD_MS}`;
+}
+
+function frictionConditions(dialect: SqlDialect): Array<[FrictionColumn, SqlFragment]> {
+  return FRICTION_AGGREGATE_COLUMNS.map((column) => [
+    column,
+    column === 'slow_loads' ? slowLoadCondition(dialect) : inList(raw('event'), COUNTED_NAMES[column]),
+  ]);
+}
+
 /**
  * Per-group friction aggregates over rows with `event` and `properties` columns: errors,
  * rage_clicks, dead_clicks, slow_loads, uploads_started, upload_progress (uploads stalled =
  * started when nothing progressed: `stalledUploads`). Shared by frictionBySession and the funnel.
  */
 export function frictionAggregates(dialect: SqlDialect): SqlFragment {
-  const event = raw('event');
-  const loadTime = dialect.jsonNumber(raw('properties'), 'page_load_time');
-  return sql`${countOf(inList(event, ERROR_EVENTS))} AS errors,
-      ${countOf(inList(event, RAGE_CLICK_EVENTS))} AS rage_clicks,
-      ${countOf(inList(event, DEAD_CLICK_EVENTS))} AS dead_clicks,
-      ${countOf(sql`event = ${'page_performance'} AND ${loadTime} > ${SLOW_PAGE_LOAD_MS}`)} AS slow_loads,
-      ${countOf(sql`event = ${'upload_started'}`)} AS uploads_started,
-      ${countOf(inList(event, UPLOAD_PROGRESS_EVENTS))} AS upload_progress`;
+  return join(frictionConditions(dialect).map(([column, when]) => sql`${countOf(when)} AS ${raw(column)}`));
+}
+
+/** The same columns for one event row (1 or 0 each), to be summed with rollup rows. */
+export function frictionOfEvent(dialect: SqlDialect): SqlFragment {
+  return join(
+    frictionConditions(dialect).map(
+      ([column, when]) => sql`CASE WHEN ${when} THEN 1 ELSE 0 END AS ${raw(column)}`,
+    ),
+  );
+}
+
+/**
+ * The same columns for one session_hours row: name counts from its lists (`countOf(name)` reads a
+ * name's count, NULL when absent) and its own slow_loads column.
+ */
+export function frictionOfRollupRow(countOfName: (name: string) => SqlFragment): SqlFragment {
+  return join(
+    FRICTION_AGGREGATE_COLUMNS.map((column) => {
+      if (column === 'slow_loads') return raw('slow_loads AS slow_loads');
+      const counts = COUNTED_NAMES[column].map((name) => sql`coalesce(${countOfName(name)}, 0)`);
+      return sql`${join(counts, ' + ')} AS ${raw(column)}`;
+    }),
+  );
 }
 
 /** A group's uploads stalled when it started some and none reported progress or completion. */

@@ -3,6 +3,8 @@ import {
   FRICTION_EVENT_NAMES,
   FRICTION_KINDS,
   frictionAggregates,
+  frictionOfEvent,
+  frictionOfRollupRow,
 } from './friction-signals.js';
 import type { FunnelSpec } from './funnel.js';
 import { emptyTally, type FunnelTally } from './funnel-tally.js';
@@ -25,8 +27,8 @@ import { join, raw, type SqlFragment, sql } from './sql.js';
  * TypeScript (funnel.ts); they are rare in practice. Results leave the engine as a tally
  * (funnel-tally.ts): one row per (breakdown, furthest step) and per (breakdown, step) with that
  * step's times to convert packed as text (tens of thousands of rows cost more to move than to count).
- * Without a breakdown or friction, the aggregates come from the hourly session rollup where the
- * engine keeps one (session-rollup.ts).
+ * Without a breakdown, the aggregates come from the hourly session rollup where the engine keeps
+ * one (session-rollup.ts).
  */
 export interface ChainOptions {
   /** Also sum the friction of the units (session funnels), per furthest step. */
@@ -55,8 +57,8 @@ function unitAggregates(
 ): SqlFragment {
   const { dialect } = ctx.engine;
   const unit = raw(spec.unit === 'user' ? 'distinct_id' : 'session_id');
-  // Counts, first and last times per step name are all the rollup keeps; breakdowns and friction need events.
-  if (split && !spec.breakdown && !options.friction) return rollupAggregates(ctx, spec, split, unit);
+  // The rollup keeps counts, first and last times per name and slow loads; a breakdown needs events.
+  if (split && !spec.breakdown) return rollupAggregates(ctx, spec, options, split, unit);
   const scope = eventScope(ctx.projectId, spec.time_range, ctx.now);
   // A searched CASE: ClickHouse 18.16 answers NULL for `CASE event WHEN 'a' THEN 0 … END`.
   let code = raw('CASE');
@@ -92,14 +94,18 @@ function unitAggregates(
 function rollupAggregates(
   ctx: QueryContext,
   spec: FunnelSpec,
+  options: ChainOptions,
   split: RangeSplit,
   unit: SqlFragment,
 ): SqlFragment {
-  const { listPosition, listElement } = ctx.engine.dialect;
+  const { dialect } = ctx.engine;
   const [start] = spec.steps as [string];
   // A name without a rollup id is in no rollup row; id 0 is never given, so its position is NULL.
   const at = (list: string, name: string) =>
-    listElement(raw(list), listPosition(raw('name_ids'), raw(String(split.nameIds.get(name) ?? 0))));
+    dialect.listElement(
+      raw(list),
+      dialect.listPosition(raw('name_ids'), raw(String(split.nameIds.get(name) ?? 0))),
+    );
   const fromRollup = spec.steps.map(
     (name, k) => sql`${at('firsts', name)} AS ${raw(`lo${k}`)}, ${at('lasts', name)} AS ${raw(`hi${k}`)}`,
   );
@@ -107,15 +113,24 @@ function rollupAggregates(
     (name, k) => sql`CASE WHEN event = ${name} THEN timestamp END AS ${raw(`lo${k}`)},
       CASE WHEN event = ${name} THEN timestamp END AS ${raw(`hi${k}`)}`,
   );
-  const merged = spec.steps.map((_, k) => raw(`min(lo${k}) AS lo${k}, max(hi${k}) AS hi${k}`));
-  const stepEvents = sql`${unit} <> '' AND ${inList(raw('event'), spec.steps)}`;
+  const frictionColumns = options.friction ? FRICTION_AGGREGATE_COLUMNS : [];
+  const merged = [
+    ...spec.steps.map((_, k) => raw(`min(lo${k}) AS lo${k}, max(hi${k}) AS hi${k}`)),
+    ...frictionColumns.map((column) => raw(`sum(${column}) AS ${column}`)),
+  ];
+  const names = options.friction ? [...new Set([...spec.steps, ...FRICTION_EVENT_NAMES])] : spec.steps;
+  const relevant = sql`${unit} <> '' AND ${inList(raw('event'), names)}`;
+  const rawFriction = options.friction ? sql`, ${frictionOfEvent(dialect)}` : raw('');
   const events = rawEvents(
     split,
-    sql`${unit} AS unit, CASE WHEN event = ${start} THEN 1 ELSE 0 END AS n0, ${join(fromEvents)}`,
-    stepEvents,
+    sql`${unit} AS unit, CASE WHEN event = ${start} THEN 1 ELSE 0 END AS n0, ${join(fromEvents)}${rawFriction}`,
+    relevant,
   );
+  const rowFriction = options.friction
+    ? sql`, ${frictionOfRollupRow((name) => at('counts', name))}`
+    : raw('');
   const rollupRows = (condition: SqlFragment) =>
-    sql`SELECT ${unit} AS unit, coalesce(${at('counts', start)}, 0) AS n0, ${join(fromRollup)}
+    sql`SELECT ${unit} AS unit, coalesce(${at('counts', start)}, 0) AS n0, ${join(fromRollup)}${rowFriction}
       FROM session_hours WHERE ${split.rollup} AND ${unit} <> '' AND ${condition}`;
   const grouped = (
     rollupCondition: SqlFragment,
@@ -124,10 +139,11 @@ function rollupAggregates(
     GROUP BY unit
     HAVING sum(n0) > 0`;
   if (spec.unit === 'user') return grouped(raw('1 = 1'));
-  // Most sessions have one rollup row and no step events in the raw part: that row is already the
-  // session's aggregate. Grouping (the costly part) is left to the rest.
-  const inRawPart = sql`session_id IN (${rawEvents(split, raw('session_id'), stepEvents)})`;
-  return sql`SELECT unit, n0, ${raw(spec.steps.map((_, k) => `lo${k}, hi${k}`).join(', '))}, '' AS bval
+  // Most sessions have one rollup row and no relevant events in the raw part: that row is already
+  // the session's aggregate. Grouping (the costly part) is left to the rest.
+  const inRawPart = sql`session_id IN (${rawEvents(split, raw('session_id'), relevant)})`;
+  const columns = [...spec.steps.map((_, k) => `lo${k}, hi${k}`), ...frictionColumns].join(', ');
+  return sql`SELECT unit, n0, ${raw(columns)}, '' AS bval
       FROM (${rollupRows(sql`single AND NOT ${inRawPart}`)}) AS one WHERE n0 > 0
     UNION ALL ${grouped(sql`(NOT single OR ${inRawPart})`)}`;
 }
@@ -194,8 +210,13 @@ export async function loadChainTallies(
 ): Promise<ChainResult> {
   const { dialect } = ctx.engine;
   const steps = spec.steps.length;
-  const split =
-    spec.breakdown || options.friction ? null : await splitRange(ctx, spec.time_range, spec.steps);
+  const split = spec.breakdown
+    ? null
+    : await splitRange(
+        ctx,
+        spec.time_range,
+        options.friction ? [...spec.steps, ...FRICTION_EVENT_NAMES] : spec.steps,
+      );
   const chained = chain(unitAggregates(ctx, spec, options, split), spec, options);
   const frictionColumns = options.friction ? FRICTION_KINDS : [];
   // Stalled uploads are decided per unit (started some, none progressed), then summed.

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropOffsQuery } from '../../src/query/drop-offs.js';
 import { DEFAULT_FUNNEL_STEPS, funnelQuery } from '../../src/query/funnel.js';
 import { overviewQuery } from '../../src/query/overview.js';
 import { ROLLUP_HOUR_MS, rawEvents, splitRange } from '../../src/query/session-rollup.js';
@@ -24,6 +25,8 @@ import { runQuery } from './support.js';
 const H0 = Math.floor(1_700_000_000_000 / ROLLUP_HOUR_MS) * ROLLUP_HOUR_MS;
 const HOUR = ROLLUP_HOUR_MS;
 const NAMES = [...DEFAULT_FUNNEL_STEPS, 'noise'];
+/** Friction the drop-off points count (query/friction-signals.ts), some slow page loads among them. */
+const FRICTION = ['error', 'rage_click', 'dead_click', 'page_performance', 'upload_progress'];
 const NOW = H0 + 8 * HOUR;
 /** Refreshing "at" this time rolls up every hour that ended before `end`. */
 const refreshAt = (end: number) => end + ROLLUP_GRACE_MS + HOUR;
@@ -41,11 +44,15 @@ function makeRows(random: () => number): EventRow[] {
         makeRow({
           project_id: projectId,
           uuid: `${projectId}-${s}-${i}`,
-          event: NAMES[Math.floor(random() * NAMES.length)] as string,
+          event:
+            random() < 0.25
+              ? (FRICTION[Math.floor(random() * FRICTION.length)] as string)
+              : (NAMES[Math.floor(random() * NAMES.length)] as string),
           session_id: sessionId,
           distinct_id: random() < 0.15 ? (users[1] as string) : (users[0] as string),
           // Whole seconds over 90 min: ties, and sessions that cross hour edges.
           timestamp: start + Math.floor(random() * 5400) * 1000,
+          properties: JSON.stringify({ page_load_time: 1000 + Math.floor(random() * 6000) }),
         }),
       );
     }
@@ -59,6 +66,8 @@ function makeRows(random: () => number): EventRow[] {
 
 describe('hourly session rollup (DuckDB)', () => {
   let engine: StorageEngine;
+  /** The same engine with the rollup out of sight: every query reads events. */
+  let eventsOnly: StorageEngine;
   const stored: EventRow[] = [];
   const texts: string[] = [];
   const random = createRng(20_261_124).next;
@@ -69,6 +78,7 @@ describe('hourly session rollup (DuckDB)', () => {
     // No background refreshes: the test moves the rollup's clock itself. Statements of 150 events
     // cut sessions into several rows, as hours and late events do.
     engine = await openDuckDbEngine({ path, rollupRefreshMs: 0, rollupEventsPerStatement: 150 });
+    eventsOnly = Object.create(engine, { refreshSessionRollup: { value: undefined } }) as StorageEngine;
     const query = engine.query.bind(engine);
     engine.query = (fragment) => {
       texts.push(fragment.parts.join('?'));
@@ -140,6 +150,7 @@ describe('hourly session rollup (DuckDB)', () => {
 
   async function expectExactAnswers(label: string) {
     let compared = 0;
+    let frictionSeen = 0;
     for (const range of RANGES) {
       for (const [interval, size] of [
         ['hour', HOUR],
@@ -164,6 +175,26 @@ describe('hourly session rollup (DuckDB)', () => {
         first > 0 ? (reference[reference.length - 1]?.count ?? 0) / first : 0,
         12,
       );
+      // Friction comes from the rollup's name counts and slow loads: the same as read from events.
+      const dropOffs = await runQuery(
+        engine,
+        dropOffsQuery,
+        'p1',
+        { time_range: range, threshold: 0.1 },
+        NOW,
+      );
+      const fromEvents = await runQuery(
+        eventsOnly,
+        dropOffsQuery,
+        'p1',
+        { time_range: range, threshold: 0.1 },
+        NOW,
+      );
+      expect(dropOffs, `${label} drop-offs ${JSON.stringify(range)}`).toEqual(fromEvents);
+      frictionSeen += dropOffs.drop_off_points.reduce(
+        (sum, point) => sum + Object.values(point.friction).reduce((a, b) => a + b, 0),
+        0,
+      );
       for (let i = 0; i < 6; i++) {
         const steps = [...NAMES].sort(() => random() - 0.5).slice(0, 2 + Math.floor(random() * 4));
         const unit = random() < 0.5 ? 'session' : 'user';
@@ -183,6 +214,7 @@ describe('hourly session rollup (DuckDB)', () => {
       }
     }
     expect(compared).toBeGreaterThan(500);
+    expect(frictionSeen).toBeGreaterThan(50);
   }
 
   it('answers exactly before, during and after refreshes, with late events in rolled-up hours', async () => {

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { overviewQuery } from '../../src/query/overview.js';
 import { raw, sql } from '../../src/query/sql.js';
 import { openDuckDbEngine } from '../../src/storage/duckdb/index.js';
-import { makeRow } from '../support/rows.js';
 import { runQuery } from '../query/support.js';
+import { makeRow } from '../support/rows.js';
 
 const BASE = 1_700_000_000_000;
 const tempPath = () => join(mkdtempSync(join(tmpdir(), 'sightline-duckdb-life-')), 'test.duckdb');
