@@ -57,8 +57,12 @@ function unitAggregates(
 ): SqlFragment {
   const { dialect } = ctx.engine;
   const unit = raw(spec.unit === 'user' ? 'distinct_id' : 'session_id');
-  // The rollup keeps counts, first and last times per name and slow loads; a breakdown needs events.
-  if (split && !spec.breakdown) return rollupAggregates(ctx, spec, options, split, unit);
+  // The rollup keeps counts, first and last times per name and slow loads; a breakdown value is
+  // read from the start events alone and joined on.
+  if (split) {
+    const aggregates = rollupAggregates(ctx, spec, options, split, unit);
+    return spec.breakdown ? withBreakdown(ctx, spec, options, aggregates, unit) : aggregates;
+  }
   const scope = eventScope(ctx.projectId, spec.time_range, ctx.now);
   // A searched CASE: ClickHouse 18.16 answers NULL for `CASE event WHEN 'a' THEN 0 … END`.
   let code = raw('CASE');
@@ -84,6 +88,34 @@ function unitAggregates(
           FROM events WHERE ${scope.where} AND ${unit} <> '' AND ${inList(raw('event'), names)}) AS e
     GROUP BY unit
     HAVING sum(CASE WHEN code = 0 THEN 1 ELSE 0 END) > 0`;
+}
+
+/** Replaces the aggregates' empty bval with each unit's breakdown: the property on its earliest start (timestamp, then seq). */
+function withBreakdown(
+  ctx: QueryContext,
+  spec: FunnelSpec,
+  options: ChainOptions,
+  aggregates: SqlFragment,
+  unit: SqlFragment,
+): SqlFragment {
+  const { dialect } = ctx.engine;
+  const scope = eventScope(ctx.projectId, spec.time_range, ctx.now);
+  const value = dialect.argMinIf(
+    dialect.jsonString(raw('properties'), spec.breakdown as string),
+    [raw('timestamp'), raw('seq')],
+    raw('1 = 1'),
+  );
+  const columns = [
+    'unit',
+    'n0',
+    ...spec.steps.flatMap((_, k) => [`lo${k}`, `hi${k}`]),
+    ...(options.friction ? FRICTION_AGGREGATE_COLUMNS : []),
+  ].map((column) => `a.${column}`);
+  return sql`SELECT ${raw(columns.join(', '))}, coalesce(b.bval, '') AS bval
+    FROM (${aggregates}) AS a
+    LEFT JOIN (SELECT ${unit} AS unit, ${value} AS bval FROM events
+               WHERE ${scope.where} AND event = ${spec.steps[0] as string} AND ${unit} <> ''
+               GROUP BY ${unit}) AS b ON a.unit = b.unit`;
 }
 
 /**
@@ -210,13 +242,11 @@ export async function loadChainTallies(
 ): Promise<ChainResult> {
   const { dialect } = ctx.engine;
   const steps = spec.steps.length;
-  const split = spec.breakdown
-    ? null
-    : await splitRange(
-        ctx,
-        spec.time_range,
-        options.friction ? [...spec.steps, ...FRICTION_EVENT_NAMES] : spec.steps,
-      );
+  const split = await splitRange(
+    ctx,
+    spec.time_range,
+    options.friction ? [...spec.steps, ...FRICTION_EVENT_NAMES] : spec.steps,
+  );
   const chained = chain(unitAggregates(ctx, spec, options, split), spec, options);
   const frictionColumns = options.friction ? FRICTION_KINDS : [];
   // Stalled uploads are decided per unit (started some, none progressed), then summed.

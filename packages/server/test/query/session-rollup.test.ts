@@ -52,7 +52,10 @@ function makeRows(random: () => number): EventRow[] {
           distinct_id: random() < 0.15 ? (users[1] as string) : (users[0] as string),
           // Whole seconds over 90 min: ties, and sessions that cross hour edges.
           timestamp: start + Math.floor(random() * 5400) * 1000,
-          properties: JSON.stringify({ page_load_time: 1000 + Math.floor(random() * 6000) }),
+          properties: JSON.stringify({
+            page_load_time: 1000 + Math.floor(random() * 6000),
+            ...(random() < 0.8 ? { plan: ['free', 'pro', 'team'][Math.floor(random() * 3)] } : {}),
+          }),
         }),
       );
     }
@@ -112,6 +115,7 @@ describe('hourly session rollup (DuckDB)', () => {
     steps: string[],
     unit: 'session' | 'user',
     windowMs: number,
+    breakdown = false,
   ) {
     const events: RefEvent[] = stored
       .map((row, seq) => ({ row, seq }))
@@ -122,9 +126,10 @@ describe('hourly session rollup (DuckDB)', () => {
         event: row.event,
         timestamp: row.timestamp,
         seq,
-        breakdown: '',
+        breakdown:
+          row.event === steps[0] ? ((JSON.parse(row.properties) as { plan?: string }).plan ?? '') : '',
       }));
-    return referenceFunnel(events, steps, windowMs, false).steps;
+    return referenceFunnel(events, steps, windowMs, breakdown);
   }
 
   const RANGES = [
@@ -169,7 +174,13 @@ describe('hourly session rollup (DuckDB)', () => {
           conversion_rate: undefined,
         },
       );
-      const reference = expectedFunnel(range.from, range.to, [...DEFAULT_FUNNEL_STEPS], 'session', HOUR);
+      const reference = expectedFunnel(
+        range.from,
+        range.to,
+        [...DEFAULT_FUNNEL_STEPS],
+        'session',
+        HOUR,
+      ).steps;
       const first = reference[0]?.count ?? 0;
       expect(overview.conversion_rate, `${label} conversion ${JSON.stringify(range)}`).toBeCloseTo(
         first > 0 ? (reference[reference.length - 1]?.count ?? 0) / first : 0,
@@ -199,18 +210,24 @@ describe('hourly session rollup (DuckDB)', () => {
         const steps = [...NAMES].sort(() => random() - 0.5).slice(0, 2 + Math.floor(random() * 4));
         const unit = random() < 0.5 ? 'session' : 'user';
         const windowMs = [0, 60_000, 600_000, HOUR][Math.floor(random() * 4)] as number;
+        const breakdown = random() < 0.4;
         const actual = await runQuery(
           engine,
           funnelQuery,
           'p1',
-          { time_range: range, steps, unit, window_ms: windowMs },
+          {
+            time_range: range,
+            steps,
+            unit,
+            window_ms: windowMs,
+            ...(breakdown ? { breakdown: 'plan' } : {}),
+          },
           NOW,
         );
-        const expected = expectedFunnel(range.from, range.to, steps, unit, windowMs);
-        expect(actual.steps, `${label} funnel ${JSON.stringify({ range, steps, unit, windowMs })}`).toEqual(
-          expected,
-        );
-        compared += expected[0]?.count ?? 0;
+        const expected = expectedFunnel(range.from, range.to, steps, unit, windowMs, breakdown);
+        const args = JSON.stringify({ range, steps, unit, windowMs, breakdown });
+        expect(actual, `${label} funnel ${args}`).toEqual(expected);
+        compared += expected.steps[0]?.count ?? 0;
       }
     }
     expect(compared).toBeGreaterThan(500);
