@@ -303,5 +303,10 @@ export async function loadChainTallies(
       addPackedTimes(tally.times[k] as Map<number, number>, String(row['times'] ?? ''));
     }
   }
-  return { tallies, complexUnits, complexUnitIds: sql`SELECT unit FROM (${chained}) AS c WHERE cplx > 0` };
+  // Which units are complex depends on neither the breakdown nor friction: the follow-up query
+  // re-runs the chain without them (the breakdown's property reads are the costly part).
+  const plainSpec = { ...spec, breakdown: undefined };
+  const plain: ChainOptions = { friction: false, times: false };
+  const plainChain = chain(unitAggregates(ctx, plainSpec, plain, split), plainSpec, plain);
+  return { tallies, complexUnits, complexUnitIds: sql`SELECT unit FROM (${plainChain}) AS c WHERE cplx > 0` };
 }
