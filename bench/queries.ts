@@ -7,6 +7,7 @@
 import { QUERIES } from '../packages/server/src/query/index.js';
 import type { StorageEngine } from '../packages/server/src/storage/engine.js';
 import { openQueryDataset, PROJECT } from './lib/query-dataset.js';
+import { rssMiB } from './lib/server.js';
 import { fmt, summarize } from './lib/stats.js';
 
 export interface QueryBenchOptions {
@@ -73,6 +74,13 @@ export async function benchQueries(options: QueryBenchOptions): Promise<string[]
         `| ${name} | \`${JSON.stringify(args)}\` | ${fmt(s.median)} | ${fmt(s.min)} | ${fmt(s.max)} |`,
       );
     }
+    // DESIGN §8 budgets the server's memory at 10 M events; the queries run in this process (DuckDB
+    // in a worker thread, with the server's memory limit), so its peak is the figure to compare.
+    const { rss, peak } = rssMiB(process.pid);
+    lines.push(
+      '',
+      `Process RSS after the queries: ${fmt(rss)} MiB (peak ${fmt(peak)} MiB, including the data set's generation when it was loaded in this run).`,
+    );
     return [...lines, ''];
   } finally {
     await engine.close();

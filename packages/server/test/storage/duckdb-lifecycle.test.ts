@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { overviewQuery } from '../../src/query/overview.js';
 import { raw, sql } from '../../src/query/sql.js';
@@ -34,13 +33,9 @@ describe('DuckDB engine lifecycle', () => {
     );
     await engine.insertEvents(rows);
     await engine.refreshSessionRollup?.(BASE + 5 * 3_600_000);
-    await engine.close();
     // An older layout: the same table without a column this version reads.
-    const instance = await DuckDBInstance.create(path);
-    const conn = await instance.connect();
-    await conn.run('ALTER TABLE session_hours DROP COLUMN single');
-    conn.closeSync();
-    instance.closeSync();
+    await engine.query(raw('ALTER TABLE session_hours DROP COLUMN single'));
+    await engine.close();
 
     engine = await openDuckDbEngine({ path, rollupRefreshMs: 0 });
     expect(await engine.refreshSessionRollup?.(BASE + 5 * 3_600_000)).toBeGreaterThan(0);
