@@ -187,19 +187,10 @@ describe('hourly session rollup (DuckDB)', () => {
         12,
       );
       // Friction comes from the rollup's name counts and slow loads: the same as read from events.
-      const dropOffs = await runQuery(
-        engine,
-        dropOffsQuery,
-        'p1',
-        { time_range: range, threshold: 0.1 },
-        NOW,
-      );
-      const fromEvents = await runQuery(
-        eventsOnly,
-        dropOffsQuery,
-        'p1',
-        { time_range: range, threshold: 0.1 },
-        NOW,
+      const [dropOffs, fromEvents] = await Promise.all(
+        [engine, eventsOnly].map((on) =>
+          runQuery(on, dropOffsQuery, 'p1', { time_range: range, threshold: 0.1 }, NOW),
+        ),
       );
       expect(dropOffs, `${label} drop-offs ${JSON.stringify(range)}`).toEqual(fromEvents);
       frictionSeen += dropOffs.drop_off_points.reduce(
