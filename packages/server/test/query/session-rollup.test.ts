@@ -193,7 +193,7 @@ describe('hourly session rollup (DuckDB)', () => {
         ),
       );
       expect(dropOffs, `${label} drop-offs ${JSON.stringify(range)}`).toEqual(fromEvents);
-      frictionSeen += dropOffs.drop_off_points.reduce(
+      frictionSeen += (dropOffs?.drop_off_points ?? []).reduce(
         (sum, point) => sum + Object.values(point.friction).reduce((a, b) => a + b, 0),
         0,
       );
