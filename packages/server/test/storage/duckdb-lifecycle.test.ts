@@ -25,6 +25,21 @@ describe('DuckDB engine lifecycle', () => {
     expect(failed?.status).toBe('rejected');
   });
 
+  it('rolls up ended hours on its own, at the interval it is given', async () => {
+    const engine = await openDuckDbEngine({ path: tempPath(), rollupRefreshMs: 100 });
+    // Events of the day before yesterday: their hours ended long ago.
+    const dayAgo = Date.now() - 2 * 86_400_000;
+    await engine.insertEvents(
+      Array.from({ length: 20 }, (_, i) => makeRow({ uuid: `old${i}`, timestamp: dayAgo + i * 1000 })),
+    );
+    const rolledUp = async () =>
+      Number((await engine.query(raw('SELECT coalesce(sum(events), 0) AS n FROM session_hours')))[0]?.['n']);
+    const deadline = Date.now() + 10_000;
+    while ((await rolledUp()) < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await rolledUp()).toBe(20);
+    await engine.close();
+  });
+
   it('rebuilds a session rollup of an older layout from the events', async () => {
     const path = tempPath();
     let engine = await openDuckDbEngine({ path, rollupRefreshMs: 0 });
