@@ -1,0 +1,107 @@
+import {
+  FRICTION_AGGREGATE_COLUMNS,
+  FRICTION_EVENT_NAMES,
+  frictionOfEvent,
+  frictionOfRollupRow,
+} from './friction-signals.js';
+import type { FunnelSpec } from './funnel.js';
+import type { QueryContext } from './registry.js';
+import { eventScope, inList } from './scope.js';
+import { type RangeSplit, rawEvents } from './session-rollup.js';
+import { join, raw, type SqlFragment, sql } from './sql.js';
+
+/**
+ * The funnel chain's per-unit aggregates (funnel-chain.ts) read from the hourly session rollup
+ * (session-rollup.ts) instead of every event: n0, lo_k / hi_k per step, friction sums, and the
+ * breakdown value joined from the start events.
+ */
+
+/** Replaces the aggregates' empty bval with each unit's breakdown: the property on its earliest start (timestamp, then seq). */
+export function withBreakdown(
+  ctx: QueryContext,
+  spec: FunnelSpec,
+  options: { friction: boolean },
+  aggregates: SqlFragment,
+  unit: SqlFragment,
+): SqlFragment {
+  const { dialect } = ctx.engine;
+  const scope = eventScope(ctx.projectId, spec.time_range, ctx.now);
+  const value = dialect.argMinIf(
+    dialect.jsonString(raw('properties'), spec.breakdown as string),
+    [raw('timestamp'), raw('seq')],
+    raw('1 = 1'),
+  );
+  const columns = [
+    'unit',
+    'n0',
+    ...spec.steps.flatMap((_, k) => [`lo${k}`, `hi${k}`]),
+    ...(options.friction ? FRICTION_AGGREGATE_COLUMNS : []),
+  ].map((column) => `a.${column}`);
+  return sql`SELECT ${raw(columns.join(', '))}, coalesce(b.bval, '') AS bval
+    FROM (${aggregates}) AS a
+    LEFT JOIN (SELECT ${unit} AS unit, ${value} AS bval FROM events
+               WHERE ${scope.where} AND event = ${spec.steps[0] as string} AND ${unit} <> ''
+               GROUP BY ${unit}) AS b ON a.unit = b.unit`;
+}
+
+/**
+ * The same per-unit aggregates from the hourly session rollup plus the range's raw remainder
+ * (session-rollup.ts): a session-hour row gives a step's count and first / last time directly,
+ * an event gives 1 and its timestamp; the unit's rows then merge by sum / min / max.
+ */
+export function rollupAggregates(
+  ctx: QueryContext,
+  spec: FunnelSpec,
+  options: { friction: boolean },
+  split: RangeSplit,
+  unit: SqlFragment,
+): SqlFragment {
+  const { dialect } = ctx.engine;
+  const [start] = spec.steps as [string];
+  // A name without a rollup id is in no rollup row; id 0 is never given, so its position is NULL.
+  const at = (list: string, name: string) =>
+    dialect.listElement(
+      raw(list),
+      dialect.listPosition(raw('name_ids'), raw(String(split.nameIds.get(name) ?? 0))),
+    );
+  const fromRollup = spec.steps.map(
+    (name, k) => sql`${at('firsts', name)} AS ${raw(`lo${k}`)}, ${at('lasts', name)} AS ${raw(`hi${k}`)}`,
+  );
+  const fromEvents = spec.steps.map(
+    (name, k) => sql`CASE WHEN event = ${name} THEN timestamp END AS ${raw(`lo${k}`)},
+      CASE WHEN event = ${name} THEN timestamp END AS ${raw(`hi${k}`)}`,
+  );
+  const frictionColumns = options.friction ? FRICTION_AGGREGATE_COLUMNS : [];
+  const merged = [
+    ...spec.steps.map((_, k) => raw(`min(lo${k}) AS lo${k}, max(hi${k}) AS hi${k}`)),
+    ...frictionColumns.map((column) => raw(`sum(${column}) AS ${column}`)),
+  ];
+  const names = options.friction ? [...new Set([...spec.steps, ...FRICTION_EVENT_NAMES])] : spec.steps;
+  const relevant = sql`${unit} <> '' AND ${inList(raw('event'), names)}`;
+  const rawFriction = options.friction ? sql`, ${frictionOfEvent(dialect)}` : raw('');
+  const events = rawEvents(
+    split,
+    sql`${unit} AS unit, CASE WHEN event = ${start} THEN 1 ELSE 0 END AS n0, ${join(fromEvents)}${rawFriction}`,
+    relevant,
+  );
+  const rowFriction = options.friction
+    ? sql`, ${frictionOfRollupRow((name) => at('counts', name))}`
+    : raw('');
+  const rollupRows = (condition: SqlFragment) =>
+    sql`SELECT ${unit} AS unit, coalesce(${at('counts', start)}, 0) AS n0, ${join(fromRollup)}${rowFriction}
+      FROM session_hours WHERE ${split.rollup} AND ${unit} <> '' AND ${condition}`;
+  const grouped = (
+    rollupCondition: SqlFragment,
+  ) => sql`SELECT unit, sum(n0) AS n0, ${join(merged)}, '' AS bval
+    FROM (${rollupRows(rollupCondition)} UNION ALL ${events}) AS e
+    GROUP BY unit
+    HAVING sum(n0) > 0`;
+  if (spec.unit === 'user') return grouped(raw('1 = 1'));
+  // Most sessions have one rollup row and no relevant events in the raw part: that row is already
+  // the session's aggregate. Grouping (the costly part) is left to the rest.
+  const inRawPart = sql`session_id IN (${rawEvents(split, raw('session_id'), relevant)})`;
+  const columns = [...spec.steps.map((_, k) => `lo${k}, hi${k}`), ...frictionColumns].join(', ');
+  return sql`SELECT unit, n0, ${raw(columns)}, '' AS bval
+      FROM (${rollupRows(sql`single AND NOT ${inRawPart}`)}) AS one WHERE n0 > 0
+    UNION ALL ${grouped(sql`(NOT single OR ${inRawPart})`)}`;
+}
