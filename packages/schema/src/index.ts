@@ -1,3 +1,4 @@
+export * from './demo-analysis.js';
 export * from './errors.js';
 export * from './event.js';
 export * from './json-depth.js';

@@ -3,6 +3,17 @@
  * docs/SEMANTICS.md): one definition for both sides.
  */
 
+/** The funnel a query without `steps` reads: the original spec's upload funnel (calculateConversionFunnel). */
+export const DEFAULT_FUNNEL_STEPS = [
+  'page_view',
+  'file_selected',
+  'upload_started',
+  'upload_complete',
+  'analysis_complete',
+] as const;
+/** The funnel's conversion window when a query gives none. */
+export const DEFAULT_FUNNEL_WINDOW_MS = 3_600_000;
+
 export interface FunnelStepResult {
   step: string;
   count: number;

@@ -1,32 +1,7 @@
-/** A line of `POST /demo/api/analyze` (NDJSON, one per step and per 5 % of the file read back). */
-export type AnalysisLine =
-  | { type: 'step'; step: AnalysisStep; label: string }
-  | { type: 'progress'; step: 'checksum'; percent: number; bytes: number; total: number }
-  | { type: 'result'; analysis: AnalysisResult }
-  | { type: 'error'; error: string; message: string };
+import type { AnalysisLine, AnalysisResult, AnalysisStep } from '@sightline/schema';
 
-export type AnalysisStep = 'container' | 'metadata' | 'checksum';
-
-export interface AnalysisResult {
-  upload_id: string;
-  name: string;
-  size: number;
-  sha256: string;
-  checksum_verified: boolean;
-  format: string;
-  format_name: string;
-  brand: string | null;
-  duration_s: number | null;
-  /** No duration in the container: `duration_s` is when the last frame starts (WebM recordings). */
-  duration_from_last_frame?: boolean;
-  width: number | null;
-  height: number | null;
-  video_codec: string | null;
-  audio_codec: string | null;
-  tracks: number;
-  bitrate: number | null;
-  analysis_ms: number;
-}
+/** The analysis on the wire is declared once, in @sightline/schema (demo-analysis.ts). */
+export type { AnalysisLine, AnalysisResult, AnalysisStep };
 
 export interface UploadAnswer {
   upload_id: string;

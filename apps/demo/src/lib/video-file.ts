@@ -1,7 +1,8 @@
+import type { VideoFormat } from '@sightline/schema';
 /** The same rules as the server (packages/server/src/demo): checked here first, so a wrong file fails fast. */
 export const MAX_VIDEO_BYTES = 200 * 1024 * 1024;
 
-export type VideoFormat = 'mp4' | 'mov' | 'webm' | 'mkv' | 'avi';
+export type { VideoFormat };
 
 export const formatSize = (bytes: number): string =>
   bytes >= 1024 * 1024

@@ -1,32 +1,13 @@
 import { createHash } from 'node:crypto';
 import { open, rm } from 'node:fs/promises';
+import type { AnalysisLine, AnalysisResult, AnalysisStep } from '@sightline/schema';
 import { FORMAT_NAMES } from './formats.js';
 import { parseMp4 } from './mp4.js';
 import type { StoredUpload } from './upload-store.js';
 import { emptyInfo, readAt, round3, type VideoInfo } from './video-info.js';
 import { parseWebm } from './webm.js';
 
-export type AnalysisStep = 'container' | 'metadata' | 'checksum';
-
-/** One line of the NDJSON answer of `POST /demo/api/analyze`. */
-export type AnalysisLine =
-  | { type: 'step'; step: AnalysisStep; label: string }
-  | { type: 'progress'; step: 'checksum'; percent: number; bytes: number; total: number }
-  | { type: 'result'; analysis: AnalysisResult }
-  | { type: 'error'; error: string; message: string };
-
-export interface AnalysisResult extends VideoInfo {
-  upload_id: string;
-  name: string;
-  size: number;
-  sha256: string;
-  /** The bytes read back from disk hash to what the upload computed on the way in. */
-  checksum_verified: boolean;
-  format_name: string;
-  /** Average bitrate (bits/s) when the duration is known. */
-  bitrate: number | null;
-  analysis_ms: number;
-}
+export type { AnalysisLine, AnalysisResult, AnalysisStep };
 
 const CHUNK = 1024 * 1024;
 

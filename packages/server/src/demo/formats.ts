@@ -1,5 +1,7 @@
-/** The containers the demo accepts, recognised by their first bytes (not by the name or declared type). */
-export type VideoFormat = 'mp4' | 'mov' | 'webm' | 'mkv' | 'avi';
+import type { VideoFormat } from '@sightline/schema';
+
+/** The containers the demo accepts (VideoFormat), recognised by their first bytes (not by the name or declared type). */
+export type { VideoFormat };
 
 export const FORMAT_NAMES: Record<VideoFormat, string> = {
   mp4: 'MP4',

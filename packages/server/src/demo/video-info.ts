@@ -1,21 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
-import type { VideoFormat } from './formats.js';
+import type { VideoFormat, VideoInfo } from '@sightline/schema';
 
-/** What the analysis learns from a container's header, without decoding a frame. */
-export interface VideoInfo {
-  format: VideoFormat;
-  /** Seconds; null when the container does not say. */
-  duration_s: number | null;
-  /** The container states no duration: `duration_s` is the time of its last frame (WebM recordings). */
-  duration_from_last_frame?: boolean;
-  width: number | null;
-  height: number | null;
-  video_codec: string | null;
-  audio_codec: string | null;
-  tracks: number;
-  /** MP4/MOV major brand or Matroska DocType. */
-  brand: string | null;
-}
+export type { VideoInfo };
 
 export const emptyInfo = (format: VideoFormat): VideoInfo => ({
   format,

@@ -1,4 +1,9 @@
-import { type TimeRange, timeRangeSchema } from '@sightline/schema';
+import {
+  DEFAULT_FUNNEL_STEPS,
+  DEFAULT_FUNNEL_WINDOW_MS,
+  type TimeRange,
+  timeRangeSchema,
+} from '@sightline/schema';
 import { z } from 'zod';
 import { type FrictionCounts, frictionBySession } from './friction-signals.js';
 import { loadChainTallies } from './funnel-chain.js';
@@ -15,15 +20,7 @@ import { defineQuery, type QueryContext } from './registry.js';
 import { eventScope, inList } from './scope.js';
 import { raw, type SqlFragment, sql } from './sql.js';
 
-/** The original spec's upload funnel. */
-export const DEFAULT_FUNNEL_STEPS = [
-  'page_view',
-  'file_selected',
-  'upload_started',
-  'upload_complete',
-  'analysis_complete',
-] as const;
-export const DEFAULT_FUNNEL_WINDOW_MS = 3_600_000;
+export { DEFAULT_FUNNEL_STEPS, DEFAULT_FUNNEL_WINDOW_MS };
 /** Breakdown values beyond this many (by units that started, most first) are left out. */
 export const MAX_BREAKDOWN_VALUES = 50;
 

@@ -1,13 +1,8 @@
+import { DEFAULT_FUNNEL_STEPS, DEFAULT_FUNNEL_WINDOW_MS } from '@sightline/schema/query-results';
 import { useUrlParams } from '../../url-state';
 
-/** The original spec's funnel (calculateConversionFunnel), the server's default too. */
-export const DEFAULT_STEPS = [
-  'page_view',
-  'file_selected',
-  'upload_started',
-  'upload_complete',
-  'analysis_complete',
-] as const;
+/** The server's default funnel and window (the original spec's upload funnel). */
+export const DEFAULT_STEPS = DEFAULT_FUNNEL_STEPS;
 
 export const WINDOWS: ReadonlyArray<{ ms: number; label: string }> = [
   { ms: 5 * 60_000, label: '5 minutes' },
@@ -17,7 +12,7 @@ export const WINDOWS: ReadonlyArray<{ ms: number; label: string }> = [
   { ms: 86_400_000, label: '1 day' },
   { ms: 7 * 86_400_000, label: '7 days' },
 ];
-export const DEFAULT_WINDOW_MS = 3_600_000;
+export const DEFAULT_WINDOW_MS = DEFAULT_FUNNEL_WINDOW_MS;
 export const MAX_STEPS = 10;
 
 export type FunnelUnit = 'session' | 'user';

@@ -14,6 +14,16 @@ const SEVERITY_CLASS: Record<string, string> = { high: 'pill-bad', medium: 'pill
 export function InsightCard({ insight, busy, onStatus }: InsightCardProps) {
   const factors = insight.data.risk_factors ?? [];
   const actions = insight.data.recommended_actions ?? [];
+  const statusButton = (to: InsightStatus, label: string, variant = '') => (
+    <button
+      type="button"
+      className={`button button-small ${variant}`.trim()}
+      disabled={busy}
+      onClick={() => onStatus(to)}
+    >
+      {label}
+    </button>
+  );
   return (
     <article
       className={`insight insight-${insight.status}`}
@@ -48,35 +58,10 @@ export function InsightCard({ insight, busy, onStatus }: InsightCardProps) {
         </button>
         <span className={`status status-${insight.status}`}>{insight.status}</span>
         <span className="spacer" />
-        {insight.status === 'open' ? (
-          <button
-            type="button"
-            className="button button-small"
-            disabled={busy}
-            onClick={() => onStatus('acknowledged')}
-          >
-            Acknowledge
-          </button>
-        ) : null}
-        {insight.status !== 'resolved' ? (
-          <button
-            type="button"
-            className="button button-small button-primary"
-            disabled={busy}
-            onClick={() => onStatus('resolved')}
-          >
-            Resolve
-          </button>
-        ) : (
-          <button
-            type="button"
-            className="button button-small"
-            disabled={busy}
-            onClick={() => onStatus('open')}
-          >
-            Reopen
-          </button>
-        )}
+        {insight.status === 'open' ? statusButton('acknowledged', 'Acknowledge') : null}
+        {insight.status !== 'resolved'
+          ? statusButton('resolved', 'Resolve', 'button-primary')
+          : statusButton('open', 'Reopen')}
       </footer>
     </article>
   );

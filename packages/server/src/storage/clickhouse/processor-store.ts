@@ -1,6 +1,7 @@
 import { inList } from '../../query/scope.js';
 import { raw, type SqlFragment, sql } from '../../query/sql.js';
 import type { QueryRow } from '../engine.js';
+import { toInterventionRecord } from '../intervention-row.js';
 import type {
   InsightStatus,
   InterventionRecord,
@@ -12,7 +13,7 @@ import type {
   WebhookConfig,
 } from '../processor-records.js';
 import { renderSql } from './literals.js';
-import { toInterventionRecord, toRecordRow } from './processor-rows.js';
+import { toRecordRow } from './processor-rows.js';
 import type { ClickHouseTransport } from './transport.js';
 import { toRows } from './values.js';
 

@@ -1,4 +1,5 @@
 import { type DuckDBConnection, type DuckDBValue, listValue } from '@duckdb/node-api';
+import { toInterventionRecord } from '../intervention-row.js';
 import type {
   InsightStatus,
   InterventionRecord,
@@ -9,7 +10,6 @@ import type {
   StateSnapshot,
   WebhookConfig,
 } from '../processor-records.js';
-import { toInterventionRecord } from './processor-rows.js';
 import {
   appendInsights,
   appendInterventions,

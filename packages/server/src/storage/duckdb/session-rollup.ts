@@ -155,8 +155,12 @@ export async function refreshSessionRollup(
     }
     const generation = old.generation + 1;
     let written = 0;
+    // Every name the statements below can meet gets its id first: one scan of the new seqs, one of
+    // the new hours (two plain ranges, so zone maps skip the rest of the table).
+    const newHours = `timestamp >= ${Math.max(0, old.hour + ROLLUP_HOUR_MS)} AND timestamp < ${hour + ROLLUP_HOUR_MS}`;
+    if (maxSeq > old.seq) await conn.run(insertNewNames(`seq > ${old.seq} AND seq <= ${maxSeq}`));
+    if (hour > old.hour) await conn.run(insertNewNames(`${newHours} AND seq <= ${maxSeq}`));
     const run = async (where: string) => {
-      await conn.run(insertNewNames(where));
       const result = await conn.run(insertAggregates(where, generation), SLOW_LOAD.values);
       written += Number(result.rowsChanged);
     };
@@ -172,8 +176,7 @@ export async function refreshSessionRollup(
     if (hour > old.hour) {
       const hours = await conn.runAndReadAll(
         `SELECT timestamp - timestamp % ${ROLLUP_HOUR_MS} AS h, min(seq), max(seq), count(*) FROM events
-         WHERE timestamp >= ${Math.max(0, old.hour + ROLLUP_HOUR_MS)} AND timestamp < ${hour + ROLLUP_HOUR_MS}
-           AND seq <= ${maxSeq}
+         WHERE ${newHours} AND seq <= ${maxSeq}
          GROUP BY h ORDER BY h`,
       );
       for (const [start, first, last, count] of hours.getRows()) {
