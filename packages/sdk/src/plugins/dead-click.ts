@@ -1,9 +1,10 @@
+import { DEAD_CLICK_WAIT_MS } from '@sightline/schema';
 import { listen } from '../core/dom.js';
 import { cssSelector, targetElement } from './element.js';
 import { type Plugin, stopAll } from './plugin.js';
 
-/** A click is dead when nothing reacts within this time. */
-export const DEAD_CLICK_TIMEOUT_MS = 1000;
+/** A click is dead when nothing reacts within this time (shared with the server's friction catalogue). */
+export const DEAD_CLICK_TIMEOUT_MS = DEAD_CLICK_WAIT_MS;
 /** Form fields react without changing the DOM (focus, caret), so clicks on them are never judged. */
 export const DEAD_CLICK_IGNORED = 'input,textarea,select,option,label,[contenteditable]';
 

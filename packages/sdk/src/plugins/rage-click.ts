@@ -1,10 +1,14 @@
+import {
+  RAGE_CLICK_MAX_DISTANCE_PX,
+  RAGE_CLICK_MAX_INTERVAL_MS,
+  RAGE_CLICK_MIN_CLICKS,
+} from '@sightline/schema';
 import { listen } from '../core/dom.js';
 import { cssSelector, targetElement } from './element.js';
 import type { Plugin } from './plugin.js';
 
-export const RAGE_CLICK_MIN_CLICKS = 3;
-export const RAGE_CLICK_MAX_DISTANCE_PX = 30;
-export const RAGE_CLICK_MAX_INTERVAL_MS = 1000;
+// The server's friction catalogue judges bursts by the same limits (one definition in @sightline/schema).
+export { RAGE_CLICK_MAX_DISTANCE_PX, RAGE_CLICK_MAX_INTERVAL_MS, RAGE_CLICK_MIN_CLICKS };
 
 interface Click {
   x: number;

@@ -1,9 +1,10 @@
+import { frictionFactor, RISK_FACTORS, type RiskFactor } from '../friction/catalogue.js';
+import type { Detection } from '../friction/factor.js';
+import { INSIGHT_COOLDOWN_MS, recommendationsFor, severityFor } from '../friction/scoring.js';
 import type { InsightData, InsightRecord, InsightSeverity } from '../storage/processor-records.js';
 import type { ProcessingContext } from './context.js';
-import { type Detection, RISK_FACTORS, type RiskFactor } from './detectors/detection.js';
 import { stableId } from './ids.js';
 import { recordIntervention } from './interventions.js';
-import { FRICTION_WEIGHTS, INSIGHT_COOLDOWN_MS, recommendationsFor, severityFor } from './recommendations.js';
 import type { SessionState } from './session-state.js';
 
 export const USER_AT_RISK = 'user_at_risk';
@@ -41,12 +42,12 @@ export function recordRisk(ctx: ProcessingContext, s: SessionState, detections: 
   });
   if (fresh.length === 0) return;
   // One order for factors, whatever order the detectors ran in.
-  const factors = RISK_FACTORS.filter((f) => fresh.some((d) => d.factor === f)) as RiskFactor[];
+  const factors: RiskFactor[] = RISK_FACTORS.filter((f) => fresh.some((d) => d.factor === f));
   const at = Math.max(...fresh.map((d) => d.at));
   for (const d of fresh) {
     s.last_reported[d.factor] = d.at;
     s.friction_factors[d.factor] = (s.friction_factors[d.factor] ?? 0) + 1;
-    s.friction_score += FRICTION_WEIGHTS[d.factor];
+    s.friction_score += frictionFactor(d.factor).weight;
   }
   const evidence = [...new Set(fresh.flatMap((d) => d.evidence))];
   const insight = recordInsight(ctx, s, {

@@ -1,37 +1,40 @@
+import { FRICTION_CATALOGUE } from '../friction/catalogue.js';
+import { DEFAULT_RULE_ORDER } from '../friction/interventions.js';
 import type { InterventionRule } from '../storage/processor-records.js';
 import { fnv1a } from './ids.js';
 
-/** Messages of the default rules, shown by the SDK's intervention handler. */
-export const TOOLTIP_MESSAGE =
-  "This doesn't seem to respond the way you expected. Give it a moment, or hover over it to see what it does.";
-export const OFFER_SUPPORT_MESSAGE =
-  'Something went wrong on our side. Would you like help from our support team?';
-export const HELP_PROMPT_MESSAGE = 'Need a hand? We can walk you through the next step.';
-export const UPLOAD_RETRY_MESSAGE =
-  'Your upload seems stuck. Check your connection and retry: it picks up where it stopped.';
+export {
+  HELP_PROMPT_MESSAGE,
+  OFFER_SUPPORT_MESSAGE,
+  TOOLTIP_MESSAGE,
+  UPLOAD_RETRY_MESSAGE,
+} from '../friction/interventions.js';
 
-/** Used for a project until it stores its own (first match wins). */
-export const DEFAULT_RULES: readonly InterventionRule[] = [
-  {
-    id: 'error_support',
-    when: ['error_encountered'],
-    action: 'offer_support',
-    message: OFFER_SUPPORT_MESSAGE,
-  },
-  {
-    id: 'frustration_tooltip',
-    when: ['rage_click', 'rapid_clicking', 'dead_click'],
-    action: 'tooltip',
-    message: TOOLTIP_MESSAGE,
-  },
-  { id: 'upload_retry', when: ['upload_stall'], action: 'help_prompt', message: UPLOAD_RETRY_MESSAGE },
-  {
-    id: 'abandonment_help',
-    when: ['potential_abandonment'],
-    action: 'help_prompt',
-    message: HELP_PROMPT_MESSAGE,
-  },
-];
+/**
+ * Used for a project until it stores its own (first match wins): each catalogue factor's default
+ * intervention, factors sharing a rule id grouped into one rule, rules in DEFAULT_RULE_ORDER.
+ */
+export const DEFAULT_RULES: readonly InterventionRule[] = (() => {
+  const rules = new Map<string, InterventionRule>();
+  for (const factor of FRICTION_CATALOGUE) {
+    const { intervention } = factor;
+    if (!intervention) continue;
+    const rule = rules.get(intervention.rule);
+    if (rule) rule.when.push(factor.id);
+    else
+      rules.set(intervention.rule, {
+        id: intervention.rule,
+        when: [factor.id],
+        action: intervention.action,
+        message: intervention.message,
+      });
+  }
+  const rank = (id: string) => {
+    const i = DEFAULT_RULE_ORDER.indexOf(id);
+    return i < 0 ? DEFAULT_RULE_ORDER.length : i;
+  };
+  return [...rules.values()].sort((a, b) => rank(a.id) - rank(b.id));
+})();
 
 /** Share of sessions (percent) that receive no interventions, to measure their effect. */
 export const DEFAULT_HOLDOUT_PERCENT = 10;

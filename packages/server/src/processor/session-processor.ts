@@ -1,18 +1,18 @@
-import type { ProcessingContext, ProcessorEvent } from './context.js';
-import { detectDeadClick } from './detectors/dead-click.js';
-import type { ClickSample, Detection } from './detectors/detection.js';
-import { detectError } from './detectors/error-encountered.js';
-import { detectLongGap, longGapDeadline } from './detectors/long-gap.js';
-import { detectRageClick, RAGE_CLICK_EVENTS } from './detectors/rage-click.js';
-import { detectRapidClicking, RAPID_CLICKING_SPAN_MS } from './detectors/rapid-clicking.js';
-import { detectSlowPage } from './detectors/slow-page.js';
+import { detectDeadClick } from '../friction/dead-click.js';
+import { detectError } from '../friction/error-encountered.js';
+import type { ClickSample, Detection } from '../friction/factor.js';
+import { detectLongGap, longGapDeadline } from '../friction/potential-abandonment.js';
+import { detectRageClick, RAGE_CLICK_EVENTS } from '../friction/rage-click.js';
+import { detectRapidClicking, RAPID_CLICKING_SPAN_MS } from '../friction/rapid-clicking.js';
+import { detectSlowPage } from '../friction/slow-page.js';
 import {
   detectUploadStall,
   UPLOAD_END_EVENTS,
   UPLOAD_PROGRESS_EVENT,
   UPLOAD_START_EVENT,
   uploadStallDeadline,
-} from './detectors/upload-stall.js';
+} from '../friction/upload-stall.js';
+import type { ProcessingContext, ProcessorEvent } from './context.js';
 import { recordRisk } from './insights.js';
 import { applyJourneyEvent, JOURNEY_TIMEOUT_MS, timeOutJourneys } from './journeys.js';
 import { forgetOldClicks, hasActiveJourney, rememberClick, type SessionState } from './session-state.js';
@@ -93,14 +93,18 @@ export function handleEvent(ctx: ProcessingContext, s: SessionState, e: Processo
 
   const found: Detection[] = [];
   const click = clickOf(e);
-  if (click) {
-    rememberClick(s, click);
-    const rapid = detectRapidClicking(s.recent_clicks);
-    if (rapid) found.push(rapid);
-  }
-  if (click || RAGE_CLICK_EVENTS.has(e.event)) {
+  if (click) rememberClick(s, click);
+  // Rage first: a burst that is a rage click is not also rapid clicking (friction/rapid-clicking.ts).
+  if (click || RAGE_CLICK_EVENTS.includes(e.event)) {
     const rage = detectRageClick(e, s.recent_clicks);
-    if (rage) found.push(rage);
+    if (rage) {
+      s.rage_click_at = Math.max(s.rage_click_at ?? rage.at, rage.at);
+      found.push(rage);
+    }
+  }
+  if (click) {
+    const rapid = detectRapidClicking(s.recent_clicks, s.rage_click_at ?? null);
+    if (rapid) found.push(rapid);
   }
   for (const d of [detectDeadClick(e), detectError(e), detectSlowPage(e, e.properties)]) if (d) found.push(d);
   if (found.length > 0) recordRisk(ctx, s, found);
@@ -111,7 +115,7 @@ function trackUpload(s: SessionState, e: ProcessorEvent): void {
     s.upload = { startedUuid: e.uuid, lastActivityAt: e.timestamp, lastActivityUuid: e.uuid, stalled: false };
   } else if (e.event === UPLOAD_PROGRESS_EVENT && s.upload && e.timestamp >= s.upload.lastActivityAt) {
     s.upload = { ...s.upload, lastActivityAt: e.timestamp, lastActivityUuid: e.uuid, stalled: false };
-  } else if (UPLOAD_END_EVENTS.has(e.event)) {
+  } else if (UPLOAD_END_EVENTS.includes(e.event)) {
     s.upload = null;
   }
 }

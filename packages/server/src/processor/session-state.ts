@@ -1,6 +1,7 @@
+import type { RiskFactor } from '../friction/catalogue.js';
+import type { ClickSample } from '../friction/factor.js';
+import type { UploadState } from '../friction/upload-stall.js';
 import type { JourneyStepRecord } from '../storage/processor-records.js';
-import type { ClickSample, RiskFactor } from './detectors/detection.js';
-import type { UploadState } from './detectors/upload-stall.js';
 
 /** Clicks kept per session: the rapid-clicking window. */
 export const MAX_RECENT_CLICKS = 10;
@@ -33,6 +34,11 @@ export interface SessionState {
   recent_clicks: ClickSample[];
   journeys: Record<string, ActiveJourney>;
   upload: UploadState | null;
+  /**
+   * Event time of the latest rage click detected (reported or within its cooldown): clicks around
+   * it are that rage click, not rapid clicking. Absent in states saved before it existed.
+   */
+  rage_click_at?: number | null;
   /** lastEventAt of the idle period already reported as potential abandonment. */
   gap_reported_for: number | null;
   /** Event time of the last insight per factor (cooldown). */
@@ -54,6 +60,7 @@ export function newSessionState(projectId: string, sessionId: string, distinctId
     recent_clicks: [],
     journeys: {},
     upload: null,
+    rage_click_at: null,
     gap_reported_for: null,
     last_reported: {},
     last_intervention: {},

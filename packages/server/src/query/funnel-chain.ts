@@ -1,9 +1,4 @@
-import {
-  FRICTION_AGGREGATE_COLUMNS,
-  FRICTION_EVENT_NAMES,
-  FRICTION_KINDS,
-  frictionAggregates,
-} from './friction-signals.js';
+import { FRICTION_KINDS, sessionFactorFlags } from './friction-signals.js';
 import type { FunnelSpec } from './funnel.js';
 import { rollupAggregates, withBreakdown } from './funnel-rollup.js';
 import { emptyTally, type FunnelTally } from './funnel-tally.js';
@@ -27,10 +22,12 @@ import { join, raw, type SqlFragment, sql } from './sql.js';
  * (funnel-tally.ts): one row per (breakdown, furthest step) and per (breakdown, step) with that
  * step's times to convert packed as text (tens of thousands of rows cost more to move than to count).
  * Without a breakdown, the aggregates come from the hourly session rollup where the engine keeps
- * one (session-rollup.ts).
+ * one (session-rollup.ts). Friction per furthest step is not counted from events: each session is
+ * joined to the factors the processor stored for it (friction-signals.ts), so drop-offs name the
+ * same friction as the insights feed.
  */
 export interface ChainOptions {
-  /** Also sum the friction of the units (session funnels), per furthest step. */
+  /** Also count, per furthest step, the units with each friction factor (session funnels). */
   friction: boolean;
   /** Also tally the times to convert (false when only the counts per step are read). */
   times: boolean;
@@ -47,20 +44,15 @@ export interface ChainResult {
 
 const n = (value: number) => raw(String(Math.trunc(value)));
 
-/** Per unit: n0 (starts), lo_k / hi_k per step, the breakdown of the earliest start, friction sums. */
-function unitAggregates(
-  ctx: QueryContext,
-  spec: FunnelSpec,
-  options: ChainOptions,
-  split: RangeSplit | null,
-): SqlFragment {
+/** Per unit: n0 (starts), lo_k / hi_k per step, the breakdown of the earliest start. */
+function unitAggregates(ctx: QueryContext, spec: FunnelSpec, split: RangeSplit | null): SqlFragment {
   const { dialect } = ctx.engine;
   const unit = raw(spec.unit === 'user' ? 'distinct_id' : 'session_id');
-  // The rollup keeps counts, first and last times per name and slow loads; a breakdown value is
-  // read from the start events alone and joined on.
+  // The rollup keeps counts, first and last times per name; a breakdown value is read from the
+  // start events alone and joined on.
   if (split) {
-    const aggregates = rollupAggregates(ctx, spec, options, split, unit);
-    return spec.breakdown ? withBreakdown(ctx, spec, options, aggregates, unit) : aggregates;
+    const aggregates = rollupAggregates(ctx, spec, split, unit);
+    return spec.breakdown ? withBreakdown(ctx, spec, aggregates, unit) : aggregates;
   }
   const scope = eventScope(ctx.projectId, spec.time_range, ctx.now);
   // A searched CASE: ClickHouse 18.16 answers NULL for `CASE event WHEN 'a' THEN 0 … END`.
@@ -68,7 +60,6 @@ function unitAggregates(
   spec.steps.forEach((name, k) => {
     code = sql`${code} WHEN event = ${name} THEN ${n(k)}`;
   });
-  const names = options.friction ? [...new Set([...spec.steps, ...FRICTION_EVENT_NAMES])] : spec.steps;
   const perStep = spec.steps.map(
     (_, k) => sql`min(CASE WHEN code = ${n(k)} THEN timestamp END) AS ${raw(`lo${k}`)},
       max(CASE WHEN code = ${n(k)} THEN timestamp END) AS ${raw(`hi${k}`)}`,
@@ -80,11 +71,10 @@ function unitAggregates(
         raw('code = 0'),
       )
     : sql`''`;
-  const friction = options.friction ? sql`, ${frictionAggregates(dialect)}` : sql``;
   return sql`SELECT unit, sum(CASE WHEN code = 0 THEN 1 ELSE 0 END) AS n0, ${join(perStep)},
-      ${breakdown} AS bval${friction}
+      ${breakdown} AS bval
     FROM (SELECT ${unit} AS unit, event, timestamp, seq, properties, ${code} END AS code
-          FROM events WHERE ${scope.where} AND ${unit} <> '' AND ${inList(raw('event'), names)}) AS e
+          FROM events WHERE ${scope.where} AND ${unit} <> '' AND ${inList(raw('event'), spec.steps)}) AS e
     GROUP BY unit
     HAVING sum(CASE WHEN code = 0 THEN 1 ELSE 0 END) > 0`;
 }
@@ -96,15 +86,9 @@ function unitAggregates(
  * Each condition is written once (nesting a level per t_k made the engine expand t_{k-1} twice
  * per level, 2^k copies). Only step f + 1 can be complex: a reached step passes both tests.
  */
-function chain(aggregates: SqlFragment, spec: FunnelSpec, options: ChainOptions): SqlFragment {
+function chain(aggregates: SqlFragment, spec: FunnelSpec): SqlFragment {
   const window = sql`${spec.window_ms}`;
-  const columns = [
-    'unit',
-    'n0',
-    'bval',
-    ...spec.steps.flatMap((_, k) => [`lo${k}`, `hi${k}`]),
-    ...(options.friction ? FRICTION_AGGREGATE_COLUMNS : []),
-  ].join(', ');
+  const columns = ['unit', 'n0', 'bval', ...spec.steps.flatMap((_, k) => [`lo${k}`, `hi${k}`])].join(', ');
   const lo = (k: number) => raw(`lo${k}`);
   const hi = (k: number) => raw(`hi${k}`);
   // A searched CASE whose conditions are themselves CASEs: NULL comparisons count as "not passed"
@@ -151,22 +135,20 @@ export async function loadChainTallies(
 ): Promise<ChainResult> {
   const { dialect } = ctx.engine;
   const steps = spec.steps.length;
-  const split = await splitRange(
-    ctx,
-    spec.time_range,
-    options.friction ? [...spec.steps, ...FRICTION_EVENT_NAMES] : spec.steps,
-  );
-  const chained = chain(unitAggregates(ctx, spec, options, split), spec, options);
+  const split = await splitRange(ctx, spec.time_range, spec.steps);
+  const chained = chain(unitAggregates(ctx, spec, split), spec);
   const frictionColumns = options.friction ? FRICTION_KINDS : [];
-  // Stalled uploads are decided per unit (started some, none progressed), then summed.
-  const friction = options.friction
-    ? raw(`, errors, rage_clicks, dead_clicks, slow_loads,
-        CASE WHEN upload_progress = 0 THEN uploads_started ELSE 0 END AS stalled_uploads`)
-    : raw('');
-  const perUnit = sql`SELECT unit, bval, cplx, f,
-      ${raw(Array.from({ length: steps }, (_, k) => `lo${k}`).join(', '))}${friction},
+  const stepTimes = Array.from({ length: steps }, (_, k) => `lo${k}`);
+  // Each unit (a session) joined to the factors the processor stored for it: 1 / 0 per factor.
+  const withFriction = options.friction
+    ? sql`SELECT ${raw(['unit', 'bval', 'cplx', 'f', ...stepTimes].map((c) => `c.${c} AS ${c}`).join(', '))},
+          ${raw(FRICTION_KINDS.map((kind) => `coalesce(s.${kind}, 0) AS ${kind}`).join(', '))}
+        FROM (${chained}) AS c LEFT JOIN (${sessionFactorFlags(dialect, ctx.projectId)}) AS s ON c.unit = s.unit`
+    : chained;
+  const friction = raw(frictionColumns.map((c) => `, ${c}`).join(''));
+  const perUnit = sql`SELECT unit, bval, cplx, f, ${raw(stepTimes.join(', '))}${friction},
       ${options.times ? dialect.rowPerIndex(steps) : raw('0')} AS k
-    FROM (${chained}) AS c`;
+    FROM (${withFriction}) AS c`;
   // A searched CASE: ClickHouse 18.16 turns `CASE k WHEN …` into transform(), which needs constant results.
   let delta = raw('CASE');
   for (let k = 1; k < steps; k++) delta = sql`${delta} WHEN k = ${n(k)} THEN ${raw(`lo${k} - lo${k - 1}`)}`;
@@ -215,7 +197,6 @@ export async function loadChainTallies(
   // Which units are complex depends on neither the breakdown nor friction: the follow-up query
   // re-runs the chain without them (the breakdown's property reads are the costly part).
   const plainSpec = { ...spec, breakdown: undefined };
-  const plain: ChainOptions = { friction: false, times: false };
-  const plainChain = chain(unitAggregates(ctx, plainSpec, plain, split), plainSpec, plain);
+  const plainChain = chain(unitAggregates(ctx, plainSpec, split), plainSpec);
   return { tallies, complexUnits, complexUnitIds: sql`SELECT unit FROM (${plainChain}) AS c WHERE cplx > 0` };
 }

@@ -1,9 +1,3 @@
-import {
-  FRICTION_AGGREGATE_COLUMNS,
-  FRICTION_EVENT_NAMES,
-  frictionOfEvent,
-  frictionOfRollupRow,
-} from './friction-signals.js';
 import type { FunnelSpec } from './funnel.js';
 import type { QueryContext } from './registry.js';
 import { eventScope, inList } from './scope.js';
@@ -12,15 +6,15 @@ import { join, raw, type SqlFragment, sql } from './sql.js';
 
 /**
  * The funnel chain's per-unit aggregates (funnel-chain.ts) read from the hourly session rollup
- * (session-rollup.ts) instead of every event: n0, lo_k / hi_k per step, friction sums, and the
- * breakdown value joined from the start events.
+ * (session-rollup.ts) instead of every event: n0, lo_k / hi_k per step, and the breakdown value
+ * joined from the start events. Friction is not read here: the chain joins each session to the
+ * factors the processor stored for it (funnel-chain.ts).
  */
 
 /** Replaces the aggregates' empty bval with each unit's breakdown: the property on its earliest start (timestamp, then seq). */
 export function withBreakdown(
   ctx: QueryContext,
   spec: FunnelSpec,
-  options: { friction: boolean },
   aggregates: SqlFragment,
   unit: SqlFragment,
 ): SqlFragment {
@@ -31,12 +25,9 @@ export function withBreakdown(
     [raw('timestamp'), raw('seq')],
     raw('1 = 1'),
   );
-  const columns = [
-    'unit',
-    'n0',
-    ...spec.steps.flatMap((_, k) => [`lo${k}`, `hi${k}`]),
-    ...(options.friction ? FRICTION_AGGREGATE_COLUMNS : []),
-  ].map((column) => `a.${column}`);
+  const columns = ['unit', 'n0', ...spec.steps.flatMap((_, k) => [`lo${k}`, `hi${k}`])].map(
+    (column) => `a.${column}`,
+  );
   return sql`SELECT ${raw(columns.join(', '))}, coalesce(b.bval, '') AS bval
     FROM (${aggregates}) AS a
     LEFT JOIN (SELECT ${unit} AS unit, ${value} AS bval FROM events
@@ -52,7 +43,6 @@ export function withBreakdown(
 export function rollupAggregates(
   ctx: QueryContext,
   spec: FunnelSpec,
-  options: { friction: boolean },
   split: RangeSplit,
   unit: SqlFragment,
 ): SqlFragment {
@@ -71,24 +61,15 @@ export function rollupAggregates(
     (name, k) => sql`CASE WHEN event = ${name} THEN timestamp END AS ${raw(`lo${k}`)},
       CASE WHEN event = ${name} THEN timestamp END AS ${raw(`hi${k}`)}`,
   );
-  const frictionColumns = options.friction ? FRICTION_AGGREGATE_COLUMNS : [];
-  const merged = [
-    ...spec.steps.map((_, k) => raw(`min(lo${k}) AS lo${k}, max(hi${k}) AS hi${k}`)),
-    ...frictionColumns.map((column) => raw(`sum(${column}) AS ${column}`)),
-  ];
-  const names = options.friction ? [...new Set([...spec.steps, ...FRICTION_EVENT_NAMES])] : spec.steps;
-  const relevant = sql`${unit} <> '' AND ${inList(raw('event'), names)}`;
-  const rawFriction = options.friction ? sql`, ${frictionOfEvent(dialect)}` : raw('');
+  const merged = spec.steps.map((_, k) => raw(`min(lo${k}) AS lo${k}, max(hi${k}) AS hi${k}`));
+  const relevant = sql`${unit} <> '' AND ${inList(raw('event'), spec.steps)}`;
   const events = rawEvents(
     split,
-    sql`${unit} AS unit, CASE WHEN event = ${start} THEN 1 ELSE 0 END AS n0, ${join(fromEvents)}${rawFriction}`,
+    sql`${unit} AS unit, CASE WHEN event = ${start} THEN 1 ELSE 0 END AS n0, ${join(fromEvents)}`,
     relevant,
   );
-  const rowFriction = options.friction
-    ? sql`, ${frictionOfRollupRow((name) => at('counts', name))}`
-    : raw('');
   const rollupRows = (condition: SqlFragment) =>
-    sql`SELECT ${unit} AS unit, coalesce(${at('counts', start)}, 0) AS n0, ${join(fromRollup)}${rowFriction}
+    sql`SELECT ${unit} AS unit, coalesce(${at('counts', start)}, 0) AS n0, ${join(fromRollup)}
       FROM session_hours WHERE ${split.rollup} AND ${unit} <> '' AND ${condition}`;
   const grouped = (
     rollupCondition: SqlFragment,
@@ -100,7 +81,7 @@ export function rollupAggregates(
   // Most sessions have one rollup row and no relevant events in the raw part: that row is already
   // the session's aggregate. Grouping (the costly part) is left to the rest.
   const inRawPart = sql`session_id IN (${rawEvents(split, raw('session_id'), relevant)})`;
-  const columns = [...spec.steps.map((_, k) => `lo${k}, hi${k}`), ...frictionColumns].join(', ');
+  const columns = spec.steps.map((_, k) => `lo${k}, hi${k}`).join(', ');
   return sql`SELECT unit, n0, ${raw(columns)}, '' AS bval
       FROM (${rollupRows(sql`single AND NOT ${inRawPart}`)}) AS one WHERE n0 > 0
     UNION ALL ${grouped(sql`(NOT single OR ${inRawPart})`)}`;

@@ -1,4 +1,4 @@
-import type { RiskFactor } from '../processor/detectors/detection.js';
+import type { RiskFactor } from '../friction/catalogue.js';
 import type { Rng } from './prng.js';
 import { FILE_NAMES, pickDevice, REFERRERS, VIDEO_FILES, webVitals } from './profiles.js';
 import { type SimEvent, Timeline } from './timeline.js';

@@ -1,12 +1,10 @@
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { slowLoadCondition } from '../../query/friction-signals.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { ROLLUP_HOUR_MS } from '../../query/session-rollup.js';
-import { duckdbDialect } from './dialect.js';
 
 /**
  * The hourly session rollup (query/session-rollup.ts reads it): per (project, hour, session,
- * distinct id) the event count, the slow page loads (friction-signals.ts) and, per event name, the
- * count and first / last timestamp, as parallel lists. Overview totals and funnels read one row per session-hour instead of every event.
+ * distinct id) the event count and, per event name, the count and first / last timestamp, as
+ * parallel lists. Overview totals and funnels read one row per session-hour instead of every event.
  * Names are stored as ids from `session_rollup_names` (ids never change once given): finding a
  * step in a list of integers costs a fraction of reading and comparing a list of strings.
  *
@@ -27,7 +25,6 @@ export const SESSION_ROLLUP_DDL = [
     generation BIGINT NOT NULL,
     single BOOLEAN NOT NULL,
     events BIGINT NOT NULL,
-    slow_loads BIGINT NOT NULL,
     name_ids INTEGER[] NOT NULL,
     counts BIGINT[] NOT NULL,
     firsts BIGINT[] NOT NULL,
@@ -50,7 +47,6 @@ const SESSION_HOURS_COLUMNS = [
   'generation',
   'single',
   'events',
-  'slow_loads',
   'name_ids',
   'counts',
   'firsts',
@@ -99,24 +95,13 @@ function insertNewNames(where: string): string {
     WHERE name NOT IN (SELECT name FROM session_rollup_names)`;
 }
 
-/** The slow-page condition of the friction counts (query/friction-signals.ts), as DuckDB text and values. */
-const SLOW_LOAD = (() => {
-  const values: DuckDBValue[] = [];
-  const text = slowLoadCondition(duckdbDialect).render((_, value) => {
-    values.push(value);
-    return `$${values.length}`;
-  });
-  return { text, values };
-})();
-
 /** Rows of `events` matching `where`, aggregated into session_hours rows of `generation`. */
 function insertAggregates(where: string, generation: number): string {
   return `INSERT INTO session_hours
-    SELECT project_id, hour, session_id, distinct_id, ${generation}, TRUE, sum(n), sum(slow),
+    SELECT project_id, hour, session_id, distinct_id, ${generation}, TRUE, sum(n),
       list(id ORDER BY id), list(n ORDER BY id), list(lo ORDER BY id), list(hi ORDER BY id)
     FROM (SELECT project_id, timestamp - timestamp % ${ROLLUP_HOUR_MS} AS hour, session_id, distinct_id, event,
-            count(*) AS n, min(timestamp) AS lo, max(timestamp) AS hi,
-            sum(CASE WHEN ${SLOW_LOAD.text} THEN 1 ELSE 0 END) AS slow
+            count(*) AS n, min(timestamp) AS lo, max(timestamp) AS hi
           FROM events WHERE ${where}
           GROUP BY project_id, hour, session_id, distinct_id, event) AS per_name
       JOIN session_rollup_names ON per_name.event = session_rollup_names.name
@@ -161,7 +146,7 @@ export async function refreshSessionRollup(
     if (maxSeq > old.seq) await conn.run(insertNewNames(`seq > ${old.seq} AND seq <= ${maxSeq}`));
     if (hour > old.hour) await conn.run(insertNewNames(`${newHours} AND seq <= ${maxSeq}`));
     const run = async (where: string) => {
-      const result = await conn.run(insertAggregates(where, generation), SLOW_LOAD.values);
+      const result = await conn.run(insertAggregates(where, generation));
       written += Number(result.rowsChanged);
     };
     // Events committed since the last refresh for hours it already covered (late arrivals).
