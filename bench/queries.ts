@@ -4,6 +4,7 @@
  * The generated database is kept under .cache/bench/ (loading 10 M events takes minutes) and
  * queried with the `now` it was generated at, so a cached data set answers like a fresh one.
  */
+import { DEMO_KEY_SETTINGS } from '@sightline/schema';
 import { QUERIES } from '../packages/server/src/query/index.js';
 import type { StorageEngine } from '../packages/server/src/storage/engine.js';
 import { openQueryDataset, PROJECT } from './lib/query-dataset.js';
@@ -33,7 +34,10 @@ async function time(engine: StorageEngine, name: string, args: unknown, now: num
   const definition = QUERIES.get(name);
   if (!definition) throw new Error(`no query ${name}`);
   const started = performance.now();
-  await definition.run({ engine, projectId: PROJECT, now }, definition.args.parse(args));
+  await definition.run(
+    { engine, projectId: PROJECT, now, settings: DEMO_KEY_SETTINGS },
+    definition.args.parse(args),
+  );
   return performance.now() - started;
 }
 
@@ -58,7 +62,7 @@ export async function benchQueries(options: QueryBenchOptions): Promise<string[]
     const sessions = QUERIES.get('sessions');
     if (!sessions) throw new Error('no sessions query');
     const sample = (await sessions.run(
-      { engine, projectId: PROJECT, now },
+      { engine, projectId: PROJECT, now, settings: DEMO_KEY_SETTINGS },
       sessions.args.parse({ time_range: '24h', has_error: true, limit: 1 }),
     )) as { sessions: Array<{ session_id: string }> };
     const timeline: [string, unknown] = [

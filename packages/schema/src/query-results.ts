@@ -13,6 +13,37 @@ export const DEFAULT_FUNNEL_STEPS = [
 ] as const;
 /** The funnel's conversion window when a query gives none. */
 export const DEFAULT_FUNNEL_WINDOW_MS = 3_600_000;
+/** The demo's journey (apps/demo): the default project's key journey until it sets its own. */
+export const DEFAULT_KEY_JOURNEY = 'video_upload';
+
+/** The funnel a project calls its conversion: overview, drop-off points and the dashboard read it. */
+export interface KeyFunnel {
+  /** 2–10 event names, in order. */
+  steps: string[];
+  unit: 'session' | 'user';
+  /** How long a unit has from its first step to the last, ms (0 = no limit). */
+  window_ms: number;
+}
+
+/** A project's settings (GET / PUT /v1/settings): what "conversion" and "the journey" mean for it. */
+export interface KeySettings {
+  key_funnel: KeyFunnel | null;
+  /** The journey whose completion the interventions report compares (targeted vs hold-out). */
+  key_journey: string | null;
+}
+
+/** The default project's settings while it has none stored: the demo's video funnel and journey. */
+export const DEMO_KEY_SETTINGS: Readonly<KeySettings> = Object.freeze({
+  key_funnel: Object.freeze({
+    steps: [...DEFAULT_FUNNEL_STEPS],
+    unit: 'session' as const,
+    window_ms: DEFAULT_FUNNEL_WINDOW_MS,
+  }),
+  key_journey: DEFAULT_KEY_JOURNEY,
+});
+
+/** Any other project's settings until it sets them: no key funnel, no key journey. */
+export const NO_KEY_SETTINGS: Readonly<KeySettings> = Object.freeze({ key_funnel: null, key_journey: null });
 
 export interface FunnelStepResult {
   step: string;
@@ -55,10 +86,10 @@ export interface InterventionGroup {
   interventions: number;
   delivered: number;
   shown: number;
-  /** Journeys started in these sessions, and how many completed. */
+  /** Key journeys (the project's `key_journey`) started in these sessions, and how many completed. */
   journeys: number;
   completed_journeys: number;
-  /** completed / started journeys; null without journeys. */
+  /** completed / started key journeys; null without any (or without a key journey). */
   completion_rate: number | null;
 }
 

@@ -7,18 +7,21 @@ import type {
   FunnelStepResult as FunnelStep,
   InterventionGroup,
   JourneySummary,
+  KeyFunnel,
   SessionSummary,
   TimelineEvent,
 } from '@sightline/schema';
 
-export type { FunnelStep, InterventionGroup, JourneySummary, SessionSummary, TimelineEvent };
+export type { FunnelStep, InterventionGroup, JourneySummary, KeyFunnel, SessionSummary, TimelineEvent };
 
 export interface Overview {
   total_events: number;
   unique_sessions: number;
   unique_users: number;
   avg_events_per_session: number;
-  conversion_rate: number;
+  /** Over the project's key funnel; null when it has none. */
+  conversion_rate: number | null;
+  key_funnel: KeyFunnel | null;
 }
 
 export interface Timeseries {
@@ -34,13 +37,22 @@ export interface Funnel {
   steps: FunnelStep[];
 }
 
-export type FrictionKind = 'errors' | 'rage_clicks' | 'dead_clicks' | 'slow_loads' | 'stalled_uploads';
+/** The friction catalogue's factor ids (packages/server/src/friction/catalogue.ts). */
+export type FrictionKind =
+  | 'rapid_clicking'
+  | 'rage_click'
+  | 'dead_click'
+  | 'potential_abandonment'
+  | 'error_encountered'
+  | 'slow_page'
+  | 'upload_stall';
 
 export interface DropOffPoint {
   step: string;
   drop_rate: number;
   drop_off: number;
   dropped_sessions: number;
+  /** Per factor: sessions that dropped here in which the processor detected it. */
   friction: Record<FrictionKind, number>;
   dominant_friction: FrictionKind | null;
   recommendation: string;
@@ -48,6 +60,8 @@ export interface DropOffPoint {
 
 export interface DropOffs {
   drop_off_points: DropOffPoint[];
+  /** The project's key funnel, whose steps these are (null: none set, and no points). */
+  key_funnel: KeyFunnel | null;
 }
 
 export interface UserFlow {

@@ -1,8 +1,10 @@
+import type { ReactNode } from 'react';
+
 interface StatProps {
   label: string;
   value: string;
   /** Under the value: what it is made of. */
-  detail?: string;
+  detail?: ReactNode;
   testId?: string;
 }
 

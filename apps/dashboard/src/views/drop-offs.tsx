@@ -4,19 +4,23 @@ import { Panel } from '../components/panel';
 import { Empty, Loading } from '../components/states';
 import { formatCount, formatPercent } from '../format';
 import { useRange } from '../use-range';
-import { DEFAULT_STEPS } from './funnel/funnel-params';
+import { funnelLabel, SettingsLink } from './settings/settings-link';
 
+/** Labels of the friction catalogue's factors, in catalogue order. */
 const FRICTION_LABELS: Record<FrictionKind, string> = {
-  errors: 'Errors',
-  rage_clicks: 'Rage clicks',
-  dead_clicks: 'Dead clicks',
-  slow_loads: 'Slow loads',
-  stalled_uploads: 'Stalled uploads',
+  rapid_clicking: 'Rapid clicking',
+  rage_click: 'Rage clicks',
+  dead_click: 'Dead clicks',
+  potential_abandonment: 'Long pauses',
+  error_encountered: 'Errors',
+  slow_page: 'Slow pages',
+  upload_stall: 'Stalled uploads',
 };
 
 /**
- * Steps of the default funnel where many sessions stop (over 30 % or the largest drop), with the
- * friction those sessions met and what to do about it.
+ * Steps of the project's key funnel where many sessions stop (over 30 % or the largest drop), with
+ * the friction the processor detected in those sessions and what to do about it. Without a key
+ * funnel there is nothing to measure: it says how to set one.
  */
 export function DropOffsView() {
   const range = useRange();
@@ -24,10 +28,20 @@ export function DropOffsView() {
   return (
     <Panel
       title="Where sessions stop"
-      hint={`Funnel ${DEFAULT_STEPS.join(' → ')}; a step is listed when its drop exceeds 30 % or is the largest.`}
+      hint={
+        result?.key_funnel
+          ? `Key funnel ${funnelLabel(result.key_funnel.steps)}; a step is listed when its drop exceeds 30 % or is the largest.`
+          : 'Over the key funnel; a step is listed when its drop exceeds 30 % or is the largest.'
+      }
     >
       {!result ? (
         <Loading height={200} />
+      ) : !result.key_funnel ? (
+        <Empty height={200}>
+          <span data-testid="drop-offs-no-funnel">
+            No key funnel yet: <SettingsLink>Set your key funnel</SettingsLink> to see where sessions stop.
+          </span>
+        </Empty>
       ) : result.drop_off_points.length === 0 ? (
         <Empty height={200}>
           No drop-off points: no sessions started the funnel in this range, or none dropped.
@@ -56,9 +70,9 @@ export function DropOffsView() {
                   {(Object.keys(FRICTION_LABELS) as FrictionKind[]).map((kind) => (
                     <li
                       key={kind}
-                      className={point.friction[kind] > 0 ? 'pill pill-warn' : 'pill pill-muted'}
+                      className={(point.friction[kind] ?? 0) > 0 ? 'pill pill-warn' : 'pill pill-muted'}
                     >
-                      {FRICTION_LABELS[kind]} {formatCount(point.friction[kind])}
+                      {FRICTION_LABELS[kind]} {formatCount(point.friction[kind] ?? 0)}
                     </li>
                   ))}
                 </ul>

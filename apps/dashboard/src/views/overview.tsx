@@ -8,8 +8,12 @@ import { describeRange } from '../time-range';
 import { useRange } from '../use-range';
 import { EventsOverTime } from './overview/events-over-time';
 import { TopEventsChart } from './overview/top-events-chart';
+import { funnelLabel, SettingsLink } from './settings/settings-link';
 
-/** The original spec's four numbers (with its labels), events over time and the top events. */
+/**
+ * The original spec's four numbers (with its labels), events over time and the top events. The
+ * conversion rate is over the project's key funnel; without one it says how to set it.
+ */
 export function OverviewView() {
   const range = useRange();
   const overview = useLiveQuery<Overview>('overview', { time_range: range });
@@ -34,12 +38,21 @@ export function OverviewView() {
               label="Avg Events/Session"
               value={formatDecimal(overview.avg_events_per_session)}
             />
-            <Stat
-              testId="stat-conversion"
-              label="Conversion Rate"
-              value={formatPercent(overview.conversion_rate)}
-              detail="page view → analysis complete"
-            />
+            {overview.key_funnel && overview.conversion_rate !== null ? (
+              <Stat
+                testId="stat-conversion"
+                label="Conversion Rate"
+                value={formatPercent(overview.conversion_rate)}
+                detail={funnelLabel(overview.key_funnel.steps)}
+              />
+            ) : (
+              <Stat
+                testId="stat-conversion"
+                label="Conversion Rate"
+                value="—"
+                detail={<SettingsLink>Set your key funnel</SettingsLink>}
+              />
+            )}
           </>
         ) : (
           <Loading label="Loading metrics…" />

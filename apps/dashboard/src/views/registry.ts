@@ -7,6 +7,7 @@ import { JourneysView } from './journeys';
 import { OverviewView } from './overview';
 import { PerformanceView } from './performance';
 import { SessionsView } from './sessions';
+import { SettingsView } from './settings';
 import { UserFlowView } from './user-flow';
 
 export interface ViewDefinition {
@@ -26,6 +27,7 @@ export const VIEWS: readonly ViewDefinition[] = [
   { id: 'insights', label: 'Insights', component: InsightsView },
   { id: 'interventions', label: 'Interventions', component: InterventionsView },
   { id: 'sessions', label: 'Sessions', component: SessionsView },
+  { id: 'settings', label: 'Settings', component: SettingsView },
 ];
 
 export const viewById = (id: string | null): ViewDefinition =>

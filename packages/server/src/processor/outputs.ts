@@ -1,3 +1,4 @@
+import { addWrite, type DataSet, type ProjectWrites } from '../query/reads.js';
 import type {
   InsightRecord,
   InterventionFeedback,
@@ -27,6 +28,22 @@ export class BatchOutputs {
     const key = sessionKey(s.project_id, s.session_id);
     this.touched.delete(key);
     this.evicted.set(key, { project_id: s.project_id, session_id: s.session_id });
+  }
+
+  /**
+   * The data sets these outputs touch, per project: journeys started, stepped, completed or
+   * abandoned; insights; interventions created, and those whose shown / result the feedback
+   * events update; per-session friction. Session state (`touched`, `evicted`) is the processor's
+   * own memory, which no query reads.
+   */
+  writes(): ProjectWrites {
+    const writes = new Map<string, Set<DataSet>>();
+    for (const j of this.journeys.values()) addWrite(writes, j.project_id, 'journeys');
+    for (const i of this.insights) addWrite(writes, i.project_id, 'insights');
+    for (const v of this.interventions) addWrite(writes, v.project_id, 'interventions');
+    for (const f of this.feedback) addWrite(writes, f.project_id, 'interventions');
+    for (const f of this.friction.values()) addWrite(writes, f.project_id, 'friction');
+    return writes;
   }
 
   isEmpty(): boolean {

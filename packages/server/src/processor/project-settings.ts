@@ -1,18 +1,41 @@
+import type { KeySettings } from '@sightline/schema';
+import { WriteNotices } from '../live/write-notices.js';
+import {
+  applyKeySettingsPatch,
+  copyKeySettings,
+  defaultKeySettings,
+  type KeySettingsPatch,
+  parseStoredKeySettings,
+} from '../projects/key-settings.js';
 import type { StorageEngine } from '../storage/engine.js';
 import type { InterventionRule } from '../storage/processor-records.js';
 import { DEFAULT_RULES } from './intervention-rules.js';
 
-/** Per-project intervention rules and webhook URLs, held in memory, written through to the engine. */
+/**
+ * Per-project intervention rules, webhook URLs and key settings (key funnel, key journey), held in
+ * memory, written through to the engine.
+ */
 export class ProjectSettings {
   private readonly rules = new Map<string, InterventionRule[]>();
   private readonly webhooks = new Map<string, string>();
+  private readonly keySettings = new Map<string, KeySettings>();
+  /** Key settings updates run one at a time, so two partial PUTs never lose each other's field. */
+  private keySettingsTail: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly engine: StorageEngine) {}
+  private constructor(
+    private readonly engine: StorageEngine,
+    private readonly writes: WriteNotices,
+  ) {}
 
-  static async load(engine: StorageEngine): Promise<ProjectSettings> {
-    const settings = new ProjectSettings(engine);
+  /** `writes` hears of every change once it is stored (live queries re-run what reads it). */
+  static async load(engine: StorageEngine, writes = new WriteNotices()): Promise<ProjectSettings> {
+    const settings = new ProjectSettings(engine, writes);
     for (const r of await engine.listInterventionRules()) settings.rules.set(r.project_id, r.rules);
     for (const w of await engine.listWebhooks()) settings.webhooks.set(w.project_id, w.url);
+    for (const row of await engine.listProjectSettings()) {
+      const stored = parseStoredKeySettings(row.settings_json);
+      if (stored) settings.keySettings.set(row.project_id, stored);
+    }
     return settings;
   }
 
@@ -32,11 +55,31 @@ export class ProjectSettings {
     await this.engine.setInterventionRules(projectId, rules);
     if (rules) this.rules.set(projectId, rules);
     else this.rules.delete(projectId);
+    this.writes.notifyWrite(projectId, ['rules']);
   }
 
   async setWebhook(projectId: string, url: string | null): Promise<void> {
     await this.engine.setWebhook(projectId, url);
     if (url) this.webhooks.set(projectId, url);
     else this.webhooks.delete(projectId);
+    this.writes.notifyWrite(projectId, ['webhooks']);
+  }
+
+  /** The project's key funnel and journey: stored ones, else the defaults (defaultKeySettings). */
+  keySettingsFor(projectId: string): KeySettings {
+    return copyKeySettings(this.keySettings.get(projectId) ?? defaultKeySettings(projectId));
+  }
+
+  /** Changes the fields the patch gives, keeps the others; resolves to the settings now in force. */
+  updateKeySettings(projectId: string, patch: KeySettingsPatch): Promise<KeySettings> {
+    const run = this.keySettingsTail.then(async () => {
+      const next = applyKeySettingsPatch(this.keySettingsFor(projectId), patch);
+      await this.engine.setProjectSettings(projectId, JSON.stringify(next));
+      this.keySettings.set(projectId, next);
+      this.writes.notifyWrite(projectId, ['settings']);
+      return copyKeySettings(next);
+    });
+    this.keySettingsTail = run.catch(() => undefined);
+    return run;
   }
 }

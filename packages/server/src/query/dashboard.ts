@@ -1,7 +1,7 @@
-import { timeRangeSchema } from '@sightline/schema';
+import { type KeyFunnel, timeRangeSchema } from '@sightline/schema';
 import { z } from 'zod';
-import { DEFAULT_DROP_OFF_THRESHOLD, type DropOffPoint, findDropOffs } from './drop-offs.js';
-import { DEFAULT_FUNNEL_STEPS, DEFAULT_FUNNEL_WINDOW_MS, loadFunnelTallies, totalTally } from './funnel.js';
+import { DEFAULT_DROP_OFF_THRESHOLD, type DropOffPoint, dropOffPoints, findDropOffs } from './drop-offs.js';
+import { loadFunnelTallies, totalTally } from './funnel.js';
 import type { FunnelStepResult } from './funnel-core.js';
 import { summarizeTally } from './funnel-tally.js';
 import { loadTotals, type Totals } from './overview.js';
@@ -18,14 +18,16 @@ export interface DashboardFunnelStep extends Omit<FunnelStepResult, 'count'> {
   count: number;
   /** Distinct sessions with an event of this name (the original spec's `unique_users`, counted by session_id). */
   unique_users: number;
-  /** Sessions that reached this step in order within the window (the funnel query's `count`). */
+  /** Units of the key funnel (sessions, or users) that reached this step in order within its window (the funnel query's `count`). */
   sessions: number;
 }
 
 export interface DashboardResult extends Totals {
   time_range: { from: number; to: number };
-  /** Sessions that completed the default funnel / sessions that started it. */
-  conversion_rate: number;
+  /** Units that completed the project's key funnel / units that started it; null without a key funnel. */
+  conversion_rate: number | null;
+  /** The funnel conversion_rate, conversion_funnel and drop_off_points are over (null: none set). */
+  key_funnel: KeyFunnel | null;
   top_events: EventCount[];
   conversion_funnel: DashboardFunnelStep[];
   user_flow: UserFlowResult;
@@ -56,42 +58,77 @@ async function stepEventCounts(
 const dashboardArgs = z.object({ time_range: timeRangeSchema.default('24h') });
 type DashboardArgs = z.infer<typeof dashboardArgs>;
 
+type KeyFunnelPart = Pick<DashboardResult, 'conversion_rate' | 'conversion_funnel' | 'drop_off_points'>;
+
+const NO_KEY_FUNNEL_PART: KeyFunnelPart = {
+  conversion_rate: null,
+  conversion_funnel: [],
+  drop_off_points: [],
+};
+
+/**
+ * The key funnel's steps (with the original spec's per-step event counts), conversion and drop-off
+ * points. Friction is known per session, so a per-user key funnel takes its drop-off points from
+ * the session funnel of the same steps, as the drop_offs query does.
+ */
+async function keyFunnelPart(
+  ctx: QueryContext,
+  args: DashboardArgs,
+  keyFunnel: KeyFunnel,
+): Promise<KeyFunnelPart> {
+  const steps = [...keyFunnel.steps];
+  const bySession = keyFunnel.unit === 'session';
+  const [tallies, stepCounts, sessionDropOffs] = await Promise.all([
+    loadFunnelTallies(
+      ctx,
+      { time_range: args.time_range, steps, unit: keyFunnel.unit, window_ms: keyFunnel.window_ms },
+      { friction: bySession },
+    ),
+    stepEventCounts(ctx, args, steps),
+    bySession
+      ? null
+      : dropOffPoints(ctx, { time_range: args.time_range, steps, threshold: DEFAULT_DROP_OFF_THRESHOLD }),
+  ]);
+  const tally = totalTally(steps.length, tallies);
+  const funnel = summarizeTally(steps, tally);
+  const first = funnel[0]?.count ?? 0;
+  return {
+    conversion_rate: first > 0 ? (funnel[funnel.length - 1]?.count ?? 0) / first : 0,
+    conversion_funnel: funnel.map((s) => ({
+      ...s,
+      count: stepCounts.get(s.step)?.events ?? 0,
+      unique_users: stepCounts.get(s.step)?.sessions ?? 0,
+      sessions: s.count,
+    })),
+    drop_off_points: sessionDropOffs ?? findDropOffs(funnel, tally, DEFAULT_DROP_OFF_THRESHOLD),
+  };
+}
+
 /** The original spec's `getDashboardData` shape over one time range (docs/API.md). */
 export const dashboardQuery = defineQuery({
   name: 'dashboard',
+  reads: ['events', 'friction', 'settings'],
   args: dashboardArgs,
   async run(ctx, args): Promise<DashboardResult> {
     const { from, to } = eventScope(ctx.projectId, args.time_range, ctx.now);
-    const steps = [...DEFAULT_FUNNEL_STEPS];
-    const [totals, top, tallies, stepCounts, flow, performance] = await Promise.all([
+    const keyFunnel = ctx.settings.key_funnel;
+    const [totals, top, funnelPart, flow, performance] = await Promise.all([
       loadTotals(ctx, args),
       topEvents(ctx, { time_range: args.time_range, limit: TOP_EVENTS_LIMIT }),
-      loadFunnelTallies(
-        ctx,
-        { time_range: args.time_range, steps, unit: 'session', window_ms: DEFAULT_FUNNEL_WINDOW_MS },
-        { friction: true },
-      ),
-      stepEventCounts(ctx, args, steps),
+      keyFunnel ? keyFunnelPart(ctx, args, keyFunnel) : NO_KEY_FUNNEL_PART,
       userFlow(ctx, { time_range: args.time_range, mode: 'events', limit: FLOW_LIMIT, path_length: 3 }),
       pagePerformance(ctx, { time_range: args.time_range, limit: PERFORMANCE_PAGES }),
     ]);
-    const tally = totalTally(steps.length, tallies);
-    const funnel = summarizeTally(steps, tally);
-    const first = funnel[0]?.count ?? 0;
     return {
       time_range: { from, to },
       ...totals,
-      conversion_rate: first > 0 ? (funnel[funnel.length - 1]?.count ?? 0) / first : 0,
+      conversion_rate: funnelPart.conversion_rate,
+      key_funnel: keyFunnel,
       top_events: top,
-      conversion_funnel: funnel.map((s) => ({
-        ...s,
-        count: stepCounts.get(s.step)?.events ?? 0,
-        unique_users: stepCounts.get(s.step)?.sessions ?? 0,
-        sessions: s.count,
-      })),
+      conversion_funnel: funnelPart.conversion_funnel,
       user_flow: flow,
       performance_metrics: performance,
-      drop_off_points: findDropOffs(funnel, tally, DEFAULT_DROP_OFF_THRESHOLD),
+      drop_off_points: funnelPart.drop_off_points,
     };
   },
 });

@@ -1,5 +1,6 @@
-import { type TimeRange, timeRangeSchema } from '@sightline/schema';
+import { type KeyFunnel, type TimeRange, timeRangeSchema } from '@sightline/schema';
 import { z } from 'zod';
+import { frictionFactor } from '../friction/catalogue.js';
 import {
   dominantFriction,
   emptyFriction,
@@ -13,27 +14,23 @@ import { defineQuery, type QueryContext } from './registry.js';
 
 export const DEFAULT_DROP_OFF_THRESHOLD = 0.3;
 
-/** What to do about the friction that dominated among the sessions that dropped at a step. */
-export const DROP_OFF_RECOMMENDATIONS: Readonly<Record<FrictionKind | 'none', string>> = {
-  errors: 'Errors hit many sessions that dropped here: fix the errors raised before this step.',
-  rage_clicks:
-    'Users rage-clicked before dropping here: make the control for this step respond visibly and at once.',
-  dead_clicks:
-    'Users clicked elements that did nothing before dropping here: make the next action obvious and clickable.',
-  slow_loads:
-    'Pages loaded slowly (over 4 s) for sessions that dropped here: speed up the page that leads to this step.',
-  stalled_uploads:
-    'Uploads started but never progressed in sessions that dropped here: check upload reliability and show progress.',
-  none: 'No errors or click friction seen before this drop: review the copy and the value shown at this step.',
-};
+/** The recommendation of a drop-off point where the sessions that dropped met no catalogue factor. */
+export const NO_FRICTION_RECOMMENDATION =
+  'No friction was detected in the sessions that dropped here: review the copy and the value shown at this step.';
+
+/** The catalogue's drop-off recommendation for the dominant factor, or the one for no friction. */
+export function dropOffRecommendation(dominant: FrictionKind | null): string {
+  return dominant ? frictionFactor(dominant).dropOffRecommendation : NO_FRICTION_RECOMMENDATION;
+}
 
 export interface DropOffPoint {
   step: string;
-  /** Percent, as the original spec's dashboard prints it. */
+  /** Percent, as the dashboard prints it. */
   drop_rate: number;
   /** Fraction 0..1 (= funnel drop_off). */
   drop_off: number;
   dropped_sessions: number;
+  /** Per catalogue factor: how many of the dropped sessions the processor detected it in. */
   friction: FrictionCounts;
   dominant_friction: FrictionKind | null;
   recommendation: string;
@@ -64,7 +61,7 @@ export function findDropOffs(
       dropped_sessions: tally.byFurthest[k - 1] ?? 0,
       friction: totals,
       dominant_friction: dominant,
-      recommendation: DROP_OFF_RECOMMENDATIONS[dominant ?? 'none'],
+      recommendation: dropOffRecommendation(dominant),
     });
   });
   return points;
@@ -84,14 +81,20 @@ export async function dropOffPoints(ctx: QueryContext, args: DropOffArgs): Promi
 
 export const dropOffArgs = z.object({
   time_range: timeRangeSchema.default('24h'),
-  steps: funnelStepsSchema,
+  /** Without steps, the project's key funnel's (ctx.settings). */
+  steps: funnelStepsSchema.unwrap().optional(),
   threshold: z.number().min(0).max(1).default(DEFAULT_DROP_OFF_THRESHOLD),
 });
 
 export const dropOffsQuery = defineQuery({
   name: 'drop_offs',
+  reads: ['events', 'friction', 'settings'],
   args: dropOffArgs,
-  run: async (ctx, args): Promise<{ drop_off_points: DropOffPoint[] }> => ({
-    drop_off_points: await dropOffPoints(ctx, args),
-  }),
+  async run(ctx, args): Promise<{ drop_off_points: DropOffPoint[]; key_funnel: KeyFunnel | null }> {
+    const key_funnel = ctx.settings.key_funnel;
+    const steps = args.steps ?? key_funnel?.steps;
+    // No steps and no key funnel: nothing to measure, rather than a made-up funnel.
+    if (!steps) return { drop_off_points: [], key_funnel };
+    return { drop_off_points: await dropOffPoints(ctx, { ...args, steps: [...steps] }), key_funnel };
+  },
 });

@@ -14,6 +14,7 @@ export interface SessionFriction {
 /** Sessions by friction score (the processor's weighted sum of detections), highest first. */
 export const frictionQuery = defineQuery({
   name: 'friction',
+  reads: ['friction'],
   args: z.object({
     time_range: timeRangeSchema.default('24h'),
     session_id: z.string().min(1).max(200).optional(),

@@ -238,6 +238,7 @@ export async function runFunnel(
 /** Ordered conversion funnel (docs/SEMANTICS.md, "Funnel"). */
 export const funnelQuery = defineQuery({
   name: 'funnel',
+  reads: ['events'],
   args: funnelArgs,
   run: (ctx, args): Promise<FunnelResult> => runFunnel(ctx, args),
 });

@@ -40,6 +40,7 @@ export function toInsightView(r: QueryRow): InsightView {
 /** Insights of the processor (DESIGN §6 shape) whose event time falls in the range, newest first. */
 export const insightsQuery = defineQuery({
   name: 'insights',
+  reads: ['insights'],
   args: z.object({
     time_range: timeRangeSchema.default('24h'),
     status: z.enum(['open', 'acknowledged', 'resolved']).optional(),

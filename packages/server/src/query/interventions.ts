@@ -24,13 +24,20 @@ const emptyGroup = (): InterventionGroup => ({
 const isHeldOut = (r: QueryRow) => r['held_out'] === true || Number(r['held_out']) === 1;
 
 /**
- * The effect of interventions per rule (DESIGN §6): sessions that got one vs sessions of the
- * hold-out group, and the journey completion rate of each.
+ * The effect of interventions per rule: sessions that got one vs sessions of the hold-out group,
+ * and how often each completed the project's key journey (ctx.settings). Without a key journey the
+ * journey fields stay empty (0 journeys, completion null) and `key_journey: null` says why: other
+ * journeys of a session say nothing about what the project wants its users to finish.
  */
 export const interventionsQuery = defineQuery({
   name: 'interventions',
+  reads: ['interventions', 'journeys', 'settings'],
   args: z.object({ time_range: timeRangeSchema.default('24h') }),
-  async run({ engine, projectId, now }, args): Promise<{ rules: InterventionRuleReport[] }> {
+  async run(
+    { engine, projectId, now, settings },
+    args,
+  ): Promise<{ rules: InterventionRuleReport[]; key_journey: string | null }> {
+    const keyJourney = settings.key_journey;
     const { from, to } = resolveTimeRange(args.time_range, now);
     const scope = sql`project_id = ${projectId} AND created_at >= ${from} AND created_at < ${to}`;
     const [counts, journeys] = await Promise.all([
@@ -40,14 +47,17 @@ export const interventionsQuery = defineQuery({
                    sum(CASE WHEN shown_at IS NULL THEN 0 ELSE 1 END) AS shown
             FROM interventions WHERE ${scope} GROUP BY rule_id, action, held_out`,
       ),
-      engine.query(
-        sql`SELECT s.rule_id AS rule_id, s.held_out AS held_out, count(*) AS journeys,
+      keyJourney === null
+        ? []
+        : engine.query(
+            sql`SELECT s.rule_id AS rule_id, s.held_out AS held_out, count(*) AS journeys,
                    sum(CASE WHEN j.status = 'completed' THEN 1 ELSE 0 END) AS completed
             FROM (SELECT DISTINCT rule_id, held_out, session_id FROM interventions WHERE ${scope}) s
-            JOIN (SELECT session_id, status FROM journeys WHERE project_id = ${projectId}) j
+            JOIN (SELECT session_id, status FROM journeys
+                  WHERE project_id = ${projectId} AND journey_name = ${keyJourney}) j
               ON j.session_id = s.session_id
             GROUP BY s.rule_id, s.held_out`,
-      ),
+          ),
     ]);
     const reports = new Map<string, InterventionRuleReport>();
     for (const r of counts) {
@@ -75,6 +85,9 @@ export const interventionsQuery = defineQuery({
     for (const report of reports.values())
       for (const group of [report.targeted, report.held_out])
         group.completion_rate = group.journeys > 0 ? group.completed_journeys / group.journeys : null;
-    return { rules: [...reports.values()].sort((a, b) => a.rule_id.localeCompare(b.rule_id)) };
+    return {
+      rules: [...reports.values()].sort((a, b) => a.rule_id.localeCompare(b.rule_id)),
+      key_journey: keyJourney,
+    };
   },
 });

@@ -69,6 +69,7 @@ function summarize(name: string, rows: ReadonlyArray<Record<string, unknown>>): 
  */
 export const journeysQuery = defineQuery({
   name: 'journeys',
+  reads: ['journeys'],
   args: z.object({
     time_range: timeRangeSchema.default('24h'),
     journey_name: z.string().min(1).max(200).optional(),

@@ -1,6 +1,6 @@
-import { timeRangeSchema } from '@sightline/schema';
+import { type KeyFunnel, timeRangeSchema } from '@sightline/schema';
 import { z } from 'zod';
-import { DEFAULT_FUNNEL_STEPS, DEFAULT_FUNNEL_WINDOW_MS, loadFunnelTallies, totalTally } from './funnel.js';
+import { loadFunnelTallies, totalTally } from './funnel.js';
 import { reachedCounts } from './funnel-tally.js';
 import { defineQuery, type QueryContext } from './registry.js';
 import { eventScope } from './scope.js';
@@ -41,12 +41,19 @@ export async function loadTotals(ctx: QueryContext, args: OverviewArgs): Promise
   };
 }
 
-/** Sessions that reached the default funnel's last step / sessions that started it (0 when none started). */
-export async function defaultConversionRate(ctx: QueryContext, args: OverviewArgs): Promise<number> {
-  const steps = [...DEFAULT_FUNNEL_STEPS];
+/**
+ * Units (the funnel's own: sessions or users) that reached the key funnel's last step within its
+ * window / units that started it; 0 when none started.
+ */
+export async function keyFunnelConversionRate(
+  ctx: QueryContext,
+  args: OverviewArgs,
+  funnel: KeyFunnel,
+): Promise<number> {
+  const steps = [...funnel.steps];
   const tallies = await loadFunnelTallies(
     ctx,
-    { time_range: args.time_range, steps, unit: 'session', window_ms: DEFAULT_FUNNEL_WINDOW_MS },
+    { time_range: args.time_range, steps, unit: funnel.unit, window_ms: funnel.window_ms },
     { friction: false, times: false },
   );
   const reached = reachedCounts(totalTally(steps.length, tallies));
@@ -57,14 +64,23 @@ export async function defaultConversionRate(ctx: QueryContext, args: OverviewArg
 const overviewArgs = z.object({ time_range: timeRangeSchema.default('24h') });
 type OverviewArgs = z.infer<typeof overviewArgs>;
 
+export interface OverviewResult extends Totals {
+  /** Over the project's key funnel; null when it has none (never a made-up 0 %). */
+  conversion_rate: number | null;
+  /** The funnel conversion_rate is over, so a reader can label it. */
+  key_funnel: KeyFunnel | null;
+}
+
 export const overviewQuery = defineQuery({
   name: 'overview',
+  reads: ['events', 'settings'],
   args: overviewArgs,
-  async run(ctx, args): Promise<Totals & { conversion_rate: number }> {
+  async run(ctx, args): Promise<OverviewResult> {
+    const funnel = ctx.settings.key_funnel;
     const [totals, conversion_rate] = await Promise.all([
       loadTotals(ctx, args),
-      defaultConversionRate(ctx, args),
+      funnel ? keyFunnelConversionRate(ctx, args, funnel) : null,
     ]);
-    return { ...totals, conversion_rate };
+    return { ...totals, conversion_rate, key_funnel: funnel };
   },
 });

@@ -94,6 +94,7 @@ export const performanceArgs = z.object({
 
 export const performanceQuery = defineQuery({
   name: 'performance',
+  reads: ['events'],
   args: performanceArgs,
   run: async (ctx, args): Promise<{ pages: PagePerformance[] }> => ({
     pages: await pagePerformance(ctx, args),

@@ -20,14 +20,10 @@ export function limitClause(limit: number): SqlFragment {
   return raw(`LIMIT ${Math.trunc(limit)}`);
 }
 
-/** Names the SDK and posthog-js use for the same thing (DESIGN §4). */
-export const ERROR_EVENTS = ['error', '$exception'] as const;
-export const RAGE_CLICK_EVENTS = ['rage_click', '$rageclick'] as const;
-export const DEAD_CLICK_EVENTS = ['dead_click', '$dead_click'] as const;
-
 /** `expr IN ($1, $2, …)` with each value as a parameter. */
 export function inList(expr: SqlFragment, values: readonly string[]): SqlFragment {
-  if (values.length === 0) return raw('FALSE');
+  // `1 = 0`, not FALSE: ClickHouse 18.16 has no boolean literals.
+  if (values.length === 0) return raw('1 = 0');
   return sql`${expr} IN (${join(values.map((value) => sql`${value}`))})`;
 }
 

@@ -12,6 +12,7 @@ import { sql } from './sql.js';
  */
 export const sessionTimelineQuery = defineQuery({
   name: 'session_timeline',
+  reads: ['events', 'insights'],
   args: z.object({
     session_id: z.string().min(1).max(200),
     time_range: timeRangeSchema.default('30d'),

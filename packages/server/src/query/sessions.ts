@@ -1,7 +1,8 @@
 import { type SessionSummary, timeRangeSchema } from '@sightline/schema';
 import { z } from 'zod';
+import { ERROR_EVENTS } from '../friction/error-encountered.js';
 import { defineQuery } from './registry.js';
-import { ERROR_EVENTS, eventScope, inList, limitClause, limitSchema } from './scope.js';
+import { eventScope, inList, limitClause, limitSchema } from './scope.js';
 import { join, raw, type SqlFragment, sql } from './sql.js';
 
 export const sessionsArgs = z.object({
@@ -16,6 +17,8 @@ export const sessionsArgs = z.object({
 export type SessionsArgs = z.infer<typeof sessionsArgs>;
 
 const AT_RISK = 'user_at_risk';
+// has_error counts the catalogue's error events (friction/error-encountered.ts): exactly the events
+// the processor reports as error_encountered.
 
 /** Sessions of the project with a `user_at_risk` insight (the processor's `insights` table). */
 const atRiskSessions = (projectId: string) =>
@@ -38,6 +41,7 @@ const SESSION_FILTERS: ReadonlyArray<(args: SessionsArgs, projectId: string) => 
 /** Sessions active in the range, most recently active first. */
 export const sessionsQuery = defineQuery({
   name: 'sessions',
+  reads: ['events', 'insights', 'journeys', 'friction'],
   args: sessionsArgs,
   async run({ engine, projectId, now }, args): Promise<{ sessions: SessionSummary[] }> {
     const scope = eventScope(projectId, args.time_range, now);

@@ -20,6 +20,7 @@ export interface TimeseriesPoint {
 /** Events and unique sessions per minute / hour / day bucket; empty buckets are filled with zeros. */
 export const timeseriesQuery = defineQuery({
   name: 'timeseries',
+  reads: ['events'],
   args: z.object({
     time_range: timeRangeSchema.default('24h'),
     interval: z.enum(['minute', 'hour', 'day']).default('hour'),

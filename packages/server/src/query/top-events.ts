@@ -27,6 +27,7 @@ type TopEventsArgs = z.infer<typeof topEventsArgs>;
 
 export const topEventsQuery = defineQuery({
   name: 'top_events',
+  reads: ['events'],
   args: topEventsArgs,
   run: async (ctx, args): Promise<{ events: EventCount[] }> => ({ events: await topEvents(ctx, args) }),
 });

@@ -89,6 +89,7 @@ export const userFlowArgs = z.object({
 
 export const userFlowQuery = defineQuery({
   name: 'user_flow',
+  reads: ['events'],
   args: userFlowArgs,
   run: (ctx, args) => userFlow(ctx, args),
 });

@@ -56,6 +56,8 @@ describe('insights, interventions and webhook routes', () => {
     );
 
   beforeAll(async () => {
+    // The webhook test's receiver is on 127.0.0.1: allowed only with the operator's flag.
+    process.env['SIGHTLINE_WEBHOOK_ALLOW_PRIVATE'] = '1';
     app = await startTestApp();
   });
   afterAll(async () => {
@@ -160,16 +162,17 @@ describe('insights, interventions and webhook routes', () => {
   });
 
   it('compares journey completion of targeted and held-out sessions per rule', async () => {
+    // The default project's key journey is the demo's (video_upload): the report counts that one.
     const [a, b] = [targeted('cmp'), heldOut('cmp')];
     const t = Date.now() - 10_000;
     await send(
       [a, b].flatMap((s, i) => [
-        event('journey_started', s, { journey_name: 'upload', initial_step: 'pick' }, t),
+        event('journey_started', s, { journey_name: 'video_upload', initial_step: 'pick' }, t),
         event('error', s, {}, t + 100),
         event(
           i === 0 ? 'journey_completed' : 'journey_abandoned',
           s,
-          { journey_name: 'upload', abandon_reason: 'error' },
+          { journey_name: 'video_upload', abandon_reason: 'error' },
           t + 200,
         ),
       ]),

@@ -1,3 +1,4 @@
+import { NO_KEY_SETTINGS } from '@sightline/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { funnelArgs, funnelQuery, runFunnel } from '../../src/query/funnel.js';
 import { createRng } from '../../src/simulate/prng.js';
@@ -111,10 +112,14 @@ describe.each(ENGINES)('funnel matches a brute-force reference on random event s
           window_ms: windowMs,
           ...(breakdown ? { breakdown: 'plan' } : {}),
         });
-        const chunked = await runFunnel({ engine, projectId: round.projectId, now: BASE }, spec, {
-          friction: false,
-          unitsPerChunk: 2,
-        });
+        const chunked = await runFunnel(
+          { engine, projectId: round.projectId, now: BASE, settings: NO_KEY_SETTINGS },
+          spec,
+          {
+            friction: false,
+            unitsPerChunk: 2,
+          },
+        );
         expect(chunked, `${label} in chunks`).toEqual(expected);
       }
       compared += new Set(events.map((e) => e.unit)).size;

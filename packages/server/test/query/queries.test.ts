@@ -1,6 +1,9 @@
+import { DEMO_KEY_SETTINGS } from '@sightline/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { frictionFactor } from '../../src/friction/catalogue.js';
 import { dashboardQuery } from '../../src/query/dashboard.js';
-import { DROP_OFF_RECOMMENDATIONS, dropOffsQuery } from '../../src/query/drop-offs.js';
+import { dropOffsQuery, NO_FRICTION_RECOMMENDATION } from '../../src/query/drop-offs.js';
+import { emptyFriction } from '../../src/query/friction-signals.js';
 import { funnelQuery } from '../../src/query/funnel.js';
 import { overviewQuery } from '../../src/query/overview.js';
 import type { QueryDefinition } from '../../src/query/registry.js';
@@ -40,25 +43,40 @@ const SESSION_FUNNEL = [
   step('analysis_complete', 1, 0.25, 1, 4000, 4000),
 ];
 
+/**
+ * What the processor stores for s2 (one error, one slow page load, an upload without progress for
+ * over 10 s): drop-offs read this, not the raw events (test/friction/agreement.test.ts runs the
+ * real processor).
+ */
+const S2_FRICTION = {
+  project_id: PROJECT,
+  session_id: 's2',
+  distinct_id: 'u2',
+  friction_score: 7,
+  factors: { error_encountered: 1, slow_page: 1, upload_stall: 1 },
+  updated_at: T + 14_000,
+};
+
 const DROP_OFF_POINTS = [
   {
     step: 'upload_started',
     drop_rate: (1 - 2 / 3) * 100,
     drop_off: 1 - 2 / 3,
     dropped_sessions: 1,
-    friction: { errors: 0, rage_clicks: 0, dead_clicks: 0, slow_loads: 0, stalled_uploads: 0 },
+    friction: emptyFriction(),
     dominant_friction: null,
-    recommendation: DROP_OFF_RECOMMENDATIONS.none,
+    recommendation: NO_FRICTION_RECOMMENDATION,
   },
   {
     step: 'upload_complete',
     drop_rate: 50,
     drop_off: 0.5,
     dropped_sessions: 1,
-    // s2: one error, one slow page, one upload that never progressed; errors win the tie.
-    friction: { errors: 1, rage_clicks: 0, dead_clicks: 0, slow_loads: 1, stalled_uploads: 1 },
-    dominant_friction: 'errors',
-    recommendation: DROP_OFF_RECOMMENDATIONS.errors,
+    // s2, as the processor stored it (S2_FRICTION): an error, a slow page, a stalled upload. Error
+    // and upload stall tie and weigh the same: the first in catalogue order wins.
+    friction: { ...emptyFriction(), error_encountered: 1, slow_page: 1, upload_stall: 1 },
+    dominant_friction: 'error_encountered',
+    recommendation: frictionFactor('error_encountered').dropOffRecommendation,
   },
 ];
 
@@ -70,6 +88,7 @@ describe.each(ENGINES)('queries over a fixed fixture on $name', (kind) => {
   beforeAll(async () => {
     engine = await openTestEngine(kind);
     await engine.insertEvents(FIXTURE_ROWS);
+    await engine.commitProcessorBatch(makeBatch({ friction: [S2_FRICTION] }));
   });
   afterAll(async () => {
     await engine.close();
@@ -82,6 +101,7 @@ describe.each(ENGINES)('queries over a fixed fixture on $name', (kind) => {
       unique_users: 4,
       avg_events_per_session: 21 / 5,
       conversion_rate: 0.25,
+      key_funnel: DEMO_KEY_SETTINGS.key_funnel,
     });
     expect(await run(overviewQuery, { time_range: '24h' })).toMatchObject({
       total_events: 22,
@@ -133,7 +153,10 @@ describe.each(ENGINES)('queries over a fixed fixture on $name', (kind) => {
   });
 
   it('drop_offs: over the threshold or the largest, with the friction of the sessions that dropped', async () => {
-    expect(await run(dropOffsQuery, { time_range: '1h' })).toEqual({ drop_off_points: DROP_OFF_POINTS });
+    expect(await run(dropOffsQuery, { time_range: '1h' })).toEqual({
+      drop_off_points: DROP_OFF_POINTS,
+      key_funnel: DEMO_KEY_SETTINGS.key_funnel,
+    });
     const strict = await run(dropOffsQuery, { time_range: '1h', threshold: 0.9 });
     expect(strict.drop_off_points.map((p) => p.step)).toEqual(['upload_complete']);
   });

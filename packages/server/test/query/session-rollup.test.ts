@@ -1,7 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NO_KEY_SETTINGS } from '@sightline/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RISK_FACTORS } from '../../src/friction/catalogue.js';
 import { dropOffsQuery } from '../../src/query/drop-offs.js';
 import { DEFAULT_FUNNEL_STEPS, funnelQuery } from '../../src/query/funnel.js';
 import { overviewQuery } from '../../src/query/overview.js';
@@ -12,6 +14,8 @@ import { createRng } from '../../src/simulate/prng.js';
 import { openDuckDbEngine } from '../../src/storage/duckdb/index.js';
 import { ROLLUP_GRACE_MS } from '../../src/storage/duckdb/session-rollup.js';
 import type { EventRow, StorageEngine } from '../../src/storage/engine.js';
+import type { SessionFrictionRecord } from '../../src/storage/processor-records.js';
+import { makeBatch } from '../support/processor-records.js';
 import { makeRow } from '../support/rows.js';
 import { type RefEvent, referenceFunnel } from './funnel-reference.js';
 import { runQuery } from './support.js';
@@ -25,8 +29,29 @@ import { runQuery } from './support.js';
 const H0 = Math.floor(1_700_000_000_000 / ROLLUP_HOUR_MS) * ROLLUP_HOUR_MS;
 const HOUR = ROLLUP_HOUR_MS;
 const NAMES = [...DEFAULT_FUNNEL_STEPS, 'noise'];
-/** Friction the drop-off points count (query/friction-signals.ts), some slow page loads among them. */
+/** Events that are friction to the processor: the rollup must not care (drop-offs read session_friction). */
 const FRICTION = ['error', 'rage_click', 'dead_click', 'page_performance', 'upload_progress'];
+
+/**
+ * Stored friction for two sessions in three, one catalogue factor each: drop-offs join it per
+ * session, and the rollup must not change which sessions (hence which factors) drop at each step.
+ */
+function frictionRecords(rows: readonly EventRow[]): SessionFrictionRecord[] {
+  const sessions = [
+    ...new Set(rows.filter((r) => r.session_id !== '').map((r) => `${r.project_id}\u001f${r.session_id}`)),
+  ];
+  return sessions
+    .map((key) => key.split('\u001f') as [string, string])
+    .filter(([, sessionId]) => Number(sessionId.slice(1)) % 3 !== 0)
+    .map(([projectId, sessionId]) => ({
+      project_id: projectId,
+      session_id: sessionId,
+      distinct_id: '',
+      friction_score: 1,
+      factors: { [RISK_FACTORS[Number(sessionId.slice(1)) % RISK_FACTORS.length] as string]: 1 },
+      updated_at: H0,
+    }));
+}
 const NOW = H0 + 8 * HOUR;
 /** Refreshing "at" this time rolls up every hour that ended before `end`. */
 const refreshAt = (end: number) => end + ROLLUP_GRACE_MS + HOUR;
@@ -82,6 +107,7 @@ describe('hourly session rollup (DuckDB)', () => {
     // cut sessions into several rows, as hours and late events do.
     engine = await openDuckDbEngine({ path, rollupRefreshMs: 0, rollupEventsPerStatement: 150 });
     eventsOnly = Object.create(engine, { refreshSessionRollup: { value: undefined } }) as StorageEngine;
+    await engine.commitProcessorBatch(makeBatch({ friction: frictionRecords(rows) }));
     const query = engine.query.bind(engine);
     engine.query = (fragment) => {
       texts.push(fragment.parts.join('?'));
@@ -168,12 +194,14 @@ describe('hourly session rollup (DuckDB)', () => {
       }
       const overview = await runQuery(engine, overviewQuery, 'p1', { time_range: range }, NOW);
       const totals = expectedTotals(range.from, range.to);
-      expect({ ...overview, conversion_rate: undefined }, `${label} totals ${JSON.stringify(range)}`).toEqual(
-        {
-          ...totals,
-          conversion_rate: undefined,
-        },
-      );
+      expect(
+        { ...overview, conversion_rate: undefined, key_funnel: undefined },
+        `${label} totals ${JSON.stringify(range)}`,
+      ).toEqual({
+        ...totals,
+        conversion_rate: undefined,
+        key_funnel: undefined,
+      });
       const reference = expectedFunnel(
         range.from,
         range.to,
@@ -186,7 +214,7 @@ describe('hourly session rollup (DuckDB)', () => {
         first > 0 ? (reference[reference.length - 1]?.count ?? 0) / first : 0,
         12,
       );
-      // Friction comes from the rollup's name counts and slow loads: the same as read from events.
+      // Friction is joined per session from session_friction: the same whether steps come from the rollup or events.
       const [dropOffs, fromEvents] = await Promise.all(
         [engine, eventsOnly].map((on) =>
           runQuery(on, dropOffsQuery, 'p1', { time_range: range, threshold: 0.1 }, NOW),
@@ -251,7 +279,7 @@ describe('hourly session rollup (DuckDB)', () => {
   it('a query keeps one consistent cover while a refresh commits between its reads', async () => {
     const range = { from: H0, to: NOW };
     await engine.refreshSessionRollup?.(refreshAt(NOW));
-    const split = await splitRange({ engine, projectId: 'p1', now: NOW }, range);
+    const split = await splitRange({ engine, projectId: 'p1', now: NOW, settings: NO_KEY_SETTINGS }, range);
     if (!split) throw new Error('DuckDB keeps a rollup');
     const late = makeRow({
       project_id: 'p1',

@@ -1,3 +1,4 @@
+import { DEMO_KEY_SETTINGS, type KeySettings } from '@sightline/schema';
 import type { QueryDefinition } from '../../src/query/registry.js';
 import type { StorageEngine } from '../../src/storage/engine.js';
 import { DUCKDB, ENGINES, type TestEngineKind } from '../support/engines.js';
@@ -10,13 +11,17 @@ export async function openTestEngine(kind: TestEngineKind = DUCKDB): Promise<Sto
   return (await kind.open()).engine;
 }
 
-/** Runs a query exactly as the route does: zod-parses the args, then runs for one project. */
+/**
+ * Runs a query exactly as the route does: zod-parses the args, then runs for one project, with the
+ * demo's key funnel and journey unless `settings` says otherwise (the fixtures are demo traffic).
+ */
 export async function runQuery<Args, Result>(
   engine: StorageEngine,
   definition: QueryDefinition<Args, Result>,
   projectId: string,
   args: unknown,
   now: number,
+  settings: KeySettings = DEMO_KEY_SETTINGS,
 ): Promise<Result> {
-  return definition.run({ engine, projectId, now }, definition.args.parse(args));
+  return definition.run({ engine, projectId, now, settings }, definition.args.parse(args));
 }

@@ -15,10 +15,9 @@ export const insightStatusRoute: Route = {
     const project = projectForRead(ctx.projects, req);
     const { status } = await readJsonArgs(req, statusBody);
     const id = params['id'] ?? '';
-    if (!(await ctx.engine.setInsightStatus(project.id, id, status, Date.now())))
+    // Announced to live queries by the component itself: subscribers see the new status at once.
+    if (!(await ctx.insightStatuses.set(project.id, id, status, Date.now())))
       throw new ApiError('not_found', `no insight ${JSON.stringify(id)} in this project`);
-    // Dashboards subscribed to `insights` see the new status without waiting for the next event.
-    ctx.processorDataChanged();
     sendJson(res, 200, { id, status });
   },
 };

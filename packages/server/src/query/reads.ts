@@ -1,0 +1,44 @@
+/**
+ * What a query can read and a write can touch, one name per kind of stored data. Queries declare
+ * the data sets they read (`QueryDefinition.reads`); every write announces the ones it touched
+ * (live/write-notices.ts); a live query re-runs only when the two meet. The processor's own state
+ * (session state, checkpoint) and the project list are left out: no query reads them.
+ */
+export const DATA_SETS = [
+  /** `events`, and the session rollup (`session_hours`) built from them. */
+  'events',
+  /** The processor's `journeys`. */
+  'journeys',
+  /** The processor's `insights`, and their status (acknowledged, resolved). */
+  'insights',
+  /** The processor's `interventions`: created, delivered over SSE, shown, answered. */
+  'interventions',
+  /** The processor's per-session friction (`session_friction`). */
+  'friction',
+  /** Per-project intervention rules (`intervention_rules`). */
+  'rules',
+  /** Per-project webhook targets (`webhooks`). */
+  'webhooks',
+  /** Per-project key settings: the key funnel and key journey (`project_settings`). */
+  'settings',
+] as const;
+
+export type DataSet = (typeof DATA_SETS)[number];
+
+/** What one write touched: the data sets, per project. */
+export type ProjectWrites = ReadonlyMap<string, ReadonlySet<DataSet>>;
+
+/** Adds `set` to what `projectId` touched in `writes`. */
+export function addWrite(writes: Map<string, Set<DataSet>>, projectId: string, set: DataSet): void {
+  let sets = writes.get(projectId);
+  if (!sets) {
+    sets = new Set();
+    writes.set(projectId, sets);
+  }
+  sets.add(set);
+}
+
+/** Whether a query reading `reads` can see a write that touched `touched`. */
+export function readsAny(reads: readonly DataSet[], touched: ReadonlySet<DataSet>): boolean {
+  return reads.some((set) => touched.has(set));
+}
