@@ -65,7 +65,7 @@ describe('the demo app in Chromium', () => {
       execFileSync('npm', ['run', 'build', '-w', 'apps/demo'], { cwd: root(''), stdio: 'ignore' });
     mkdirSync(ARTIFACTS, { recursive: true });
     // No hold-out: this session must be offered the intervention.
-    sightline = await startSightline({ env: { SIGHTLINE_HOLDOUT_PERCENT: '0' } });
+    sightline = await startSightline({ demo: true, env: { SIGHTLINE_HOLDOUT_PERCENT: '0' } });
     browser = await launchChromium();
   }, 180_000);
   afterAll(async () => {

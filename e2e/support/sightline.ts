@@ -35,6 +35,8 @@ export interface StartOptions {
   /** Fixed keys, so a restarted server keeps them (default: fixed per call). */
   publicKey?: string;
   secretKey?: string;
+  /** `--demo` (true) or `--no-demo` (false): the demo app and its API (off unless asked for). */
+  demo?: boolean;
 }
 
 let counter = 0;
@@ -46,7 +48,17 @@ export async function startSightline(options: StartOptions = {}): Promise<Sightl
   const secretKey = options.secretKey ?? `sl_sec_test${process.pid}x${counter}`;
   const child = spawn(
     process.execPath,
-    [BIN, 'start', '--port', String(options.port ?? 0), '--host', '127.0.0.1', '--data-dir', dataDir],
+    [
+      BIN,
+      'start',
+      '--port',
+      String(options.port ?? 0),
+      '--host',
+      '127.0.0.1',
+      '--data-dir',
+      dataDir,
+      ...(options.demo === undefined ? [] : [options.demo ? '--demo' : '--no-demo']),
+    ],
     {
       env: {
         ...process.env,
@@ -54,6 +66,8 @@ export async function startSightline(options: StartOptions = {}): Promise<Sightl
         SIGHTLINE_SECRET_KEY: secretKey,
         // Tests count the events they send: no simulated demo traffic unless a test asks for it.
         SIGHTLINE_DEMO_TRAFFIC: '0',
+        // The demo is off unless a test asks for it (`demo: true`), whatever the calling shell says.
+        SIGHTLINE_DEMO: '',
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   invalid_gzip: 400,
   invalid_batch: 400,
   invalid_arguments: 400,
+  /** The body nests too deep or holds too many values outside its events. */
+  too_complex: 400,
   all_events_invalid: 400,
   missing_api_key: 401,
   invalid_api_key: 401,
@@ -20,6 +22,10 @@ export const ERROR_CODES = {
   event_too_large: 413,
   too_many_events: 413,
   unsupported_content_type: 415,
+  /** A fair-use limit was reached (connections, subscriptions, concurrent exports): retry later. */
+  rate_limited: 429,
+  /** A query ran past its time budget and was cancelled. */
+  query_timeout: 503,
   shutting_down: 503,
   overloaded: 503,
   storage_unavailable: 503,
@@ -34,10 +40,28 @@ export interface ErrorBody {
   message: string;
 }
 
+/**
+ * Why one event of a batch was refused (the rest of the batch is still stored):
+ * - `invalid_event`: not a valid event (a field missing, of the wrong type or too long);
+ * - `event_too_large`: over the per-event byte limit;
+ * - `invalid_timestamp`: a timestamp (after clock-skew correction) outside the accepted window;
+ * - `invalid_value`: a number that is not finite, a property key that cannot be stored
+ *   (`__proto__`), or a string with a lone surrogate;
+ * - `too_complex`: properties nested too deep or with too many keys;
+ * - `storage_rejected`: the storage engine refused this event's row (the others were stored).
+ */
+export type RejectedEventCode =
+  | 'invalid_event'
+  | 'event_too_large'
+  | 'invalid_timestamp'
+  | 'invalid_value'
+  | 'too_complex'
+  | 'storage_rejected';
+
 /** A per-event refusal inside an otherwise accepted batch. */
 export interface RejectedEvent {
   index: number;
-  code: 'invalid_event' | 'event_too_large';
+  code: RejectedEventCode;
   error: string;
 }
 

@@ -1,6 +1,7 @@
 export * from './demo-analysis.js';
 export * from './errors.js';
 export * from './event.js';
+export * from './friction.js';
 export * from './json-depth.js';
 export * from './limits.js';
 export * from './query-results.js';

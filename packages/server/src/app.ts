@@ -1,17 +1,34 @@
 import type { AddressInfo } from 'node:net';
 import type { SightlineConfig } from './config.js';
+import { type ExportLimits, ExportSlots, exportLimitsFromEnv } from './export/export-limits.js';
+import { type ConnectionLimits, connectionLimitsFromEnv, fitToOpenFiles } from './http/connection-limits.js';
 import type { ServerContext } from './http/context.js';
 import { createHttpServer } from './http/server.js';
 import { DEFAULT_GROUP_COMMIT, type GroupCommitOptions, GroupCommitter } from './ingest/group-commit.js';
-import { attachLiveServer, DEFAULT_LIVE_INTERVAL_MS, LiveQueries } from './live/index.js';
+import {
+  attachLiveServer,
+  committedEventWrites,
+  type LiveLimits,
+  LiveQueries,
+  liveLimitsFromEnv,
+  WriteNotices,
+} from './live/index.js';
+import { InsightStatuses } from './processor/insight-statuses.js';
 import { InterventionHub } from './processor/intervention-hub.js';
 import { DEFAULT_HOLDOUT_PERCENT } from './processor/intervention-rules.js';
 import { type ProcessorOptions, StreamProcessor } from './processor/processor.js';
 import { ProjectSettings } from './processor/project-settings.js';
 import { RecentEvents } from './processor/recent-events.js';
-import { WebhookDispatcher } from './processor/webhooks.js';
-import { ensureDefaultProject, type ProjectKeys } from './projects/default-project.js';
+import {
+  fitStreamsToConnections,
+  type StreamLimits,
+  streamLimitsFromEnv,
+} from './processor/stream-limits.js';
+import { WebhookDispatcher, webhookOptionsFromEnv } from './processor/webhooks.js';
+import { type DefaultProjectKeys, ensureDefaultProject } from './projects/default-project.js';
 import { ProjectDirectory } from './projects/directory.js';
+import { type QueryLimits, queryLimitsFromEnv } from './query/query-limits.js';
+import { QueryRunner } from './query/query-runner.js';
 import type { StorageEngine } from './storage/engine.js';
 import { openEngine } from './storage/open-engine.js';
 
@@ -20,7 +37,7 @@ const SHUTDOWN_GRACE_MS = 5_000;
 export interface RunningSightline {
   url: string;
   port: number;
-  keys: ProjectKeys;
+  keys: DefaultProjectKeys;
   engine: StorageEngine;
   projects: ProjectDirectory;
   /** The stream processor (journeys, insights, interventions); `drain()` waits until it caught up. */
@@ -29,6 +46,8 @@ export interface RunningSightline {
   webhooks: WebhookDispatcher;
   /** Live queries of `GET /v1/live` (shared computations; `executions` counts runs). */
   live: LiveQueries;
+  /** Every query run (HTTP and live): fair turns on the engine, time budget. */
+  queries: QueryRunner;
   /** Stop accepting, finish in-flight requests, commit what is queued, close the database. */
   close(): Promise<void>;
 }
@@ -36,8 +55,16 @@ export interface RunningSightline {
 export interface StartOptions {
   groupCommit?: Partial<GroupCommitOptions>;
   processor?: Partial<ProcessorOptions>;
-  /** Live queries: minimum ms between two runs of one subscription; bytes a slow client may buffer. */
-  live?: { intervalMs?: number; highWaterBytes?: number };
+  /** Live queries: limits (live/live-limits.ts); bytes a slow client may buffer. */
+  live?: Partial<LiveLimits> & { highWaterBytes?: number };
+  /** Query budget and fair-share limits (query/query-limits.ts), for HTTP and live queries alike. */
+  queries?: Partial<QueryLimits>;
+  /** Open sockets, in total and per client address (http/connection-limits.ts). */
+  connections?: Partial<ConnectionLimits>;
+  /** Intervention streams (SSE) per client, per project, in total (processor/stream-limits.ts). */
+  streams?: Partial<StreamLimits>;
+  /** Exports running at once, and how long a stalled one may hold its slot (export/export-limits.ts). */
+  exports?: Partial<ExportLimits>;
 }
 
 /** The composition root: opens the engine, wires ingest, queries and HTTP, and listens. */
@@ -55,7 +82,9 @@ export async function startSightline(
     const projects = new ProjectDirectory(engine);
     await projects.reload();
     const committer = new GroupCommitter(engine, { ...DEFAULT_GROUP_COMMIT, ...options.groupCommit });
-    const settings = await ProjectSettings.load(engine);
+    // Every write announces here what it touched; live queries re-run what reads it (below).
+    const notices = new WriteNotices();
+    const settings = await ProjectSettings.load(engine, notices);
     const recent = new RecentEvents();
     const processor = new StreamProcessor(
       engine,
@@ -64,8 +93,21 @@ export async function startSightline(
       recent,
     );
     startedProcessor = processor;
-    const interventions = new InterventionHub(engine);
-    const webhooks = new WebhookDispatcher((projectId) => settings.webhookFor(projectId));
+    // Sockets first: intervention streams may hold only a share of them (stream-limits.ts).
+    const connections = fitToOpenFiles({ ...connectionLimitsFromEnv(process.env), ...options.connections });
+    const interventions = new InterventionHub(
+      engine,
+      Date.now,
+      fitStreamsToConnections(
+        { ...streamLimitsFromEnv(process.env), ...options.streams },
+        connections.maxConnections,
+      ),
+      notices,
+    );
+    const webhooks = new WebhookDispatcher(
+      (projectId) => settings.webhookFor(projectId),
+      webhookOptionsFromEnv(process.env),
+    );
     processor.onCommitted((outputs) => {
       interventions.deliver(outputs.interventions);
       webhooks.enqueue(outputs.insights);
@@ -74,11 +116,16 @@ export async function startSightline(
       recent.add(rows, result);
       processor.notify();
     });
-    const live = new LiveQueries(engine, {
-      intervalMs: options.live?.intervalMs ?? DEFAULT_LIVE_INTERVAL_MS,
-    });
-    committer.onCommitted(() => live.invalidate('events'));
-    processor.onCommitted(() => live.invalidate('processor'));
+    const queries = new QueryRunner(
+      engine,
+      { ...queryLimitsFromEnv(process.env), ...options.queries },
+      (id) => settings.keySettingsFor(id),
+    );
+    const { highWaterBytes, ...liveLimits } = options.live ?? {};
+    const live = new LiveQueries(queries, { ...liveLimitsFromEnv(process.env), ...liveLimits });
+    committer.onCommitted((rows, result) => notices.notifyWrites(committedEventWrites(rows, result)));
+    processor.onCommitted(({ writes }) => notices.notifyWrites(writes));
+    notices.onWrite((projectId, sets) => live.invalidate(projectId, sets));
     // Loads the checkpoint and replays what was stored after it while the server starts listening.
     await processor.start();
     let shuttingDown = false;
@@ -86,14 +133,17 @@ export async function startSightline(
       engine,
       projects,
       committer,
+      queries,
       interventions,
+      exports: new ExportSlots({ ...exportLimitsFromEnv(process.env), ...options.exports }),
       settings,
-      processorDataChanged: () => live.invalidate('processor'),
+      insightStatuses: new InsightStatuses(engine, notices),
       isShuttingDown: () => shuttingDown,
+      demo: config.demo,
     };
-    const server = createHttpServer(ctx);
+    const server = createHttpServer(ctx, connections);
     const liveServer = attachLiveServer(server, projects, live, {
-      ...(options.live?.highWaterBytes ? { highWaterBytes: options.live.highWaterBytes } : {}),
+      ...(highWaterBytes ? { highWaterBytes } : {}),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -115,6 +165,7 @@ export async function startSightline(
       interventions,
       webhooks,
       live,
+      queries,
       close: () => {
         closing ??= (async () => {
           shuttingDown = true;
@@ -122,6 +173,8 @@ export async function startSightline(
           // Upgraded sockets keep server.close() waiting: end them first.
           liveServer.close();
           live.close();
+          // Queries still running (HTTP ones included) are cancelled, so the engine closes at once.
+          queries.close();
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeIdleConnections();
           // Clients holding keep-alive connections get `connection: close` on their next answer;

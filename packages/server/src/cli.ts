@@ -21,7 +21,12 @@ program
     '--clickhouse-cluster <name>',
     'with --engine clickhouse: a remote_servers cluster to shard events over (env SIGHTLINE_CLICKHOUSE_CLUSTER)',
   )
-  .option('--no-demo-traffic', 'do not send simulated demo-app traffic (env SIGHTLINE_DEMO_TRAFFIC=0)')
+  .option('--demo', 'serve the demo app at /demo/ and its upload API (env SIGHTLINE_DEMO=1; default off)')
+  .option('--no-demo', 'do not serve the demo (the default; overrides SIGHTLINE_DEMO=1)')
+  .option(
+    '--no-demo-traffic',
+    'with --demo: do not send simulated demo-app traffic (env SIGHTLINE_DEMO_TRAFFIC=0)',
+  )
   .action(runStart);
 
 program

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { demoEnabled } from './demo/switch.js';
 
 export interface SightlineConfig {
   port: number;
@@ -20,6 +21,8 @@ export interface SightlineConfig {
   duckdbMemoryLimit: string;
   /** Percent of sessions held out from interventions (env SIGHTLINE_HOLDOUT_PERCENT, default 10). */
   holdoutPercent?: number;
+  /** Serve the demo app and its API under /demo/ (--demo, env SIGHTLINE_DEMO; default off). */
+  demo: boolean;
 }
 
 export interface StartFlags {
@@ -29,6 +32,8 @@ export interface StartFlags {
   engine?: string;
   clickhouseUrl?: string;
   clickhouseCluster?: string;
+  /** `--demo` (true) / `--no-demo` (false). */
+  demo?: boolean;
 }
 
 export const DEFAULTS = {
@@ -55,6 +60,7 @@ export function resolveConfig(flags: StartFlags, env: NodeJS.ProcessEnv = proces
     dataDir: resolve(flags.dataDir ?? env['SIGHTLINE_DATA_DIR'] ?? DEFAULTS.dataDir),
     engine,
     duckdbMemoryLimit: env['SIGHTLINE_DUCKDB_MEMORY_LIMIT'] ?? DEFAULTS.duckdbMemoryLimit,
+    demo: demoEnabled(flags.demo, env),
   };
   if (engine === 'clickhouse') Object.assign(config, clickhouseConfig(flags, env));
   if (env['SIGHTLINE_PUBLIC_KEY']) config.publicKey = env['SIGHTLINE_PUBLIC_KEY'];

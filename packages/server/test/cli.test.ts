@@ -45,8 +45,11 @@ describe('sightline CLI', () => {
       dataDir,
       env: { SIGHTLINE_PUBLIC_KEY: '', SIGHTLINE_SECRET_KEY: '' },
     });
+    // The public key is public; the secret is shown in full only at the start that generated it.
     expect(second.output()).toContain(pub!);
-    expect(second.output()).toContain(sec!);
+    expect(second.output()).not.toContain(sec!);
+    expect(second.output()).toMatch(new RegExp(`secret key:\\s+sl_sec_…${sec!.slice(-4)}`));
+    expect(second.output()).toContain(join(dataDir, 'keys.json'));
     expect(await second.stop()).toBe(0);
   });
 

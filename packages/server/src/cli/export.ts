@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { SingleBar } from 'cli-progress';
 import { resolveConfig } from '../config.js';
-import { eventToNdjson, parseTimeBound } from '../export/ndjson.js';
+import { eventToNdjson, parseExportRange } from '../export/ndjson.js';
 import { DEFAULT_PROJECT_ID } from '../projects/default-project.js';
 import { openEngine } from '../storage/open-engine.js';
 
@@ -18,9 +18,9 @@ export interface ExportFlags {
 /** `sightline export`: the same NDJSON as GET /v1/export, read straight from a stopped server's data dir. */
 export async function runExport(flags: ExportFlags): Promise<void> {
   const config = resolveConfig({ ...(flags.dataDir ? { dataDir: flags.dataDir } : {}) });
-  const from = parseTimeBound(flags.from ?? null, 0);
-  const to = parseTimeBound(flags.to ?? null, Number.MAX_SAFE_INTEGER);
-  if (from === null || to === null) throw new Error('--from/--to must be ms since epoch or an ISO-8601 date');
+  // The same bounds as GET /v1/export: finite, inside the export window, from <= to.
+  const range = parseExportRange(flags.from ?? null, flags.to ?? null);
+  if ('error' in range) throw new Error(`--from/--to: ${range.error}`);
   const engine = await openEngine(config);
   const out: Writable = flags.out ? createWriteStream(flags.out) : process.stdout;
   // The bar goes to stderr so stdout stays pure NDJSON.
@@ -32,7 +32,6 @@ export async function runExport(flags: ExportFlags): Promise<void> {
   });
   try {
     const projectId = flags.project ?? DEFAULT_PROJECT_ID;
-    const range = { from, to };
     bar.start(await engine.countEvents(projectId, range), 0);
     for await (const chunk of engine.exportEvents(projectId, range)) {
       if (!out.write(chunk.map(eventToNdjson).join(''))) await once(out, 'drain');

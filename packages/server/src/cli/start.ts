@@ -4,14 +4,15 @@ import { demoTrafficEnabled, startDemoTraffic } from '../demo/traffic.js';
 import type { TrafficSimulator } from '../simulate/index.js';
 import { startBanner } from './banner.js';
 
-/** `--no-demo-traffic` makes commander set `demoTraffic: false`. */
+/** `--no-demo-traffic` makes commander set `demoTraffic: false`; `--demo` / `--no-demo` set `demo`. */
 export type StartCommandFlags = StartFlags & { demoTraffic?: boolean };
 
 /** `sightline start`: runs until SIGTERM/SIGINT, then shuts down cleanly and exits 0. */
 export async function runStart(flags: StartCommandFlags): Promise<void> {
   const { demoTraffic: demoTrafficFlag, ...startFlags } = flags;
   const config = resolveConfig(startFlags);
-  const withTraffic = demoTrafficEnabled(demoTrafficFlag);
+  // Demo traffic is the demo app's visitors: none without the demo.
+  const withTraffic = config.demo && demoTrafficEnabled(demoTrafficFlag);
   let app: RunningSightline | undefined;
   let traffic: TrafficSimulator | undefined;
   let stopping: string | undefined;

@@ -68,6 +68,33 @@ class VideoInspector extends Transform {
   }
 }
 
+/** Busboy refuses a header it cannot use (no boundary, malformed) by throwing: that is a 400, not a 500. */
+function multipartParser(req: IncomingMessage): busboy.Busboy {
+  try {
+    return busboy({
+      headers: req.headers,
+      limits: { files: 1, fileSize: MAX_UPLOAD_BYTES, fields: 20, fieldSize: 16 * 1024 },
+    });
+  } catch (error) {
+    throw new ApiError(
+      'invalid_arguments',
+      `the multipart content-type is unusable (${(error as Error).message}); send multipart/form-data with a boundary`,
+    );
+  }
+}
+
+/**
+ * What a failed file pipeline means for the client: our own refusals as they are; a file system
+ * error (it has a syscall: disk full, permissions) stays a server error; anything else came from
+ * the multipart parser cutting the file short (a malformed or truncated body), a 400.
+ */
+function asUploadError(error: unknown): unknown {
+  if (error instanceof ApiError) return error;
+  if (error instanceof Error && !('syscall' in error))
+    return new ApiError('invalid_arguments', `the multipart body is malformed: ${error.message}`);
+  return error;
+}
+
 /**
  * Streams the one file of a multipart upload to disk: never held in memory, refused with 413 over
  * MAX_UPLOAD_BYTES (before reading when Content-Length says so) and with 415 when its first
@@ -96,10 +123,7 @@ async function receive(req: IncomingMessage, store: UploadStore): Promise<Stored
     );
   if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data'))
     throw new ApiError('unsupported_content_type', 'send the video as multipart/form-data');
-  const parser = busboy({
-    headers: req.headers,
-    limits: { files: 1, fileSize: MAX_UPLOAD_BYTES, fields: 20, fieldSize: 16 * 1024 },
-  });
+  const parser = multipartParser(req);
   let stored: Promise<StoredUpload> | null = null;
   let currentFile: Readable | null = null;
   const parsed = new Promise<StoredUpload>((resolve, reject) => {
@@ -134,7 +158,7 @@ async function receive(req: IncomingMessage, store: UploadStore): Promise<Stored
         },
         async (error: unknown) => {
           await rm(path, { force: true });
-          throw error;
+          throw asUploadError(error);
         },
       );
       // Refuse at once (a 415 after the first bytes, a 413 at the limit) instead of after the whole body.

@@ -4,8 +4,8 @@ import { TrafficSimulator } from '../simulate/index.js';
 export const DEMO_TRAFFIC_RATE = 8;
 
 /**
- * Whether `start` sends demo traffic: on unless `--no-demo-traffic` (commander sets
- * `demoTraffic: false`) or SIGHTLINE_DEMO_TRAFFIC is 0/false/off.
+ * Whether `start` sends demo traffic once the demo is on (`--demo`; without it, never): on unless
+ * `--no-demo-traffic` (commander sets `demoTraffic: false`) or SIGHTLINE_DEMO_TRAFFIC is 0/false/off.
  */
 export function demoTrafficEnabled(flag: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
   if (flag === false) return false;

@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { VideoFormat, VideoInfo } from '@sightline/schema';
+import type { WorkBudget } from './work-budget.js';
 
 export type { VideoInfo };
 
@@ -14,8 +15,14 @@ export const emptyInfo = (format: VideoFormat): VideoInfo => ({
   brand: null,
 });
 
-/** Reads `length` bytes at `offset` (fewer at the end of the file). */
-export async function readAt(fh: FileHandle, offset: number, length: number): Promise<Buffer> {
+/** Reads `length` bytes at `offset` (fewer at the end of the file), charged to `budget` first. */
+export async function readAt(
+  fh: FileHandle,
+  offset: number,
+  length: number,
+  budget: WorkBudget,
+): Promise<Buffer> {
+  budget.read(length);
   const buffer = Buffer.alloc(length);
   const { bytesRead } = await fh.read(buffer, 0, length, offset);
   return buffer.subarray(0, bytesRead);

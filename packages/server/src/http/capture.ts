@@ -1,5 +1,6 @@
 import type { CaptureResponse } from '@sightline/schema';
 import { ApiError } from '../errors.js';
+import type { EventCut } from '../ingest/json-scan.js';
 import { assertBatchSize, type CandidateEvent, validateCandidates } from '../ingest/native-batch.js';
 import { projectForCapture } from './auth.js';
 import type { RouteRequest } from './context.js';
@@ -13,6 +14,8 @@ export interface CaptureInput {
   sentAt: number | undefined;
   /** Server clock when the request arrived (ms). */
   receivedAt: number;
+  /** Events refused while the body was scanned, by index (json-scan.ts). */
+  cut?: ReadonlyMap<number, EventCut>;
 }
 
 export interface CaptureOptions {
@@ -36,11 +39,12 @@ export async function captureEvents(
 ): Promise<void> {
   const project = projectForCapture(ctx.projects, input.key);
   assertBatchSize(input.candidates.length);
-  const { rows, rejected } = validateCandidates(input.candidates, {
+  const { rows, indexes, rejected } = validateCandidates(input.candidates, {
     projectId: project.id,
     receivedAt: input.receivedAt,
     sentAt: input.sentAt,
     userAgent: req.headers['user-agent'] ?? '',
+    ...(input.cut ? { cut: input.cut } : {}),
   });
   if (rows.length === 0 && rejected.length > 0 && options.allInvalid !== 'answer') {
     const tooLarge = rejected.find((r) => r.code === 'event_too_large');
@@ -55,6 +59,14 @@ export async function captureEvents(
     return;
   }
   const outcome = await ctx.committer.submit(rows);
-  const result: CaptureResponse = { accepted: rows.length, duplicates: outcome.duplicates, rejected };
+  for (const { row, error } of outcome.refused) {
+    rejected.push({ index: indexes[row]!, code: 'storage_rejected', error: `not stored: ${error}` });
+  }
+  if (outcome.refused.length > 0) rejected.sort((a, b) => a.index - b.index);
+  const result: CaptureResponse = {
+    accepted: rows.length - outcome.refused.length,
+    duplicates: outcome.duplicates,
+    rejected,
+  };
   sendJson(res, 200, { ...options.answer?.(result), ...result });
 }

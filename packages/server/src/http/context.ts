@@ -1,8 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ExportSlots } from '../export/export-limits.js';
 import type { GroupCommitter } from '../ingest/group-commit.js';
+import type { InsightStatuses } from '../processor/insight-statuses.js';
 import type { InterventionHub } from '../processor/intervention-hub.js';
 import type { ProjectSettings } from '../processor/project-settings.js';
 import type { ProjectDirectory } from '../projects/directory.js';
+import type { QueryRunner } from '../query/query-runner.js';
 import type { StorageEngine } from '../storage/engine.js';
 
 /** What every route handler may use. Built once by app.ts. */
@@ -10,14 +13,20 @@ export interface ServerContext {
   engine: StorageEngine;
   projects: ProjectDirectory;
   committer: GroupCommitter;
+  /** Runs queries with fair turns on the engine and a time budget (query/query-runner.ts). */
+  queries: QueryRunner;
   /** Interventions over SSE (processor/intervention-hub.ts). */
   interventions: InterventionHub;
+  /** Exports running at once, per project and in total (export/export-limits.ts). */
+  exports: ExportSlots;
   /** Per-project intervention rules and webhook (processor/project-settings.ts). */
   settings: ProjectSettings;
-  /** Marks live queries over the processor's tables dirty (a route changed them, e.g. an insight's status). */
-  processorDataChanged(): void;
+  /** Acknowledges or resolves insights (processor/insight-statuses.ts); live queries hear of it. */
+  insightStatuses: InsightStatuses;
   /** True once shutdown began: new requests are refused with 503. */
   isShuttingDown(): boolean;
+  /** The demo's routes (/demo/, /demo/api/*) are served (`--demo`); off, they answer 404. */
+  demo: boolean;
 }
 
 export interface RouteRequest {

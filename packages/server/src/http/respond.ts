@@ -22,13 +22,25 @@ export function sendError(res: ServerResponse, error: unknown): void {
   sendJson(res, apiError.status, apiError.toBody());
 }
 
-/** CORS for browsers: echo the Origin (capture comes from any site; data reads need the secret key anyway). */
+/**
+ * CORS for browsers: echo the Origin, without credentials. Capture comes from any site but never
+ * needs cookies (the SDK sends `credentials: 'omit'`, beacons and EventSource send none that
+ * matter), and reads take the secret key as a Bearer header: allowing credentials would only let
+ * any site make cookie-bearing calls.
+ */
 export function applyCors(req: IncomingMessage, res: ServerResponse): void {
   const origin = req.headers.origin;
   if (!origin) return;
   res.setHeader('access-control-allow-origin', origin);
-  res.setHeader('access-control-allow-credentials', 'true');
   res.setHeader('vary', 'Origin');
+}
+
+/**
+ * No Referer leaves our pages or answers: keys travel in URLs (the SSE stream's public key, the
+ * dashboard's `#key=` link before it is removed) and must not reach other sites through it.
+ */
+export function applyReferrerPolicy(res: ServerResponse): void {
+  res.setHeader('referrer-policy', 'no-referrer');
 }
 
 export function answerPreflight(req: IncomingMessage, res: ServerResponse): void {

@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApiError } from '../errors.js';
+import { ConnectionGuard } from './connection-guard.js';
+import { type ConnectionLimits, fitToOpenFiles } from './connection-limits.js';
 import type { Route, ServerContext } from './context.js';
-import { answerPreflight, applyCors, sendError } from './respond.js';
+import { answerPreflight, applyCors, applyReferrerPolicy, sendError } from './respond.js';
 import { matchRoute } from './router.js';
-import { appStaticRoutes } from './routes/app-static.js';
+import { appStaticRoutes, demoStaticRoutes } from './routes/app-static.js';
 import { demoRoutes } from './routes/demo.js';
 import { eventsRoute } from './routes/events.js';
 import { exportRoute } from './routes/export.js';
@@ -14,6 +16,8 @@ import { posthogStaticRoutes } from './routes/posthog-static.js';
 import { processorRoutes } from './routes/processor.js';
 import { queryRoute } from './routes/query.js';
 import { segmentRoutes } from './routes/segment.js';
+import { settingsRoutes } from './routes/settings.js';
+import { asStorageUnavailable } from './storage-unavailable.js';
 
 export const ROUTES: readonly Route[] = [
   healthRoute,
@@ -25,9 +29,13 @@ export const ROUTES: readonly Route[] = [
   ...posthogStaticRoutes,
   ...segmentRoutes,
   ...processorRoutes,
+  ...settingsRoutes,
   ...appStaticRoutes,
-  ...demoRoutes,
 ];
+
+/** The demo's page and API, matched only when the demo is on (`--demo`); off, they are unknown routes (404). */
+export const DEMO_ROUTES: readonly Route[] = [...demoStaticRoutes, ...demoRoutes];
+const ROUTES_WITH_DEMO: readonly Route[] = [...ROUTES, ...DEMO_ROUTES];
 
 async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   applyCors(req, res);
@@ -37,7 +45,7 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
     return;
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const match = matchRoute(ROUTES, req.method ?? 'GET', url.pathname);
+  const match = matchRoute(ctx.demo ? ROUTES_WITH_DEMO : ROUTES, req.method ?? 'GET', url.pathname);
   if (!match) throw new ApiError('not_found', `no route for ${req.method} ${url.pathname}`);
   if ('allowed' in match) {
     res.setHeader('allow', match.allowed.join(', '));
@@ -51,17 +59,22 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
   await match.route.handler({ req, res, url, params: match.params, ctx });
 }
 
-/** The HTTP adapter: node:http, a route table, CORS, JSON errors. No framework needed. */
-export function createHttpServer(ctx: ServerContext): Server {
+/**
+ * The HTTP adapter: node:http, a route table, CORS, JSON errors. No framework needed. Sockets are
+ * capped in total and per client (connection-guard.ts; `limits` overrides the defaults).
+ */
+export function createHttpServer(ctx: ServerContext, limits: Partial<ConnectionLimits> = {}): Server {
   const server = createServer((req, res) => {
+    applyReferrerPolicy(res);
     handle(ctx, req, res).catch((error: unknown) => {
       // An oversized body is refused before it is read: close the connection rather than reading it all.
       if (error instanceof ApiError && error.code === 'body_too_large') res.setHeader('connection', 'close');
-      sendError(res, error);
+      sendError(res, asStorageUnavailable(ctx.engine, res, error));
     });
   });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 120_000;
+  new ConnectionGuard(fitToOpenFiles(limits)).install(server);
   return server;
 }

@@ -2,6 +2,7 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { LIMITS } from '@sightline/schema';
 import { ApiError } from '../errors.js';
+import { type EventCut, scanCaptureBody } from './json-scan.js';
 
 const gunzipAsync = promisify(gunzip);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -28,9 +29,32 @@ export async function gunzipBounded(body: Buffer, maxBytes = LIMITS.maxRequestBy
  * content type says (sendBeacon and posthog-js send gzip as text/plain).
  */
 export async function decodeJsonBody(raw: Buffer): Promise<unknown> {
+  return parseJson(await inflated(raw));
+}
+
+export interface CaptureBody {
+  body: unknown;
+  /** Events refused before parsing (too many values, too deep), by index in the event array. */
+  cut: ReadonlyMap<number, EventCut>;
+}
+
+/**
+ * A capture body: like decodeJsonBody, but scanned before parsing so one oversized event costs
+ * neither the server's time nor its batch's other events (json-scan.ts).
+ */
+export async function decodeCaptureBody(raw: Buffer): Promise<CaptureBody> {
+  const { bytes, cut } = scanCaptureBody(await inflated(raw));
+  return { body: parseJson(bytes), cut };
+}
+
+async function inflated(raw: Buffer): Promise<Buffer> {
   if (raw.length === 0) throw new ApiError('empty_body', 'request body is empty');
   const bytes = isGzip(raw) ? await gunzipBounded(raw) : raw;
   if (bytes.length === 0) throw new ApiError('empty_body', 'request body is empty after decompression');
+  return bytes;
+}
+
+function parseJson(bytes: Buffer): unknown {
   let text: string;
   try {
     text = utf8.decode(bytes);

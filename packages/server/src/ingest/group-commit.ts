@@ -1,5 +1,5 @@
 import { ApiError } from '../errors.js';
-import type { EventRow, InsertResult, StorageEngine } from '../storage/engine.js';
+import type { EventRow, InsertResult, StorageEngine, StorageErrorKind } from '../storage/engine.js';
 
 export type CommitListener = (rows: readonly EventRow[], result: InsertResult) => void;
 
@@ -8,7 +8,12 @@ export interface CommitOutcome {
   inserted: number;
   /** Rows whose (project, uuid) was already stored, or repeated. */
   duplicates: number;
+  /** Positions (in the submitted rows) the engine refused to store, with its reason; the rest were stored. */
+  refused: Array<{ row: number; error: string }>;
 }
+
+/** Whether a failed commit was about the rows (retry without them) or about the store (fail them all). */
+export type FailureKind = StorageErrorKind;
 
 export interface GroupCommitOptions {
   /** How long the first request of an idle period waits for company before committing. */
@@ -34,6 +39,21 @@ interface Waiter {
   reject: (error: Error) => void;
 }
 
+/** A waiter's rows, or part of them, on their way through a (possibly split) commit. */
+interface Part {
+  waiter: Waiter;
+  /** Positions in waiter.rows. */
+  from: number;
+  to: number;
+}
+
+/** What a waiter's parts came to: counts, plus the rows refused alone. */
+interface Tally {
+  inserted: number;
+  seen: number;
+  refused: Array<{ row: number; error: string }>;
+}
+
 /**
  * Gathers the rows of concurrent requests into one transaction and resolves each request
  * only after that transaction committed. While one commit runs the next group fills up,
@@ -49,10 +69,12 @@ export class GroupCommitter {
   constructor(
     private readonly engine: StorageEngine,
     private readonly options: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
+    /** Tells data errors from storage failures (the engine's own classifier when it has one). */
+    private readonly classify: (error: unknown) => FailureKind = (error) => engine.classifyError(error),
   ) {}
 
   submit(rows: readonly EventRow[]): Promise<CommitOutcome> {
-    if (rows.length === 0) return Promise.resolve({ inserted: 0, duplicates: 0 });
+    if (rows.length === 0) return Promise.resolve({ inserted: 0, duplicates: 0, refused: [] });
     if (this.pendingRows + rows.length > this.options.maxPendingRows) {
       return Promise.reject(
         new ApiError('overloaded', 'too many events waiting to be stored; retry shortly'),
@@ -99,17 +121,17 @@ export class GroupCommitter {
       rowCount += next.rows.length;
     }
     this.pendingRows -= rowCount;
-    const rows = group.length === 1 ? group[0]!.rows : group.flatMap((w) => w.rows);
-    const commit = this.engine.insertEvents(rows).then(
-      (result) => {
-        let offset = 0;
-        for (const waiter of group) {
-          let inserted = 0;
-          for (let i = 0; i < waiter.rows.length; i++) inserted += result.inserted[offset + i] ?? 0;
-          offset += waiter.rows.length;
-          waiter.resolve({ inserted, duplicates: waiter.rows.length - inserted });
+    const parts = group.map((waiter): Part => ({ waiter, from: 0, to: waiter.rows.length }));
+    const tallies = new Map<Waiter, Tally>(group.map((w) => [w, { inserted: 0, seen: 0, refused: [] }]));
+    const commit = this.commitParts(parts, tallies).then(
+      () => {
+        for (const [waiter, tally] of tallies) {
+          waiter.resolve({
+            inserted: tally.inserted,
+            duplicates: tally.seen - tally.inserted,
+            refused: tally.refused.sort((a, b) => a.row - b.row),
+          });
         }
-        for (const listener of this.committedListeners) listener(rows, result);
       },
       (error: Error) => {
         const failure = new ApiError('storage_unavailable', `events could not be stored: ${error.message}`);
@@ -123,4 +145,50 @@ export class GroupCommitter {
       if (this.queue.length > 0) this.flush();
     });
   }
+
+  /**
+   * Commits the parts in one transaction. When it fails over the data (not the store), no request
+   * pays for another's rows: the parts are committed again by halves, down to single rows, and only
+   * the rows refused alone are reported — every other row is stored and acknowledged. A failure of
+   * the store itself (disk, a broken database) fails the whole group with 503: retrying would not help.
+   */
+  private async commitParts(parts: readonly Part[], tallies: Map<Waiter, Tally>): Promise<void> {
+    const rows: EventRow[] = [];
+    for (const { waiter, from, to } of parts) {
+      if (from === 0 && to === waiter.rows.length) rows.push(...waiter.rows);
+      else for (let i = from; i < to; i++) rows.push(waiter.rows[i]!);
+    }
+    let result: InsertResult;
+    try {
+      result = await this.engine.insertEvents(rows);
+    } catch (error) {
+      if (this.classify(error) === 'storage') throw error;
+      if (rows.length === 1) {
+        const { waiter, from } = parts[0]!;
+        tallies.get(waiter)!.refused.push({ row: from, error: (error as Error).message });
+        return;
+      }
+      for (const half of halves(parts)) await this.commitParts(half, tallies);
+      return;
+    }
+    let offset = 0;
+    for (const { waiter, from, to } of parts) {
+      const tally = tallies.get(waiter)!;
+      for (let i = 0; i < to - from; i++) tally.inserted += result.inserted[offset + i] ?? 0;
+      tally.seen += to - from;
+      offset += to - from;
+    }
+    for (const listener of this.committedListeners) listener(rows, result);
+  }
+}
+
+/** Splits parts into two halves by row count (a single part is cut at its middle row). */
+function halves(parts: readonly Part[]): [Part[], Part[]] {
+  if (parts.length === 1) {
+    const { waiter, from, to } = parts[0]!;
+    const middle = from + Math.floor((to - from) / 2);
+    return [[{ waiter, from, to: middle }], [{ waiter, from: middle, to }]];
+  }
+  const middle = Math.ceil(parts.length / 2);
+  return [parts.slice(0, middle), parts.slice(middle)];
 }

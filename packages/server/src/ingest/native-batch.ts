@@ -8,10 +8,14 @@ import {
 } from '@sightline/schema';
 import { ApiError } from '../errors.js';
 import type { EventRow } from '../storage/engine.js';
+import { unstorableValue } from './event-values.js';
+import type { EventCut } from './json-scan.js';
 import { type ColumnHints, type IngestContext, normalizeNativeEvent } from './normalize.js';
 
 export interface ValidatedBatch {
   rows: EventRow[];
+  /** The request's index of each row (rows[i] came from event indexes[i]). */
+  indexes: number[];
   rejected: RejectedEvent[];
 }
 
@@ -46,16 +50,33 @@ export interface CandidateEvent {
   rejection?: string;
 }
 
+/** What every capture path knows about a request besides its events. */
+export interface CandidateContext extends IngestContext {
+  /** Events refused before parsing (json-scan.ts), by index. */
+  cut?: ReadonlyMap<number, EventCut>;
+}
+
 /** Validates each event on its own: one bad event never costs the good ones. */
 export function validateCandidates(
   candidates: readonly CandidateEvent[],
-  ctx: IngestContext,
+  { cut, ...ctx }: CandidateContext,
 ): ValidatedBatch {
   const rows: EventRow[] = [];
+  const indexes: number[] = [];
   const rejected: RejectedEvent[] = [];
   for (const { index, value, hints, sentAt, rejection } of candidates) {
+    const refused = cut?.get(index);
+    if (refused) {
+      rejected.push({ index, ...refused });
+      continue;
+    }
     if (rejection !== undefined) {
       rejected.push({ index, code: 'invalid_event', error: rejection });
+      continue;
+    }
+    const unstorable = unstorableValue(value);
+    if (unstorable) {
+      rejected.push({ index, ...unstorable });
       continue;
     }
     const parsed = nativeEventSchema.safeParse(value);
@@ -63,10 +84,12 @@ export function validateCandidates(
       rejected.push({ index, code: 'invalid_event', error: describeIssues(parsed.error) });
       continue;
     }
-    const eventCtx = sentAt === undefined ? ctx : { ...ctx, sentAt: sentAt ?? undefined };
+    const eventCtx: IngestContext = sentAt === undefined ? ctx : { ...ctx, sentAt: sentAt ?? undefined };
     const normalized = normalizeNativeEvent(parsed.data, eventCtx, hints);
-    if (normalized.ok) rows.push(normalized.row);
-    else rejected.push({ index, code: normalized.code, error: normalized.error });
+    if (normalized.ok) {
+      rows.push(normalized.row);
+      indexes.push(index);
+    } else rejected.push({ index, code: normalized.code, error: normalized.error });
   }
-  return { rows, rejected };
+  return { rows, indexes, rejected };
 }

@@ -1,5 +1,6 @@
 import { LIMITS, type NativeEvent, timestampToMs } from '@sightline/schema';
 import type { EventRow } from '../storage/engine.js';
+import { correctedTimestamp, timestampOutsideWindow } from './timestamps.js';
 import { parseUserAgent } from './user-agent.js';
 
 export interface IngestContext {
@@ -34,26 +35,9 @@ function pathOf(url: string): string {
   }
 }
 
-/**
- * Below this, `receivedAt - sentAt` is network and queueing time, not a wrong clock: correcting
- * it would shift a whole batch by its transit time and could reorder it against the next batch.
- */
-export const CLOCK_SKEW_TOLERANCE_MS = 1_000;
-
-/**
- * Client clocks drift. The client stamps each event and the batch's send time with the same
- * clock, so `timestamp + (receivedAt - sentAt)` places the event on the server's clock.
- */
-export function correctedTimestamp(timestamp: number | undefined, ctx: IngestContext): number {
-  if (timestamp === undefined) return ctx.receivedAt;
-  if (ctx.sentAt === undefined || !Number.isFinite(ctx.sentAt)) return timestamp;
-  const skew = ctx.receivedAt - ctx.sentAt;
-  return Math.abs(skew) < CLOCK_SKEW_TOLERANCE_MS ? timestamp : timestamp + skew;
-}
-
 export type NormalizeResult =
   | { ok: true; row: EventRow }
-  | { ok: false; code: 'event_too_large'; error: string };
+  | { ok: false; code: 'event_too_large' | 'invalid_timestamp'; error: string };
 
 /** A validated native event → the stored columns (DESIGN §3/§4). */
 export function normalizeNativeEvent(
@@ -76,7 +60,10 @@ export function normalizeNativeEvent(
   const client = parseUserAgent(
     hints.userAgent ?? (str(props['user_agent']) || str(props['$user_agent']) || ctx.userAgent),
   );
-  const timestamp = event.timestamp === undefined ? undefined : timestampToMs(event.timestamp);
+  const sent = event.timestamp === undefined ? undefined : timestampToMs(event.timestamp);
+  const timestamp = Math.round(correctedTimestamp(sent, ctx.receivedAt, ctx.sentAt));
+  const outside = timestampOutsideWindow(timestamp, ctx.receivedAt);
+  if (outside !== null) return { ok: false, code: 'invalid_timestamp', error: outside };
   return {
     ok: true,
     row: {
@@ -85,7 +72,7 @@ export function normalizeNativeEvent(
       event: event.event,
       distinct_id: event.distinct_id,
       session_id: event.session_id ?? str(props['$session_id']),
-      timestamp: Math.round(correctedTimestamp(timestamp, ctx)),
+      timestamp,
       received_at: ctx.receivedAt,
       url,
       path: hints.path ?? (str(props['path']) || str(props['$pathname']) || pathOf(url)),

@@ -6,11 +6,12 @@ import { Outbox } from './outbox.js';
 import { CLOSE_CODES, clientMessageSchema, errorMessage, resultMessage } from './protocol.js';
 
 export const AUTH_TIMEOUT_MS = 10_000;
-export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 1000;
 
 /** One `/v1/live` client: authenticates, then holds its subscriptions until it leaves. */
 export class LiveConnection {
   private projectId: string | null = null;
+  /** Gives back this connection's place in its project's connection limit. */
+  private releaseConnection: (() => void) | null = null;
   private readonly subscriptions = new Map<string, () => void>();
   private readonly outbox: Outbox;
   private readonly authTimer: ReturnType<typeof setTimeout>;
@@ -65,6 +66,10 @@ export class LiveConnection {
   }
 
   private authenticate(key: string): void {
+    if (this.projectId !== null) {
+      this.sendControl(errorMessage('invalid_arguments', 'this connection is already authenticated'));
+      return;
+    }
     const project = this.projects.bySecretKey(key);
     if (!project) {
       // The key itself is never echoed or logged.
@@ -73,6 +78,14 @@ export class LiveConnection {
       return;
     }
     clearTimeout(this.authTimer);
+    try {
+      this.releaseConnection = this.live.openConnection(project.id);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      this.socket.send(errorMessage(error.code, error.message));
+      this.socket.close(CLOSE_CODES.rateLimited, 'too many live connections for this project');
+      return;
+    }
     this.projectId = project.id;
     this.sendControl(JSON.stringify({ type: 'ready' }));
   }
@@ -82,11 +95,12 @@ export class LiveConnection {
       this.sendControl(errorMessage('invalid_arguments', `subscription id "${id}" is already in use`, id));
       return;
     }
-    if (this.subscriptions.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+    const { maxSubscriptionsPerConnection } = this.live.limits;
+    if (this.subscriptions.size >= maxSubscriptionsPerConnection) {
       this.sendControl(
         errorMessage(
-          'overloaded',
-          `at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`,
+          'rate_limited',
+          `at most ${maxSubscriptionsPerConnection} subscriptions per connection`,
           id,
         ),
       );
@@ -114,6 +128,8 @@ export class LiveConnection {
     clearTimeout(this.authTimer);
     for (const unsubscribe of this.subscriptions.values()) unsubscribe();
     this.subscriptions.clear();
+    this.releaseConnection?.();
+    this.releaseConnection = null;
     this.outbox.close();
   }
 }

@@ -28,6 +28,8 @@ export function errorMessage(error: string, message: string, id?: string): strin
 export const CLOSE_CODES = {
   unauthorized: 4401,
   authTimeout: 4408,
+  /** The project has as many live connections as it may: the client retries later (with backoff). */
+  rateLimited: 4429,
   protocol: 4400,
   shuttingDown: 1001,
 } as const;

@@ -1,3 +1,4 @@
+import type { ProjectWrites } from '../query/reads.js';
 import type { StorageEngine } from '../storage/engine.js';
 import type {
   InsightRecord,
@@ -47,10 +48,12 @@ export const DEFAULT_PROCESSOR_OPTIONS: ProcessorOptions = {
 const SCAN_STEP_MS = 1000;
 const RETRY_DELAY_MS = 1000;
 
-/** What a commit made durable; listeners deliver interventions and webhooks from it. */
+/** What a commit made durable; listeners deliver interventions and webhooks, and announce the writes. */
 export interface CommittedOutputs {
   insights: InsightRecord[];
   interventions: InterventionRecord[];
+  /** The data sets the commit touched, per project (BatchOutputs.writes). */
+  writes: ProjectWrites;
 }
 
 /** Outputs of the next events, computed but not yet committed. */
@@ -85,6 +88,12 @@ export class StreamProcessor {
   private processedSeq = 0;
   /** Memory is ahead of what is stored (a batch prepared, not committed). */
   private ahead = false;
+  /**
+   * A commit failed and the stored state could not be read back yet (the store is down): memory
+   * must not be trusted, so the next batch or sweep reloads first instead of skipping the events
+   * whose outputs were never stored.
+   */
+  private stale = false;
   private readonly dirty = new Map<string, SessionState>();
   private readonly gone = new Map<string, { project_id: string; session_id: string }>();
   private lastSnapshotAt = Number.NEGATIVE_INFINITY;
@@ -122,6 +131,10 @@ export class StreamProcessor {
     return this.sessions.size;
   }
 
+  /**
+   * Called after each commit of new outputs (not a replay's) that touched stored data: journeys,
+   * insights, interventions (and their feedback) or friction.
+   */
   onCommitted(listener: (outputs: CommittedOutputs) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -131,7 +144,10 @@ export class StreamProcessor {
   async start(): Promise<void> {
     await this.reload();
     if (this.options.sweepIntervalMs > 0) {
-      this.sweepTimer = setInterval(() => void this.sweep().catch(logFailure), this.options.sweepIntervalMs);
+      this.sweepTimer = setInterval(
+        () => void this.sweep().catch((error: unknown) => this.logUnlessStoreDown(error)),
+        this.options.sweepIntervalMs,
+      );
       this.sweepTimer.unref();
     }
     this.notify();
@@ -146,7 +162,7 @@ export class StreamProcessor {
     }
     this.running = this.enqueue(() => this.catchUp())
       .catch((error: unknown) => {
-        logFailure(error);
+        this.logUnlessStoreDown(error);
         setTimeout(() => this.notify(), RETRY_DELAY_MS).unref();
       })
       .finally(() => {
@@ -166,8 +182,10 @@ export class StreamProcessor {
   /** Fires deadlines (journey timeouts, stalls, long gaps) against the wall clock. */
   sweep(): Promise<void> {
     return this.enqueue(async () => {
+      if (this.stopped) return;
+      if (this.stale) await this.reload();
       // Not while replaying: the deadlines were fired (or not) when these events were first processed.
-      if (this.stopped || this.processedSeq < this.checkpoint) return;
+      if (this.processedSeq < this.checkpoint) return;
       const now = this.options.wallClock() - this.options.latenessMs;
       if (now <= this.clock - this.options.latenessMs) return;
       const ctx = this.context();
@@ -217,6 +235,7 @@ export class StreamProcessor {
   }
 
   private async prepare(): Promise<PreparedBatch | null> {
+    if (this.stale) await this.reload();
     let events =
       this.recent?.after(this.processedSeq, this.options.batchSize) ??
       (await this.engine.readEventsAfter(this.processedSeq, this.options.batchSize));
@@ -296,7 +315,9 @@ export class StreamProcessor {
     try {
       await this.engine.commitProcessorBatch(toProcessorBatch(checkpoint, prepared.outputs));
     } catch (error) {
-      // Memory is ahead of the store now: go back to what was committed.
+      // Memory is ahead of the store now: go back to what was committed (if the store cannot be
+      // read now either, the next batch or sweep does it).
+      this.stale = true;
       await this.saving;
       await this.reload();
       throw error;
@@ -307,16 +328,23 @@ export class StreamProcessor {
     // Only now (outputs up to processedSeq are stored) may the state as of processedSeq be saved.
     const due = performance.now() - this.lastSnapshotAt >= this.options.snapshotIntervalMs;
     if (due && !this.saving) void this.saveState();
-    // A replay recomputes outputs that are already stored (and were delivered then).
+    // A replay recomputes outputs that are already stored (and were delivered and announced then).
+    if (prepared.replay) return;
     const { insights, interventions } = prepared.outputs;
-    if (prepared.replay || (insights.length === 0 && interventions.length === 0)) return;
+    const writes = prepared.outputs.writes();
+    if (writes.size === 0) return;
     for (const listener of this.listeners) {
       try {
-        listener({ insights, interventions });
+        listener({ insights, interventions, writes });
       } catch (error) {
         logFailure(error);
       }
     }
+  }
+
+  /** While the store is down its health says so (and it logged why once): no line per retry. */
+  private logUnlessStoreDown(error: unknown): void {
+    if (this.engine.health().ok) logFailure(error);
   }
 
   private async reload(): Promise<void> {
@@ -333,6 +361,7 @@ export class StreamProcessor {
     this.lastScanAt = globals?.lastScanAt ?? Number.NEGATIVE_INFINITY;
     this.stats = JourneyStats.fromJSON(globals?.journeys);
     this.sessions.load(snapshot.sessions);
+    this.stale = false;
   }
 }
 

@@ -1,7 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StorageEngine } from '../storage/engine.js';
-import { generateKey, hashSecret, PUBLIC_KEY_PREFIX, SECRET_KEY_PREFIX } from './keys.js';
+import { generateKey, hashSecret, maskKey, PUBLIC_KEY_PREFIX, SECRET_KEY_PREFIX } from './keys.js';
 
 export const DEFAULT_PROJECT_ID = 'default';
 
@@ -10,7 +10,17 @@ export interface ProjectKeys {
   secretKey: string;
 }
 
-const KEYS_FILE = 'keys.json';
+/** The default project's keys as the server started with them. */
+export interface DefaultProjectKeys extends ProjectKeys {
+  /** This start generated the secret key (the first start): the only time a banner prints it in full. */
+  generated: boolean;
+  /** Where they are kept (mode 0600), for anyone who needs the secret again. */
+  keysFile: string;
+}
+
+export const KEYS_FILE = 'keys.json';
+/** Owner read/write only: the file holds the secret key in plain text. */
+const KEYS_FILE_MODE = 0o600;
 
 async function readKeysFile(dataDir: string): Promise<ProjectKeys | null> {
   try {
@@ -26,22 +36,31 @@ async function readKeysFile(dataDir: string): Promise<ProjectKeys | null> {
 
 /**
  * The default project's keys: from SIGHTLINE_PUBLIC_KEY / SIGHTLINE_SECRET_KEY when given,
- * else generated once and kept in <data-dir>/keys.json (mode 0600) so every start prints the same.
+ * else generated once and kept in <data-dir>/keys.json (mode 0600, also enforced on a file an
+ * older version left readable) so every start uses the same.
  */
 export async function ensureDefaultProject(
   engine: StorageEngine,
   dataDir: string,
   fixed: Partial<ProjectKeys>,
-): Promise<ProjectKeys> {
+): Promise<DefaultProjectKeys> {
+  const keysFile = join(dataDir, KEYS_FILE);
   const stored = await readKeysFile(dataDir);
-  const keys: ProjectKeys = {
-    publicKey: fixed.publicKey || stored?.publicKey || generateKey(PUBLIC_KEY_PREFIX),
-    secretKey: fixed.secretKey || stored?.secretKey || generateKey(SECRET_KEY_PREFIX),
+  const publicKey = fixed.publicKey || stored?.publicKey;
+  const secretKey = fixed.secretKey || stored?.secretKey;
+  const keys: DefaultProjectKeys = {
+    publicKey: publicKey ?? generateKey(PUBLIC_KEY_PREFIX),
+    secretKey: secretKey ?? generateKey(SECRET_KEY_PREFIX),
+    generated: !secretKey,
+    keysFile,
   };
   if (!stored || stored.publicKey !== keys.publicKey || stored.secretKey !== keys.secretKey) {
-    await mkdir(dataDir, { recursive: true });
-    await writeFile(join(dataDir, KEYS_FILE), `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    const text = `${JSON.stringify({ publicKey: keys.publicKey, secretKey: keys.secretKey }, null, 2)}\n`;
+    await writeFile(keysFile, text, { mode: KEYS_FILE_MODE });
   }
+  // writeFile's mode applies only when it creates the file.
+  await chmod(keysFile, KEYS_FILE_MODE);
   const existing = (await engine.listProjects()).find((p) => p.id === DEFAULT_PROJECT_ID);
   const secretHash = hashSecret(keys.secretKey);
   if (!existing || existing.public_key !== keys.publicKey || existing.secret_key_hash !== secretHash) {
@@ -69,4 +88,29 @@ export async function createProject(engine: StorageEngine, id: string, name: str
     created_at: Date.now(),
   });
   return keys;
+}
+
+/** The secret key where a start banner prints it: the key line, the dashboard link, the curl example. */
+export interface BannerSecret {
+  /** After "secret key:". */
+  shown: string;
+  /** Appended to the dashboard URL (`#key=…` signs in at once; empty: sign in by hand). */
+  link: string;
+  /** After "Bearer " in the export example. */
+  bearer: string;
+}
+
+/**
+ * The secret as a start banner prints it: in full only at the start that generated it, masked
+ * afterwards, with where it is kept: start logs are kept and shipped, and a key printed at every
+ * start ends up in all of them.
+ */
+export function bannerSecret(keys: DefaultProjectKeys): BannerSecret {
+  if (keys.generated)
+    return { shown: keys.secretKey, link: `#key=${keys.secretKey}`, bearer: keys.secretKey };
+  return {
+    shown: `${maskKey(keys.secretKey)}  (in full: ${keys.keysFile})`,
+    link: '',
+    bearer: '<secret key>',
+  };
 }

@@ -12,3 +12,13 @@ export function generateKey(prefix: string): string {
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
+
+/** Characters of a key kept when it is shown masked: enough to tell keys apart, far too few to use one. */
+const MASK_KEEP = 4;
+
+/** A key as logs may show it: its prefix and last characters, e.g. `sl_sec_…Xy9Z`. */
+export function maskKey(key: string): string {
+  const prefix = [PUBLIC_KEY_PREFIX, SECRET_KEY_PREFIX].find((p) => key.startsWith(p)) ?? '';
+  const rest = key.slice(prefix.length);
+  return rest.length <= MASK_KEEP * 2 ? `${prefix}…` : `${prefix}…${rest.slice(-MASK_KEEP)}`;
+}

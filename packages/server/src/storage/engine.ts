@@ -53,12 +53,38 @@ export interface Project {
   created_at: number;
 }
 
+/** A project's settings as stored: JSON text the engine keeps without reading it. */
+export interface ProjectSettingsRow {
+  project_id: string;
+  settings_json: string;
+}
+
 export interface ExportRange {
   from: number;
   to: number;
 }
 
+/** The store's health (HealthMonitor in storage/engine-health.ts keeps it). */
+export interface EngineHealth {
+  ok: boolean;
+  /** Why it is unusable, in a few words safe to show anyone (no paths, no SQL). */
+  reason?: string;
+  /** Since when it is unusable (ms since epoch). */
+  since?: number;
+}
+
+export type StorageErrorKind = 'data' | 'storage';
+
 export type QueryRow = Record<string, string | number | boolean | null>;
+
+/** How long a query may run, and how to stop it sooner (query/query-runner.ts sets both). */
+export interface QueryOptions {
+  /** Aborting it cancels the engine's work (DuckDB interrupt, ClickHouse KILL QUERY); the call rejects. */
+  signal?: AbortSignal;
+  /** Time left of the query's budget: engines that can enforce a limit themselves (ClickHouse's
+   * max_execution_time) do, so the work stops even where an abort cannot reach it. */
+  timeoutMs?: number;
+}
 
 /**
  * The one interface every storage engine implements (DESIGN §3). Each engine passes
@@ -81,7 +107,7 @@ export interface StorageEngine {
    */
   refreshSessionRollup?(now?: number): Promise<number>;
   /** Runs a query built with the engine's dialect; numbers come back as JS numbers. */
-  query(fragment: SqlFragment): Promise<QueryRow[]>;
+  query(fragment: SqlFragment, options?: QueryOptions): Promise<QueryRow[]>;
   listProjects(): Promise<Project[]>;
   upsertProject(project: Project): Promise<void>;
 
@@ -103,6 +129,22 @@ export interface StorageEngine {
   listWebhooks(): Promise<WebhookConfig[]>;
   /** Sets or (null) removes a project's webhook. */
   setWebhook(projectId: string, url: string | null): Promise<void>;
+  /** Every project's stored settings (projects/key-settings.ts reads the JSON). */
+  listProjectSettings(): Promise<ProjectSettingsRow[]>;
+  /** Replaces a project's settings (JSON text); null removes them, back to the defaults. */
+  setProjectSettings(projectId: string, settingsJson: string | null): Promise<void>;
+
+  // --- health (storage/engine-health.ts): a broken store answers 503 and recovers on its own ---
+  /** Whether the store is usable now; while it is not, every call fails fast and recovery runs in the background. */
+  health(): EngineHealth;
+  /** Tries to make the store usable now (joins an attempt under way); true once it is. */
+  recover(): Promise<boolean>;
+  /**
+   * What an error of this engine was about: `storage` when the store itself failed (disk, I/O, a
+   * broken database, the server out of reach, out of memory): the same work fails again until it
+   * recovers; `data` for anything about the call itself (its rows, its SQL, its cancellation).
+   */
+  classifyError(error: unknown): StorageErrorKind;
 
   close(): Promise<void>;
 }

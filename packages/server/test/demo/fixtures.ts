@@ -39,20 +39,12 @@ function track(handler: 'vide' | 'soun', codec: string, width: number, height: n
   return box('trak', tkhd, box('mdia', hdlr, minf));
 }
 
-export function buildMp4(opts: {
-  durationS: number;
-  width: number;
-  height: number;
-  mdatBytes: number;
-}): Buffer {
+const ftypBox = () =>
+  box('ftyp', Buffer.from('isom', 'latin1'), u32(512), Buffer.from('isomiso2avc1mp41', 'latin1'));
+
+/** A `moov` with an H.264 video track and an AAC audio track. */
+function moovBox(opts: { durationS: number; width: number; height: number }): Buffer {
   const timescale = 1000;
-  const ftyp = box(
-    'ftyp',
-    Buffer.from('isom', 'latin1'),
-    u32(512),
-    Buffer.from('isomiso2avc1mp41', 'latin1'),
-  );
-  const mdat = box('mdat', Buffer.alloc(opts.mdatBytes, 0x5a));
   const mvhd = box(
     'mvhd',
     versionFlags,
@@ -61,8 +53,17 @@ export function buildMp4(opts: {
     u32(opts.durationS * timescale),
     zeros(80),
   );
-  const moov = box('moov', mvhd, track('vide', 'avc1', opts.width, opts.height), track('soun', 'mp4a', 0, 0));
-  return Buffer.concat([ftyp, mdat, moov]);
+  return box('moov', mvhd, track('vide', 'avc1', opts.width, opts.height), track('soun', 'mp4a', 0, 0));
+}
+
+export function buildMp4(opts: {
+  durationS: number;
+  width: number;
+  height: number;
+  mdatBytes: number;
+}): Buffer {
+  const mdat = box('mdat', Buffer.alloc(opts.mdatBytes, 0x5a));
+  return Buffer.concat([ftypBox(), mdat, moovBox(opts)]);
 }
 
 const ebml = (id: number, payload: Buffer, unknownSize = false): Buffer => {
@@ -92,6 +93,8 @@ export function buildWebm(opts: {
   height: number;
   frames: number;
   frameBytes: number;
+  /** The track's CodecID bytes (default `V_VP9`). */
+  codecId?: Buffer;
 }): Buffer {
   const infoChildren = [ebml(0x2ad7b1, uintBytes(1_000_000))];
   if (opts.durationS !== undefined) {
@@ -113,7 +116,7 @@ export function buildWebm(opts: {
     Buffer.concat([
       ebml(0xd7, Buffer.from([1])),
       ebml(0x83, Buffer.from([1])),
-      ebml(0x86, Buffer.from('V_VP9')),
+      ebml(0x86, opts.codecId ?? Buffer.from('V_VP9')),
       video,
     ]),
   );
@@ -131,4 +134,39 @@ export function buildWebm(opts: {
     clusters.push(ebml(0x1f43b675, Buffer.concat(blocks)));
   }
   return Buffer.concat([header, ebml(0x18538067, Buffer.concat([info, tracks, ...clusters]), true)]);
+}
+
+/**
+ * A hostile WebM (~140 KB): a valid header, then `markers` cluster IDs of unknown size, each
+ * hidden in a Void element, and none followed by a Timecode. Looking for the last cluster from
+ * the end, each marker parses as a cluster whose children (the Voids) run to the end of the file.
+ */
+export function buildClusterMarkerWebm(markers = 20_000): Buffer {
+  const head = buildWebm({ width: 2, height: 2, frames: 0, frameBytes: 0 });
+  // Void (0xEC) of 5 bytes holding the Cluster ID and a one-byte unknown size (0xFF).
+  const unit = Buffer.from([0xec, 0x85, 0x1f, 0x43, 0xb6, 0x75, 0xff]);
+  return Buffer.concat([head, ...Array.from({ length: markers }, () => unit)]);
+}
+
+/** A WebM whose Segment starts with `voids` empty Void elements (2 bytes each) before its Info. */
+export function buildVoidFloodWebm(voids: number): Buffer {
+  const honest = buildWebm({ durationS: 1, width: 2, height: 2, frames: 1, frameBytes: 1 });
+  // The Segment's payload starts after its ID (4 bytes) and 8-byte unknown size: EBML header first.
+  const segmentAt = honest.indexOf(Buffer.from([0x18, 0x53, 0x80, 0x67]));
+  const payloadAt = segmentAt + 4 + 8;
+  const flood = Buffer.alloc(voids * 2);
+  for (let i = 0; i < flood.length; i += 2) flood.writeUInt16BE(0xec80, i);
+  return Buffer.concat([honest.subarray(0, payloadAt), flood, honest.subarray(payloadAt)]);
+}
+
+/**
+ * An MP4 of `ftyp`, then `boxes` empty 8-byte `free` boxes (800 KB of them by default, no `moov`:
+ * the hostile case), then optionally a real `moov` (2 s, 16×16).
+ */
+export function buildTinyBoxMp4(opts: { boxes?: number; withMoov?: boolean } = {}): Buffer {
+  const boxes = opts.boxes ?? (800 * 1024) / 8;
+  const free = box('free');
+  const parts = [ftypBox(), ...Array.from({ length: boxes }, () => free)];
+  if (opts.withMoov) parts.push(moovBox({ durationS: 2, width: 16, height: 16 }));
+  return Buffer.concat(parts);
 }

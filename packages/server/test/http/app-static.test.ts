@@ -10,7 +10,7 @@ const demoAssets = readdirSync(new URL('../../../../apps/demo/dist/assets/', imp
 describe('the built apps', () => {
   let app: RunningSightline;
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp(undefined, { demo: true });
   });
   afterAll(async () => {
     await app.close();

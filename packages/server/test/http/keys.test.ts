@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { chmodSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSightline } from '../../src/app.js';
-import { createProject, type ProjectKeys } from '../../src/projects/default-project.js';
+import {
+  bannerSecret,
+  createProject,
+  KEYS_FILE,
+  type ProjectKeys,
+} from '../../src/projects/default-project.js';
+import { maskKey } from '../../src/projects/keys.js';
+import { DUCKDB_FILE } from '../../src/storage/open-engine.js';
 import { eventBatch, exportAll, postEvents, startTestApp } from '../support/app.js';
 
 describe('keys: public keys capture, secret keys read, each only its own project', () => {
@@ -63,5 +73,63 @@ describe('keys: public keys capture, secret keys read, each only its own project
     const dashB = (await (await query(other.secretKey)).json()) as { top_events: Array<{ name: string }> };
     expect(dashA.top_events.map((t) => t.name)).toEqual(['a_event']);
     expect(dashB.top_events.map((t) => t.name)).toEqual(['b_event']);
+  });
+});
+
+describe('keys and data files: printed in full once, readable by their owner only', () => {
+  const mode = (path: string) => statSync(path).mode & 0o777;
+
+  it('the first start prints the generated secret; later starts print it masked, with where it is kept', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sightline-keys-'));
+    const first = await startTestApp(dataDir);
+    const secret = first.keys.secretKey;
+    expect(first.keys.generated).toBe(true);
+    expect(bannerSecret(first.keys)).toEqual({ shown: secret, link: `#key=${secret}`, bearer: secret });
+    await first.close();
+
+    const second = await startTestApp(dataDir);
+    try {
+      expect(second.keys.secretKey).toBe(secret);
+      expect(second.keys.generated).toBe(false);
+      const shown = bannerSecret(second.keys);
+      expect(JSON.stringify(shown)).not.toContain(secret);
+      expect(shown.shown).toBe(`sl_sec_…${secret.slice(-4)}  (in full: ${join(dataDir, KEYS_FILE)})`);
+      expect(shown.link).toBe('');
+      expect(maskKey(second.keys.publicKey)).toMatch(/^sl_pub_….{4}$/);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('creates the data dir 0700 and keys.json, the database and its WAL 0600', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'sightline-files-')), 'data');
+    const app = await startTestApp(dataDir);
+    try {
+      const body = eventBatch(app.keys.publicKey, [{ uuid: randomUUID(), event: 'e', distinct_id: 'd' }]);
+      expect((await postEvents(app, body)).status).toBe(200);
+      expect(mode(dataDir)).toBe(0o700);
+      expect(mode(join(dataDir, KEYS_FILE))).toBe(0o600);
+      expect(mode(join(dataDir, DUCKDB_FILE))).toBe(0o600);
+      // The commit above went to the WAL, which DuckDB creates after open.
+      expect(mode(join(dataDir, `${DUCKDB_FILE}.wal`))).toBe(0o600);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('narrows the files and the dir an older version left open to others', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sightline-open-'));
+    await (await startTestApp(dataDir)).close();
+    chmodSync(dataDir, 0o755);
+    chmodSync(join(dataDir, KEYS_FILE), 0o644);
+    chmodSync(join(dataDir, DUCKDB_FILE), 0o644);
+    const app = await startTestApp(dataDir);
+    try {
+      expect(mode(dataDir)).toBe(0o700);
+      expect(mode(join(dataDir, KEYS_FILE))).toBe(0o600);
+      expect(mode(join(dataDir, DUCKDB_FILE))).toBe(0o600);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -1,6 +1,11 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodePostHogBody } from '../../src/ingest/posthog/decode.js';
+import { decodePostHogBody as decodeWithCuts } from '../../src/ingest/posthog/decode.js';
+
+/** The decoded body (events cut for their size are tested in json-scan.test.ts). */
+const decodePostHogBody = async (...args: Parameters<typeof decodeWithCuts>) =>
+  (await decodeWithCuts(...args)).body;
+
 import { parsePostHogEnvelope } from '../../src/ingest/posthog/envelope.js';
 import { postHogCandidate } from '../../src/ingest/posthog/events.js';
 

@@ -19,7 +19,10 @@ describe('GET /v1/live', () => {
   });
 
   beforeAll(async () => {
-    app = await startLiveApp({ live: { intervalMs: 50, highWaterBytes: 64 * 1024 } });
+    // 1,000 subscribers of one project below: twice the default per-project limit.
+    app = await startLiveApp({
+      live: { intervalMs: 50, highWaterBytes: 64 * 1024, maxSubscriptionsPerProject: 2000 },
+    });
   });
   afterAll(async () => {
     await app.close();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { type RunningSightline, type StartOptions, startSightline } from '../../src/app.js';
 import { resolveConfig } from '../../src/config.js';
+import { createProject, type ProjectKeys } from '../../src/projects/default-project.js';
 
 export async function startLiveApp(options: StartOptions = {}): Promise<RunningSightline> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sightline-live-'));
@@ -80,4 +81,20 @@ export async function postEvent(app: RunningSightline, event: Record<string, unk
     body: JSON.stringify({ api_key: app.keys.publicKey, batch: [event] }),
   });
   if (res.status !== 200) throw new Error(`events: ${res.status} ${await res.text()}`);
+}
+
+/** A raw client, connected and authenticated with `key` (its `ready` received). */
+export async function readyClient(url: string, key: string): Promise<RawLiveClient> {
+  const client = new RawLiveClient(url);
+  await client.opened();
+  client.send({ type: 'auth', key });
+  await client.waitFor((m) => m.type === 'ready');
+  return client;
+}
+
+/** Another project on the running app, usable at once (the key directory reloaded). */
+export async function addProject(app: RunningSightline, id: string): Promise<ProjectKeys> {
+  const keys = await createProject(app.engine, id, id);
+  await app.projects.reload();
+  return keys;
 }

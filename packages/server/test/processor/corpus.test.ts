@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RiskFactor } from '../../src/processor/detectors/detection.js';
+import type { RiskFactor } from '../../src/friction/catalogue.js';
 import type { StorageEngine } from '../../src/storage/engine.js';
 import { generateCorpus, INJECTABLE } from './corpus.js';
 import { openTestEngine, processAll, storedOutputs } from './support.js';

@@ -1,4 +1,4 @@
-import type { RiskFactor } from '../../src/processor/detectors/detection.js';
+import type { RiskFactor } from '../../src/friction/catalogue.js';
 import { createRng } from '../../src/simulate/prng.js';
 import type { EventRow } from '../../src/storage/engine.js';
 

@@ -53,14 +53,16 @@ describe('sightline simulate and demo traffic (built CLI)', () => {
     expect((failed as { stderr: string }).stderr).toMatch(/no public key: pass --key/);
   });
 
-  it('start sends demo traffic: events within 10 s; the banner says so; SIGTERM still exits 0', {
+  it('start --demo sends demo traffic: events within 10 s; the banner says so; SIGTERM still exits 0', {
     timeout: 60_000,
   }, async () => {
-    const server = await startSightline({ env: { SIGHTLINE_DEMO_TRAFFIC: '1' } });
+    const server = await startSightline({ demo: true, env: { SIGHTLINE_DEMO_TRAFFIC: '1' } });
     try {
       const startedAt = Date.now();
       expect(server.output()).toMatch(/demo traffic: on/);
-      expect(server.output()).toContain(`${server.url}/#key=${server.secretKey}`);
+      // Keys given through the environment are the operator's: the banner never prints the secret.
+      expect(server.output()).toContain(`dashboard:   ${server.url}/`);
+      expect(server.output()).not.toContain(server.secretKey);
       expect(server.output()).toContain(`${server.url}/demo/`);
       const events = await waitForExport(server, (e) => e.length >= 5, 10_000);
       expect(Date.now() - startedAt).toBeLessThan(10_000);
@@ -75,9 +77,22 @@ describe('sightline simulate and demo traffic (built CLI)', () => {
   it('--no-demo-traffic (and SIGHTLINE_DEMO_TRAFFIC=0, the test default) sends nothing', {
     timeout: 30_000,
   }, async () => {
-    const server = await startSightline();
+    const server = await startSightline({ demo: true });
     try {
       expect(server.output()).toMatch(/demo traffic: off/);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(await server.exportEvents()).toHaveLength(0);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('without --demo (the default) there is no demo traffic, even with SIGHTLINE_DEMO_TRAFFIC=1', {
+    timeout: 30_000,
+  }, async () => {
+    const server = await startSightline({ env: { SIGHTLINE_DEMO_TRAFFIC: '1' } });
+    try {
+      expect(server.output()).not.toMatch(/demo app:|demo traffic:/);
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(await server.exportEvents()).toHaveLength(0);
     } finally {

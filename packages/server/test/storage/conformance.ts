@@ -364,5 +364,47 @@ export function storageConformance(name: string, factory: EngineFactory): void {
       expect(after).toHaveLength(3);
       expect(after[2]!.seq).toBeGreaterThan(before[1]!.seq);
     });
+
+    it('stops a query when its signal aborts, and answers the next one', async () => {
+      const { engine } = await create();
+      // Minutes of work on any engine: only the cancellation (or the server's own limit) ends it.
+      const slow =
+        engine.name === 'duckdb'
+          ? 'SELECT sum(range) AS s FROM range(100000000000)'
+          : 'SELECT sum(number) AS s FROM numbers(100000000000)';
+      const started = performance.now();
+      const stop = new AbortController();
+      setTimeout(() => stop.abort(new Error('over budget')), 300);
+      await expect(engine.query(raw(slow), { signal: stop.signal, timeoutMs: 300 })).rejects.toThrow();
+      // Settles once the engine let go of it (DuckDB interrupt, KILL QUERY, chDB's max_execution_time).
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(await engine.query(sql`SELECT ${1} AS x`)).toEqual([{ x: 1 }]);
+      const aborted = AbortSignal.abort(new Error('gone'));
+      await expect(engine.query(sql`SELECT ${2} AS x`, { signal: aborted })).rejects.toThrow('gone');
+    });
+
+    it('stores project settings per project, replaces and removes them, and keeps them across a restart', async () => {
+      const { engine, reopen } = await create();
+      expect(await engine.listProjectSettings()).toEqual([]);
+      // Stored as given, byte for byte: quotes, a backslash and Unicode must survive every engine's escaping.
+      const hostile = JSON.stringify({ key_funnel: null, key_journey: `it's "quoted" \\ é ✓` });
+      await engine.setProjectSettings('p2', '{"key_funnel":null,"key_journey":"a"}');
+      await engine.setProjectSettings('p1', '{"key_funnel":null,"key_journey":"old"}');
+      await engine.setProjectSettings('p1', hostile);
+      expect(await engine.listProjectSettings()).toEqual([
+        { project_id: 'p1', settings_json: hostile },
+        { project_id: 'p2', settings_json: '{"key_funnel":null,"key_journey":"a"}' },
+      ]);
+      await engine.close();
+      open.splice(open.indexOf(engine), 1);
+      const again = await reopen();
+      open.push(again);
+      expect(await again.listProjectSettings()).toEqual([
+        { project_id: 'p1', settings_json: hostile },
+        { project_id: 'p2', settings_json: '{"key_funnel":null,"key_journey":"a"}' },
+      ]);
+      await again.setProjectSettings('p2', null);
+      expect(await again.listProjectSettings()).toEqual([{ project_id: 'p1', settings_json: hostile }]);
+    });
   });
 }

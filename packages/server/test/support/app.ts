@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { type RunningSightline, startSightline } from '../../src/app.js';
 import { resolveConfig } from '../../src/config.js';
 
-/** An in-process server on 127.0.0.1:0 over a fresh data dir. */
+/** An in-process server on 127.0.0.1:0 over a fresh data dir; `flags.demo` serves the demo (off by default). */
 export async function startTestApp(
   dataDir = mkdtempSync(join(tmpdir(), 'sightline-app-')),
+  flags: { demo?: boolean } = {},
 ): Promise<RunningSightline> {
-  return startSightline(resolveConfig({ port: '0', host: '127.0.0.1', dataDir }, {}));
+  return startSightline(resolveConfig({ port: '0', host: '127.0.0.1', dataDir, ...flags }, {}));
 }
 
 export function eventBatch(apiKey: string, events: unknown[], extra: Record<string, unknown> = {}): string {

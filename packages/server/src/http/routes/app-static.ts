@@ -7,7 +7,7 @@ import type { Route, RouteHandler } from '../context.js';
 /**
  * The built browser apps: the dashboard at `/` and the demo at `/demo/`. Vite writes
  * `dist/index.html` and hashed files under `dist/assets/`; nothing else is served, so a request
- * can never reach outside those two folders. The server does not import the apps (DESIGN §2): it
+ * can never reach outside those two folders. The server does not import the apps: it
  * only finds their build folders through the workspace links in node_modules.
  */
 interface BuiltApp {
@@ -113,6 +113,10 @@ export const appStaticRoutes: readonly Route[] = [
   { method: 'GET', path: '/', handler: serveIndex(DASHBOARD) },
   { method: 'GET', path: '/index.html', handler: serveIndex(DASHBOARD) },
   { method: 'GET', path: '/assets/:name', handler: serveAsset(DASHBOARD) },
+];
+
+/** The demo's page and assets: served only when the demo is on (http/server.ts). */
+export const demoStaticRoutes: readonly Route[] = [
   { method: 'GET', path: '/demo', handler: redirectToDemo },
   { method: 'GET', path: '/demo/', handler: serveIndex(DEMO) },
   { method: 'GET', path: '/demo/index.html', handler: serveIndex(DEMO) },

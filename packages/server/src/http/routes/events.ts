@@ -1,5 +1,5 @@
 import { LIMITS } from '@sightline/schema';
-import { decodeJsonBody } from '../../ingest/decode-body.js';
+import { decodeCaptureBody } from '../../ingest/decode-body.js';
 import { parseNativeEnvelope } from '../../ingest/native-batch.js';
 import { bearerToken } from '../auth.js';
 import { captureEvents } from '../capture.js';
@@ -15,13 +15,14 @@ export const eventsRoute: Route = {
     const { req } = request;
     const receivedAt = Date.now();
     assertCaptureContentType(req.headers['content-type']);
-    const body = await decodeJsonBody(await readBody(req, LIMITS.maxRequestBytes));
+    const { body, cut } = await decodeCaptureBody(await readBody(req, LIMITS.maxRequestBytes));
     const envelope = parseNativeEnvelope(body);
     await captureEvents(request, {
       key: envelope.apiKey ?? bearerToken(req),
       candidates: envelope.events.map((value, index) => ({ index, value })),
       sentAt: envelope.sentAt,
       receivedAt,
+      cut,
     });
   },
 };

@@ -1,17 +1,36 @@
 import { droppedRecordings } from '../../ingest/posthog/recordings.js';
 import type { Route } from '../context.js';
 import { sendJson } from '../respond.js';
+import { STORAGE_RETRY_AFTER_SECONDS } from '../storage-unavailable.js';
 
+/**
+ * 200 only while the server can do its job: 503 while shutting down, and 503 while the store is
+ * unusable (with why and since when; it recovers on its own, and this answers 200 again).
+ */
 export const healthRoute: Route = {
   method: 'GET',
   path: '/healthz',
   async handler({ res, ctx }) {
-    if (ctx.isShuttingDown()) sendJson(res, 503, { ok: false, error: 'shutting_down' });
-    else
-      sendJson(res, 200, {
-        ok: true,
+    if (ctx.isShuttingDown()) {
+      sendJson(res, 503, { ok: false, error: 'shutting_down' });
+      return;
+    }
+    const health = ctx.engine.health();
+    if (!health.ok) {
+      res.setHeader('retry-after', String(STORAGE_RETRY_AFTER_SECONDS));
+      sendJson(res, 503, {
+        ok: false,
+        error: 'storage_unavailable',
         engine: ctx.engine.name,
-        posthog_recording_events_dropped: droppedRecordings(ctx),
+        reason: health.reason,
+        since: health.since,
       });
+      return;
+    }
+    sendJson(res, 200, {
+      ok: true,
+      engine: ctx.engine.name,
+      posthog_recording_events_dropped: droppedRecordings(ctx),
+    });
   },
 };

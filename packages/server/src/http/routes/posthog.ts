@@ -1,4 +1,5 @@
 import { LIMITS } from '@sightline/schema';
+import type { CaptureBody } from '../../ingest/decode-body.js';
 import { assertBatchSize, type CandidateEvent } from '../../ingest/native-batch.js';
 import { decodePostHogBody } from '../../ingest/posthog/decode.js';
 import { type PostHogEnvelope, parsePostHogEnvelope } from '../../ingest/posthog/envelope.js';
@@ -20,17 +21,20 @@ export function bothSlashes(path: string, method: Route['method'], handler: Rout
 /** posthog-js resends on anything but a 200; the body only needs to be JSON. */
 const POSTHOG_OK = { status: 'Ok' } as const;
 
-async function readEnvelope({ req, url }: RouteRequest): Promise<PostHogEnvelope> {
+async function readEnvelope({
+  req,
+  url,
+}: RouteRequest): Promise<PostHogEnvelope & { cut: CaptureBody['cut'] }> {
   assertCaptureContentType(req.headers['content-type'], ['application/x-www-form-urlencoded']);
   const raw = await readBody(req, LIMITS.maxRequestBytes);
-  const body = await decodePostHogBody(
+  const { body, cut } = await decodePostHogBody(
     raw,
     contentTypeOf(req.headers['content-type']),
     url.searchParams.get('compression'),
   );
   const envelope = parsePostHogEnvelope(body, url.searchParams.get('sent_at') ?? url.searchParams.get('_'));
   assertBatchSize(envelope.events.length);
-  return envelope;
+  return { ...envelope, cut };
 }
 
 /** Splits recordings (counted, dropped) from the events to store. */
@@ -63,6 +67,7 @@ const capture: RouteHandler = async (request) => {
       candidates: candidatesOf(request, envelope.events, receivedAt),
       sentAt: envelope.sentAt,
       receivedAt,
+      cut: envelope.cut,
     },
     { answer: () => POSTHOG_OK },
   );
@@ -90,7 +95,13 @@ const captureV1: RouteHandler = async (request) => {
   projectForCapture(request.ctx.projects, key);
   await captureEvents(
     request,
-    { key, candidates: candidatesOf(request, envelope.events, receivedAt), sentAt, receivedAt },
+    {
+      key,
+      candidates: candidatesOf(request, envelope.events, receivedAt),
+      sentAt,
+      receivedAt,
+      cut: envelope.cut,
+    },
     {
       allInvalid: 'answer',
       answer: ({ rejected }) => {

@@ -9,7 +9,11 @@ import { sendJson } from '../respond.js';
 
 const MAX_QUERY_BODY = 1024 * 1024;
 
-/** POST /v1/query/<name>: JSON args → JSON result, for the project of the secret key. */
+/**
+ * POST /v1/query/<name>: JSON args → JSON result, for the project of the secret key. Runs through
+ * the shared QueryRunner: a fair turn on the engine and a time budget (`503 query_timeout`), a full
+ * project queue → `429 rate_limited`.
+ */
 export const queryRoute: Route = {
   method: 'POST',
   path: '/v1/query/:name',
@@ -26,10 +30,28 @@ export const queryRoute: Route = {
     const body = raw.length === 0 ? {} : await decodeJsonBody(raw);
     const args = definition.args.safeParse(body);
     if (!args.success) throw new ApiError('invalid_arguments', describeIssues(args.error));
-    const result = await definition.run(
-      { engine: ctx.engine, projectId: project.id, now: Date.now() },
-      args.data,
-    );
-    sendJson(res, 200, result);
+    // A client that leaves stops its query (queued or running): nobody would read the answer.
+    const clientLeft = new AbortController();
+    const onClose = () => clientLeft.abort(new Error('the client closed the connection'));
+    res.once('close', onClose);
+    try {
+      const { value } = await ctx.queries.run({
+        projectId: project.id,
+        definition,
+        args: args.data,
+        signal: clientLeft.signal,
+        budgetIncludesWait: true,
+      });
+      sendJson(res, 200, value);
+    } catch (error) {
+      if (clientLeft.signal.aborted) return;
+      // Cancelled by shutdown: a kept-alive connection would hold server.close() until its grace ends.
+      if (error instanceof ApiError && error.code === 'shutting_down') res.setHeader('connection', 'close');
+      // The project's queue was full: its queries take about a second each to drain.
+      if (error instanceof ApiError && error.code === 'rate_limited') res.setHeader('retry-after', '1');
+      throw error;
+    } finally {
+      res.off('close', onClose);
+    }
   },
 };

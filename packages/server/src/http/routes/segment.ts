@@ -1,5 +1,5 @@
 import { LIMITS } from '@sightline/schema';
-import { decodeJsonBody } from '../../ingest/decode-body.js';
+import { decodeCaptureBody } from '../../ingest/decode-body.js';
 import { assertBatchSize } from '../../ingest/native-batch.js';
 import { parseSegmentBody, SEGMENT_TYPES, type SegmentType } from '../../ingest/segment/envelope.js';
 import { segmentCandidate } from '../../ingest/segment/messages.js';
@@ -18,7 +18,7 @@ function segmentHandler(routeType: SegmentType | 'batch'): RouteHandler {
     const { req } = request;
     const receivedAt = Date.now();
     assertCaptureContentType(req.headers['content-type']);
-    const body = await decodeJsonBody(await readBody(req, LIMITS.maxRequestBytes));
+    const { body, cut } = await decodeCaptureBody(await readBody(req, LIMITS.maxRequestBytes));
     const envelope = parseSegmentBody(body, routeType);
     assertBatchSize(envelope.messages.length);
     await captureEvents(
@@ -28,6 +28,7 @@ function segmentHandler(routeType: SegmentType | 'batch'): RouteHandler {
         candidates: envelope.messages.map(segmentCandidate),
         sentAt: envelope.sentAt,
         receivedAt,
+        cut,
       },
       { answer: () => ({ success: true }) },
     );

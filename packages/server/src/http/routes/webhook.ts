@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ApiError } from '../../errors.js';
+import { webhookTargetPolicyFromEnv, webhookUrlProblem } from '../../processor/webhook-target.js';
 import { projectForRead } from '../auth.js';
 import type { Route } from '../context.js';
 import { sendJson } from '../respond.js';
@@ -11,7 +13,11 @@ const webhookBody = z.object({
     .nullable(),
 });
 
-/** GET / PUT /v1/webhook (secret key): where new insights are POSTed; `{ "url": null }` removes it. */
+/**
+ * GET / PUT /v1/webhook (secret key): where new insights are POSTed; `{ "url": null }` removes it.
+ * A URL aimed at this machine or a private network is refused here when that shows in the URL
+ * (an IP literal, `localhost`); names are checked again after DNS on every delivery.
+ */
 export const webhookRoutes: readonly Route[] = [
   {
     method: 'GET',
@@ -27,6 +33,11 @@ export const webhookRoutes: readonly Route[] = [
     async handler({ req, res, ctx }) {
       const project = projectForRead(ctx.projects, req);
       const { url } = await readJsonArgs(req, webhookBody);
+      if (url !== null) {
+        // The same SIGHTLINE_WEBHOOK_ALLOW_PRIVATE the dispatcher is built with (app.ts).
+        const problem = webhookUrlProblem(url, webhookTargetPolicyFromEnv(process.env));
+        if (problem) throw new ApiError('invalid_arguments', `url: ${problem}`);
+      }
       await ctx.settings.setWebhook(project.id, url);
       sendJson(res, 200, { url });
     },

@@ -1,5 +1,5 @@
 import { ApiError } from '../../errors.js';
-import { decodeJsonBody, isGzip } from '../decode-body.js';
+import { type CaptureBody, decodeCaptureBody, isGzip } from '../decode-body.js';
 
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 const LOOKS_LIKE_JSON = /^\s*[[{]/;
@@ -14,7 +14,7 @@ export async function decodePostHogBody(
   raw: Buffer,
   contentType: string,
   compression: string | null,
-): Promise<unknown> {
+): Promise<CaptureBody> {
   if (compression === 'lz64') {
     throw new ApiError(
       'unsupported_content_type',
@@ -22,12 +22,12 @@ export async function decodePostHogBody(
     );
   }
   if (raw.length === 0) throw new ApiError('empty_body', 'request body is empty');
-  if (isGzip(raw)) return decodeJsonBody(raw);
+  if (isGzip(raw)) return decodeCaptureBody(raw);
   const isForm = contentType === FORM_TYPE || raw.subarray(0, 5).toString('latin1') === 'data=';
-  if (!isForm) return decodeJsonBody(raw);
+  if (!isForm) return decodeCaptureBody(raw);
   const data = new URLSearchParams(raw.toString('utf8')).get('data');
   if (data === null) throw new ApiError('invalid_batch', 'form body has no data field');
-  if (LOOKS_LIKE_JSON.test(data)) return decodeJsonBody(Buffer.from(data, 'utf8'));
+  if (LOOKS_LIKE_JSON.test(data)) return decodeCaptureBody(Buffer.from(data, 'utf8'));
   // A `+` sent unescaped arrives as a space after form decoding.
-  return decodeJsonBody(Buffer.from(data.replaceAll(' ', '+'), 'base64'));
+  return decodeCaptureBody(Buffer.from(data.replaceAll(' ', '+'), 'base64'));
 }

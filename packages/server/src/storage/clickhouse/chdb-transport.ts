@@ -45,10 +45,19 @@ export async function openChdbTransport(options: ChdbTransportOptions): Promise<
   }
   const state = shared;
   state.users++;
-  const run = (text: string, format?: string): Promise<string> => {
+  const run = (text: string, format?: string, signal?: AbortSignal): Promise<string> => {
     const next = state.tail.then(async () => {
-      const result = await state.session.queryAsync(`USE ${database}; ${text}`, format ? { format } : {});
-      return result.text();
+      // chDB cannot stop a running statement (max_execution_time does); one not started yet is skipped.
+      signal?.throwIfAborted();
+      try {
+        const result = await state.session.queryAsync(`USE ${database}; ${text}`, format ? { format } : {});
+        return result.text();
+      } catch (error) {
+        // chDB keeps what a failed statement (e.g. one past max_execution_time) had written and
+        // prepends it to the next statement's output: a throwaway statement takes it instead.
+        await state.session.queryAsync('SELECT 1').catch(() => undefined);
+        throw error;
+      }
     });
     state.tail = next.catch(() => undefined);
     return next;
@@ -56,8 +65,10 @@ export async function openChdbTransport(options: ChdbTransportOptions): Promise<
   await state.session.queryAsync(`CREATE DATABASE IF NOT EXISTS ${database}`);
   let closed = false;
   return {
-    async query(text, settings): Promise<QueryResult> {
-      const body = JSON.parse(await run(`${text}${settingsPrefix(settings)}`, 'JSON')) as QueryResult;
+    async query(text, settings, options): Promise<QueryResult> {
+      const body = JSON.parse(
+        await run(`${text}${settingsPrefix(settings)}`, 'JSON', options?.signal),
+      ) as QueryResult;
       return { meta: body.meta, data: body.data };
     },
     // Statement settings matter only for the server's Distributed tables, which chDB does not use.

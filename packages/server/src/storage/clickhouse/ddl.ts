@@ -76,6 +76,7 @@ export const VERSIONED_COLUMNS = {
   processor_state: 'node UInt16, state_seq Int64, globals String',
   intervention_rules: 'project_id String, rules String',
   webhooks: 'project_id String, url String',
+  project_settings: 'project_id String, settings_json String',
 } as const;
 
 const KEYS: Record<keyof typeof VERSIONED_COLUMNS, string> = {
@@ -89,6 +90,7 @@ const KEYS: Record<keyof typeof VERSIONED_COLUMNS, string> = {
   processor_state: 'node',
   intervention_rules: 'project_id',
   webhooks: 'project_id',
+  project_settings: 'project_id',
 };
 
 export function clickhouseDdl(layout: Layout): string[] {

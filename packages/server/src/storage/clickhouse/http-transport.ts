@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { literalIdentifier } from './identifiers.js';
+import { literal } from './literals.js';
 import type { ClickHouseTransport, QueryResult, Settings } from './transport.js';
 
 export interface HttpTransportOptions {
@@ -31,11 +33,41 @@ export async function openHttpTransport(options: HttpTransportOptions): Promise<
 class HttpTransport implements ClickHouseTransport {
   constructor(private readonly client: ClickHouseClient) {}
 
-  async query(text: string, settings?: Settings): Promise<QueryResult> {
+  async query(text: string, settings?: Settings, options?: { signal?: AbortSignal }): Promise<QueryResult> {
+    const signal = options?.signal;
+    if (!signal) return this.run(text, settings);
+    signal.throwIfAborted();
+    const queryId = randomUUID();
+    // Closing the HTTP request alone does not stop the server's work: it is killed by its id.
+    let killed: Promise<void> | null = null;
+    const kill = () => {
+      killed = this.client
+        .command({ query: `KILL QUERY WHERE query_id = ${literal(queryId)} ASYNC` })
+        .then(() => undefined)
+        .catch(() => undefined);
+    };
+    signal.addEventListener('abort', kill, { once: true });
+    try {
+      return await this.run(text, settings, { query_id: queryId, abort_signal: signal });
+    } catch (error) {
+      // Settles once the server was told to stop, so a caller waiting for it knows it is free.
+      if (killed) await killed;
+      throw signal.aborted ? signal.reason : error;
+    } finally {
+      signal.removeEventListener('abort', kill);
+    }
+  }
+
+  private async run(
+    text: string,
+    settings?: Settings,
+    cancel: { query_id?: string; abort_signal?: AbortSignal } = {},
+  ): Promise<QueryResult> {
     const result = await this.client.query({
       query: text,
       format: 'JSON',
       ...(settings ? { clickhouse_settings: settings } : {}),
+      ...cancel,
     });
     const body = (await result.json()) as unknown as QueryResult;
     return { meta: body.meta, data: body.data };

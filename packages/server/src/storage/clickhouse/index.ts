@@ -1,13 +1,18 @@
 import type { SqlFragment } from '../../query/sql.js';
 import type {
+  EngineHealth,
   EventRow,
   ExportRange,
   InsertResult,
   Project,
+  ProjectSettingsRow,
+  QueryOptions,
   QueryRow,
   StorageEngine,
+  StorageErrorKind,
   StoredEvent,
 } from '../engine.js';
+import type { HealthMonitor, RecoveryOptions } from '../engine-health.js';
 import type {
   InsightStatus,
   InterventionRecord,
@@ -22,7 +27,9 @@ import { EVENT_COLUMNS, toStoredEvent } from '../stored-event.js';
 import { openChdbTransport } from './chdb-transport.js';
 import { clickhouseDdl, type Layout } from './ddl.js';
 import { clickhouseDialect } from './dialect.js';
+import { classifyStorageError } from './errors.js';
 import { ClickHouseEventWriter, MAX_NODES, seqRange } from './event-writer.js';
+import { guardTransport } from './guarded-transport.js';
 import { openHttpTransport } from './http-transport.js';
 import { literalIdentifier } from './identifiers.js';
 import { literal, renderSql } from './literals.js';
@@ -42,6 +49,8 @@ export interface ClickHouseEngineOptions {
   cluster?: string;
   /** This node's id, 0..1023: it owns seqs node·2^43 … (node+1)·2^43 − 1 and its own processor state. */
   node?: number;
+  /** How an unreachable server is pinged until it answers (engine-health.ts). */
+  recovery?: Partial<RecoveryOptions>;
 }
 
 const EXPORT_CHUNK_ROWS = 2048;
@@ -59,8 +68,22 @@ class ClickHouseEngine implements StorageEngine {
     /** Distributed tables: sub-queries over `events` run once on the initiator (GLOBAL), inserts wait for the shards. */
     private readonly settings: Settings,
     name: string,
+    /** Kept by the guarded transport every statement goes through (guarded-transport.ts). */
+    private readonly monitor: HealthMonitor,
   ) {
     this.name = name;
+  }
+
+  health(): EngineHealth {
+    return this.monitor.health();
+  }
+
+  recover(): Promise<boolean> {
+    return this.monitor.recover();
+  }
+
+  classifyError(error: unknown): StorageErrorKind {
+    return classifyStorageError(error);
   }
 
   insertEvents(rows: readonly EventRow[]): Promise<InsertResult> {
@@ -103,8 +126,13 @@ class ClickHouseEngine implements StorageEngine {
     return Number(row?.['n'] ?? 0);
   }
 
-  query(fragment: SqlFragment): Promise<QueryRow[]> {
-    return this.select(renderSql(fragment));
+  query(fragment: SqlFragment, options?: QueryOptions): Promise<QueryRow[]> {
+    if (!options) return this.select(renderSql(fragment));
+    const settings = { ...this.settings };
+    // The server stops the query itself past its budget (whole seconds; the signal is the sooner stop).
+    if (options.timeoutMs !== undefined)
+      settings['max_execution_time'] = Math.max(1, Math.ceil(options.timeoutMs / 1000));
+    return this.select(renderSql(fragment), settings, options.signal);
   }
 
   async listProjects(): Promise<Project[]> {
@@ -152,6 +180,12 @@ class ClickHouseEngine implements StorageEngine {
   setWebhook(projectId: string, url: string | null): Promise<void> {
     return this.processor.setWebhook(projectId, url);
   }
+  listProjectSettings(): Promise<ProjectSettingsRow[]> {
+    return this.processor.listProjectSettings();
+  }
+  setProjectSettings(projectId: string, settingsJson: string | null): Promise<void> {
+    return this.processor.setProjectSettings(projectId, settingsJson);
+  }
 
   async close(): Promise<void> {
     await this.writer.drain();
@@ -159,8 +193,8 @@ class ClickHouseEngine implements StorageEngine {
     await this.transport.close();
   }
 
-  private async select(text: string): Promise<QueryRow[]> {
-    return toRows(await this.transport.query(text, this.settings));
+  private async select(text: string, settings = this.settings, signal?: AbortSignal): Promise<QueryRow[]> {
+    return toRows(await this.transport.query(text, settings, signal ? { signal } : undefined));
   }
 }
 
@@ -180,10 +214,14 @@ export async function openClickHouseEngine(options: ClickHouseEngineOptions): Pr
   if (!Number.isInteger(node) || node < 0 || node >= MAX_NODES)
     throw new Error(`ClickHouse node id must be an integer 0..${MAX_NODES - 1}, got ${node}`);
   const chdb = 'chdbFrom' in options.connection;
-  const transport =
+  const kind = chdb ? 'chdb' : options.cluster ? 'clickhouse-distributed' : 'clickhouse';
+  const { transport, monitor } = guardTransport(
     'chdbFrom' in options.connection
       ? await openChdbTransport({ ...options.connection, database })
-      : await openHttpTransport({ url: options.connection.url, database });
+      : await openHttpTransport({ url: options.connection.url, database }),
+    kind,
+    options.recovery,
+  );
   try {
     const settings: Settings = { output_format_json_quote_64bit_integers: 0 };
     const layout: Layout = { database };
@@ -195,7 +233,6 @@ export async function openClickHouseEngine(options: ClickHouseEngineOptions): Pr
     }
     for (const statement of clickhouseDdl(layout)) await transport.command(statement);
     const writer = await ClickHouseEventWriter.open(transport, node, settings);
-    const kind = chdb ? 'chdb' : options.cluster ? 'clickhouse-distributed' : 'clickhouse';
     return new ClickHouseEngine(
       transport,
       writer,
@@ -203,6 +240,7 @@ export async function openClickHouseEngine(options: ClickHouseEngineOptions): Pr
       node,
       settings,
       kind,
+      monitor,
     );
   } catch (error) {
     await transport.close().catch(() => undefined);

@@ -1,6 +1,6 @@
 import { inList } from '../../query/scope.js';
 import { raw, type SqlFragment, sql } from '../../query/sql.js';
-import type { QueryRow } from '../engine.js';
+import type { ProjectSettingsRow, QueryRow } from '../engine.js';
 import { toInterventionRecord } from '../intervention-row.js';
 import type {
   InsightStatus,
@@ -205,6 +205,26 @@ export class ClickHouseProcessorStore {
 
   setWebhook(projectId: string, url: string | null): Promise<void> {
     return this.serial(() => this.put('webhooks', [{ project_id: projectId, url: url ?? '' }], url === null));
+  }
+
+  async listProjectSettings(): Promise<ProjectSettingsRow[]> {
+    const rows = await this.rows(
+      sql`SELECT project_id, settings_json FROM project_settings ORDER BY project_id`,
+    );
+    return rows.map((r) => ({
+      project_id: String(r['project_id']),
+      settings_json: String(r['settings_json']),
+    }));
+  }
+
+  setProjectSettings(projectId: string, settingsJson: string | null): Promise<void> {
+    return this.serial(() =>
+      this.put(
+        'project_settings',
+        [{ project_id: projectId, settings_json: settingsJson ?? '' }],
+        settingsJson === null,
+      ),
+    );
   }
 
   async close(): Promise<void> {

@@ -14,8 +14,12 @@ export interface QueryResult {
 }
 
 export interface ClickHouseTransport {
-  /** `SELECT …` in the transport's database; FORMAT JSON is added by the transport. */
-  query(text: string, settings?: Settings): Promise<QueryResult>;
+  /**
+   * `SELECT …` in the transport's database; FORMAT JSON is added by the transport. Aborting
+   * `options.signal` stops the statement where the transport can (the HTTP server's KILL QUERY) and
+   * rejects the call; a statement not started yet never runs.
+   */
+  query(text: string, settings?: Settings, options?: { signal?: AbortSignal }): Promise<QueryResult>;
   /** DDL and other statements without a result. */
   command(text: string, settings?: Settings): Promise<void>;
   /** Inserts rows (objects keyed by column) into a table as JSONEachRow. */

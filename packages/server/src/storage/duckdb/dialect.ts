@@ -1,15 +1,20 @@
 import type { SqlDialect } from '../../query/dialect.js';
 import { join, raw, sql } from '../../query/sql.js';
 
+/**
+ * A top-level property as a JSON pointer (RFC 6901: `~` → `~0`, `/` → `~1`, nothing else escaped).
+ * Any key a client can send is addressable this way; the `$."key"` path form has no escape for a
+ * trailing backslash (`breakdown: "a\\"` failed the query with 500).
+ */
+const jsonPointer = (key: string): string => `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+
 const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 
 export const duckdbDialect: SqlDialect = {
   name: 'duckdb',
   countDistinct: (expr) => sql`count(DISTINCT ${expr})`,
-  jsonString: (column, key) =>
-    sql`coalesce(json_extract_string(${column}, ${`$."${key.replaceAll('"', '\\"')}"`}), '')`,
-  jsonNumber: (column, key) =>
-    sql`TRY_CAST(json_extract(${column}, ${`$."${key.replaceAll('"', '\\"')}"`}) AS DOUBLE)`,
+  jsonString: (column, key) => sql`coalesce(json_extract_string(${column}, ${jsonPointer(key)}), '')`,
+  jsonNumber: (column, key) => sql`TRY_CAST(json_extract(${column}, ${jsonPointer(key)}) AS DOUBLE)`,
   timeBucket: (msColumn, unit) =>
     sql`(${msColumn} // ${raw(String(BUCKET_MS[unit]))}) * ${raw(String(BUCKET_MS[unit]))}`,
   // quantile_disc is nearest-rank (checked against query/percentile.ts by the query tests).

@@ -1,14 +1,19 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { SqlFragment, SqlValue } from '../../query/sql.js';
 import type {
+  EngineHealth,
   EventRow,
   ExportRange,
   InsertResult,
   Project,
+  ProjectSettingsRow,
+  QueryOptions,
   QueryRow,
   StorageEngine,
+  StorageErrorKind,
   StoredEvent,
 } from '../engine.js';
+import type { RecoveryOptions } from '../engine-health.js';
 import type {
   InsightStatus,
   InterventionRecord,
@@ -21,17 +26,50 @@ import type {
 } from '../processor-records.js';
 import { toColumns } from './columns.js';
 import { duckdbDialect } from './dialect.js';
+import { classifyStorageError } from './errors.js';
 import type { DuckDbOptions } from './store.js';
-import { WorkerClient } from './worker-client.js';
+import { SupervisedWorker } from './supervised-worker.js';
+import type { WorkerClient } from './worker-client.js';
 
 export type { DuckDbOptions } from './store.js';
 
-/** DuckDB behind a worker thread that owns the database file (DESIGN §3). */
-class DuckDbEngine implements StorageEngine {
+/** The DuckDB engine, plus what recovery drills and tests need. */
+export interface DuckDbStorageEngine extends StorageEngine {
+  /**
+   * Ends the database thread as a crash would; the engine notices and opens the file again
+   * (recovery drills, tests). Only while it is idle: ending it under a running DuckDB call aborts
+   * the whole process (the bindings throw while the thread is torn down).
+   */
+  terminateWorker(): Promise<void>;
+}
+
+/** DuckDB behind a worker thread that owns the database file, replaced when it breaks (supervised-worker.ts). */
+class DuckDbEngine implements DuckDbStorageEngine {
   readonly name = 'duckdb';
   readonly dialect = duckdbDialect;
 
-  constructor(private readonly client: WorkerClient) {}
+  constructor(private readonly thread: SupervisedWorker) {}
+
+  /** The current thread's client: calls made while the store is unusable are refused at once. */
+  private get client(): WorkerClient {
+    return this.thread.client;
+  }
+
+  health(): EngineHealth {
+    return this.thread.monitor.health();
+  }
+
+  recover(): Promise<boolean> {
+    return this.thread.monitor.recover();
+  }
+
+  classifyError(error: unknown): StorageErrorKind {
+    return classifyStorageError(error);
+  }
+
+  terminateWorker(): Promise<void> {
+    return this.thread.kill();
+  }
 
   insertEvents(rows: readonly EventRow[]): Promise<InsertResult> {
     return this.client.call('insertEvents', toColumns(rows));
@@ -46,11 +84,14 @@ class DuckDbEngine implements StorageEngine {
   }
 
   async *exportEvents(projectId: string, range: ExportRange): AsyncIterable<StoredEvent[]> {
-    const id = await this.client.call<number>('exportOpen', projectId, range);
+    // The export stays on the thread that opened it: if that thread is replaced, the export fails
+    // instead of asking the new one for a stream it never had (and ending early, as if complete).
+    const client = this.client;
+    const id = await client.call<number>('exportOpen', projectId, range);
     let finished = false;
     try {
       for (;;) {
-        const chunk = await this.client.call<StoredEvent[] | null>('exportNext', id);
+        const chunk = await client.call<StoredEvent[] | null>('exportNext', id);
         if (!chunk) {
           finished = true;
           return;
@@ -59,7 +100,7 @@ class DuckDbEngine implements StorageEngine {
       }
     } finally {
       // A consumer that stops early (client went away) must not leave the stream open.
-      if (!finished) await this.client.call('exportClose', id).catch(() => undefined);
+      if (!finished) await client.call('exportClose', id).catch(() => undefined);
     }
   }
 
@@ -67,7 +108,7 @@ class DuckDbEngine implements StorageEngine {
     return this.client.call('refreshSessionRollup', now);
   }
 
-  async query(fragment: SqlFragment): Promise<QueryRow[]> {
+  async query(fragment: SqlFragment, options?: QueryOptions): Promise<QueryRow[]> {
     const values: DuckDBValue[] = [];
     const text = fragment.render((_, value) => {
       const inline = numericLiteral(value);
@@ -75,7 +116,8 @@ class DuckDbEngine implements StorageEngine {
       values.push(value);
       return `$${values.length}`;
     });
-    return this.client.call('query', text, values);
+    // DuckDB has no per-statement time limit: the caller's signal (its budget) interrupts it.
+    return this.client.callCancellable('query', options?.signal, text, values);
   }
 
   listProjects(): Promise<Project[]> {
@@ -126,14 +168,24 @@ class DuckDbEngine implements StorageEngine {
     return this.client.call('setWebhook', projectId, url);
   }
 
-  async close(): Promise<void> {
-    await this.client.call('close');
-    await this.client.terminate();
+  listProjectSettings(): Promise<ProjectSettingsRow[]> {
+    return this.client.call('listProjectSettings');
+  }
+
+  setProjectSettings(projectId: string, settingsJson: string | null): Promise<void> {
+    return this.client.call('setProjectSettings', projectId, settingsJson);
+  }
+
+  close(): Promise<void> {
+    return this.thread.close();
   }
 }
 
-export async function openDuckDbEngine(options: DuckDbOptions): Promise<StorageEngine> {
-  return new DuckDbEngine(await WorkerClient.start(import.meta.url, options));
+export async function openDuckDbEngine(
+  options: DuckDbOptions,
+  recovery: Partial<RecoveryOptions> = {},
+): Promise<DuckDbStorageEngine> {
+  return new DuckDbEngine(await SupervisedWorker.start(import.meta.url, options, recovery));
 }
 
 /**

@@ -79,4 +79,8 @@ export const PROCESSOR_DDL = [
     project_id VARCHAR NOT NULL,
     url VARCHAR NOT NULL
   )`,
+  `CREATE TABLE IF NOT EXISTS project_settings (
+    project_id VARCHAR NOT NULL,
+    settings_json VARCHAR NOT NULL
+  )`,
 ];

@@ -1,4 +1,5 @@
 import { type DuckDBConnection, type DuckDBValue, listValue } from '@duckdb/node-api';
+import type { ProjectSettingsRow } from '../engine.js';
 import { toInterventionRecord } from '../intervention-row.js';
 import type {
   InsightStatus,
@@ -165,6 +166,25 @@ export class ProcessorStore {
     return this.transaction(async (conn) => {
       await conn.run('DELETE FROM webhooks WHERE project_id = $1', [projectId]);
       if (url) await conn.run('INSERT INTO webhooks VALUES ($1, $2)', [projectId, url]);
+    });
+  }
+
+  async listProjectSettings(): Promise<ProjectSettingsRow[]> {
+    const rows = await this.read(
+      'SELECT project_id, settings_json FROM project_settings ORDER BY project_id',
+      [],
+    );
+    return rows.map((r) => ({
+      project_id: r['project_id'] as string,
+      settings_json: r['settings_json'] as string,
+    }));
+  }
+
+  setProjectSettings(projectId: string, settingsJson: string | null): Promise<void> {
+    return this.transaction(async (conn) => {
+      await conn.run('DELETE FROM project_settings WHERE project_id = $1', [projectId]);
+      if (settingsJson !== null)
+        await conn.run('INSERT INTO project_settings VALUES ($1, $2)', [projectId, settingsJson]);
     });
   }
 

@@ -4,6 +4,8 @@ import { EVENT_COLUMNS, toStoredEvent } from '../stored-event.js';
 import type { EventColumns } from './columns.js';
 import { DUCKDB_DDL } from './ddl.js';
 import { EventWriter } from './event-writer.js';
+import { ExportCursor } from './export-cursor.js';
+import { probeWrite } from './probe.js';
 import { ProcessorStore } from './processor-store.js';
 import { ensureSessionRollupTables, SessionRollup } from './session-rollup.js';
 import { toPlainRow } from './values.js';
@@ -23,7 +25,18 @@ export interface DuckDbOptions {
 }
 
 const SELECT_EVENT = `SELECT ${EVENT_COLUMNS.join(', ')} FROM events`;
-export const EXPORT_CHUNK_ROWS = 2048;
+/**
+ * An interrupt that reaches a connection between two steps of a read (prepare, then execute) may be
+ * lost when the next step starts, so it is repeated this often until the read has failed.
+ */
+const INTERRUPT_REPEAT_MS = 10;
+
+/** A read that its caller may interrupt (see interrupt()). */
+interface InterruptibleRead {
+  conn: DuckDBConnection | null;
+  interrupted: boolean;
+  repeat: ReturnType<typeof setInterval> | null;
+}
 
 /**
  * Every DuckDB operation, run by the thread that owns the database (see worker.ts).
@@ -34,10 +47,10 @@ export class DuckDbStore {
   private readonly idleReaders: DuckDBConnection[] = [];
   /** Reads under way, which close() lets finish. */
   private readonly reading = new Set<Promise<unknown>>();
-  private readonly exports = new Map<
-    number,
-    { conn: DuckDBConnection; result: Awaited<ReturnType<DuckDBConnection['stream']>> }
-  >();
+  /** Reads a caller may interrupt, by the worker request id that started them. */
+  private readonly interruptible = new Map<number, InterruptibleRead>();
+  /** Open exports: each its own connection, closed by exportClose (or once its cursor ends). */
+  private readonly exports = new Map<number, { conn: DuckDBConnection; cursor: ExportCursor }>();
   private nextExportId = 1;
   /** The stream processor's tables (processor-store.ts). */
   readonly processor: ProcessorStore;
@@ -89,33 +102,25 @@ export class DuckDbStore {
     return Number(rows[0]?.['n'] ?? 0);
   }
 
-  /** Opens a streaming export; read it with exportNext until it returns null. */
+  /** Opens an export (export-cursor.ts: pages in timestamp order, bounded memory); read it with exportNext until it returns null. */
   async exportOpen(projectId: string, range: ExportRange): Promise<number> {
     const conn = await this.instance.connect();
-    const result = await conn.stream(
-      `${SELECT_EVENT} WHERE project_id = $1 AND timestamp >= $2 AND timestamp < $3 ORDER BY timestamp, seq`,
-      [projectId, BigInt(Math.floor(range.from)), BigInt(Math.ceil(range.to))],
-    );
     const id = this.nextExportId++;
-    this.exports.set(id, { conn, result });
+    this.exports.set(id, { conn, cursor: new ExportCursor(conn, projectId, range) });
     return id;
   }
 
   async exportNext(id: number): Promise<StoredEvent[] | null> {
     const open = this.exports.get(id);
     if (!open) return null;
-    const out: StoredEvent[] = [];
-    const names = open.result.columnNames();
-    while (out.length < EXPORT_CHUNK_ROWS) {
-      const chunk = await open.result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      for (const row of chunk.getRowObjects(names)) out.push(toStoredEvent(row));
-    }
-    if (out.length === 0) {
-      this.exportClose(id);
-      return null;
-    }
-    return out;
+    // Counted as a read so close() waits for the page rather than closing under it.
+    const page = open.cursor.next();
+    this.reading.add(page);
+    const forget = () => this.reading.delete(page);
+    page.then(forget, forget);
+    const rows = await page;
+    if (!rows) this.exportClose(id);
+    return rows;
   }
 
   exportClose(id: number): void {
@@ -125,12 +130,30 @@ export class DuckDbStore {
     open.conn.closeSync();
   }
 
+  /** A tiny committed write (probe.ts), in turn with event commits: does the store take writes? */
+  probeWrite(): Promise<void> {
+    return this.writer.exclusive(probeWrite);
+  }
+
   refreshSessionRollup(now?: number): Promise<number> {
     return this.rollup.refresh(now);
   }
 
-  async query(text: string, values: DuckDBValue[]): Promise<QueryRow[]> {
-    return (await this.read(text, values)).map(toPlainRow);
+  /** `requestId` names the read for interrupt(). */
+  async query(text: string, values: DuckDBValue[], requestId?: number): Promise<QueryRow[]> {
+    return (await this.read(text, values, requestId)).map(toPlainRow);
+  }
+
+  /**
+   * Stops the read of `requestId` if it is still waiting or running: DuckDB abandons the work and
+   * the read fails. A read that already ended is not affected.
+   */
+  interrupt(requestId: number): void {
+    const read = this.interruptible.get(requestId);
+    if (!read || read.interrupted) return;
+    read.interrupted = true;
+    read.conn?.interrupt();
+    read.repeat = setInterval(() => read.conn?.interrupt(), INTERRUPT_REPEAT_MS);
   }
 
   async listProjects(): Promise<Project[]> {
@@ -178,10 +201,20 @@ export class DuckDbStore {
     this.instance.closeSync();
   }
 
-  private read(text: string, values: DuckDBValue[]): Promise<Record<string, unknown>[]> {
-    const run = this.readOnIdleConnection(text, values);
+  private read(text: string, values: DuckDBValue[], requestId?: number): Promise<Record<string, unknown>[]> {
+    let handle: InterruptibleRead | undefined;
+    if (requestId !== undefined) {
+      handle = { conn: null, interrupted: false, repeat: null };
+      this.interruptible.set(requestId, handle);
+    }
+    const run = this.readOnIdleConnection(text, values, handle);
     this.reading.add(run);
-    const forget = () => this.reading.delete(run);
+    const forget = () => {
+      this.reading.delete(run);
+      if (requestId === undefined || !handle) return;
+      this.interruptible.delete(requestId);
+      if (handle.repeat) clearInterval(handle.repeat);
+    };
     run.then(forget, forget);
     return run;
   }
@@ -189,13 +222,27 @@ export class DuckDbStore {
   private async readOnIdleConnection(
     text: string,
     values: DuckDBValue[],
+    handle?: InterruptibleRead,
   ): Promise<Record<string, unknown>[]> {
     const conn = this.idleReaders.pop() ?? (await this.instance.connect());
+    if (handle?.interrupted) {
+      this.idleReaders.push(conn);
+      throw new Error('INTERRUPT Error: Interrupted!');
+    }
+    if (handle) handle.conn = conn;
     try {
       const reader = await conn.runAndReadAll(text, values);
+      // Interrupted too late to stop the work: the caller gave up on the result all the same.
+      if (handle?.interrupted) throw new Error('INTERRUPT Error: Interrupted!');
       return reader.getRowObjects();
     } finally {
-      this.idleReaders.push(conn);
+      if (handle?.interrupted) {
+        // Its interrupt flag may still be set: a fresh connection for the next read instead.
+        if (handle.repeat) clearInterval(handle.repeat);
+        handle.repeat = null;
+        handle.conn = null;
+        conn.closeSync();
+      } else this.idleReaders.push(conn);
     }
   }
 }

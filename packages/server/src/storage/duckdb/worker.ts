@@ -24,6 +24,8 @@ export type WorkerOp =
   | 'listProjects'
   | 'upsertProject'
   | 'refreshSessionRollup'
+  | 'interrupt'
+  | 'probeWrite'
   | ProcessorOp
   | 'close';
 
@@ -38,7 +40,15 @@ export type ProcessorOp =
   | 'listInterventionRules'
   | 'setInterventionRules'
   | 'listWebhooks'
-  | 'setWebhook';
+  | 'setWebhook'
+  | 'listProjectSettings'
+  | 'setProjectSettings';
+
+/**
+ * Operations a client may cancel: the worker hands them their request id as a last argument, and
+ * `interrupt` with that id stops the DuckDB work (the call then fails).
+ */
+const INTERRUPTIBLE_OPS: ReadonlySet<WorkerOp> = new Set(['query']);
 
 export type WorkerResponse =
   | { id: number; ok: true; value: unknown }
@@ -70,7 +80,9 @@ async function main(): Promise<void> {
       store.exportOpen(project, range),
     exportNext: (id: number) => store.exportNext(id),
     exportClose: (id: number) => store.exportClose(id),
-    query: (text: string, values: DuckDBValue[]) => store.query(text, values),
+    query: (text: string, values: DuckDBValue[], requestId: number) => store.query(text, values, requestId),
+    interrupt: (requestId: number) => store.interrupt(requestId),
+    probeWrite: () => store.probeWrite(),
     listProjects: () => store.listProjects(),
     upsertProject: (p: Parameters<DuckDbStore['upsertProject']>[0]) => store.upsertProject(p),
     refreshSessionRollup: (now?: number) => store.refreshSessionRollup(now),
@@ -79,7 +91,8 @@ async function main(): Promise<void> {
   };
   port!.on('message', async (request: WorkerRequest) => {
     try {
-      const value = await (ops[request.op] as (...args: unknown[]) => unknown)(...request.args);
+      const args = INTERRUPTIBLE_OPS.has(request.op) ? [...request.args, request.id] : request.args;
+      const value = await (ops[request.op] as (...args: unknown[]) => unknown)(...args);
       port!.postMessage({ id: request.id, ok: true, value } satisfies WorkerResponse);
       if (request.op === 'close') port!.close();
     } catch (error) {
@@ -105,6 +118,8 @@ function processorOps(p: ProcessorStore): Record<ProcessorOp, (...args: never[])
     setInterventionRules: (...a: Parameters<ProcessorStore['setRules']>) => p.setRules(...a),
     listWebhooks: () => p.listWebhooks(),
     setWebhook: (project: string, url: string | null) => p.setWebhook(project, url),
+    listProjectSettings: () => p.listProjectSettings(),
+    setProjectSettings: (project: string, json: string | null) => p.setProjectSettings(project, json),
   };
 }
 

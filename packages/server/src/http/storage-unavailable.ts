@@ -1,0 +1,27 @@
+import type { ServerResponse } from 'node:http';
+import { ApiError } from '../errors.js';
+import type { StorageEngine } from '../storage/engine.js';
+
+/**
+ * Retry-After (seconds) while the store is unusable. Recovery tries again after 1 s, then backs off
+ * (storage/engine-health.ts); a few seconds spreads the clients' retries without keeping them
+ * away long once it is back.
+ */
+export const STORAGE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Whatever route met it, a failure of the store itself (the engine's classifyError says `storage`,
+ * or the group committer already said `storage_unavailable`) answers 503 `storage_unavailable`
+ * with Retry-After; any other error passes unchanged.
+ */
+export function asStorageUnavailable(engine: StorageEngine, res: ServerResponse, error: unknown): unknown {
+  const storageFailed =
+    error instanceof ApiError
+      ? error.code === 'storage_unavailable'
+      : engine.classifyError(error) === 'storage';
+  if (!storageFailed) return error;
+  if (!res.headersSent) res.setHeader('retry-after', String(STORAGE_RETRY_AFTER_SECONDS));
+  if (error instanceof ApiError) return error;
+  const reason = engine.health().reason ?? 'storage failure';
+  return new ApiError('storage_unavailable', `storage is unavailable (${reason}); retry shortly`);
+}
