@@ -1,5 +1,5 @@
 /**
- * Import directions of DESIGN §2, checked by `npm test` (npm run check:imports).
+ * Import directions (docs/ARCHITECTURE.md, Import rules), checked by `npm test` (npm run check:imports).
  * Allowed imports point down: apps → react/client/sdk → schema; server → schema.
  */
 const ENGINE_DRIVERS = ['@duckdb/node-api', '@clickhouse/client', 'chdb'];

@@ -1,5 +1,5 @@
 /**
- * Ingest benchmark (issue 2, DESIGN §8): sustained durable events/s with 50-event batches,
+ * Ingest benchmark (issue 2; docs/ARCHITECTURE.md, Budgets): sustained durable events/s with 50-event batches,
  * p50/p99 acknowledgement latency and server RSS, plain and gzip, min/median/max over runs.
  * Each run gets a fresh server (durability on: every ack waits for the DuckDB commit).
  */

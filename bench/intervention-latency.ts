@@ -1,5 +1,5 @@
 /**
- * Event → intervention latency (DESIGN §8: p95 < 500 ms): while a paced load generator sends
+ * Event → intervention latency (budget p95 < 500 ms, docs/ARCHITECTURE.md, Budgets): while a paced load generator sends
  * ~10k events/s of background traffic, probe sessions each open the SSE stream, send three rage
  * clicks, and time until their `tooltip` intervention arrives. The clock starts before the POST,
  * so the figure includes the ingest commit, processing, the processor's commit and the push.

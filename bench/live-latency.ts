@@ -1,5 +1,5 @@
 /**
- * Event → live update latency (issue 6; DESIGN §8 budget p95 < 500 ms, issue target 250 ms): while
+ * Event → live update latency (issue 6; budget p95 < 500 ms, docs/ARCHITECTURE.md, Budgets; issue target 250 ms): while
  * ~10k events/s of background traffic arrive, a `/v1/live` client subscribed to one probe
  * session's `session_timeline` times each probe event from its POST until a pushed result holds it.
  * The figure includes the group commit, the throttled re-run (250 ms) and the push.

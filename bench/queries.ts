@@ -1,5 +1,5 @@
 /**
- * Query timings (DESIGN §8: funnel / overview over 10 M events < 1 s on DuckDB): N generated events
+ * Query timings (budget: funnel / overview over 10 M events < 1 s on DuckDB, docs/ARCHITECTURE.md, Budgets): N generated events
  * (1 M and 10 M by default) in an in-process DuckDB engine, then each query's median of several runs.
  * The generated database is kept under .cache/bench/ (loading 10 M events takes minutes) and
  * queried with the `now` it was generated at, so a cached data set answers like a fresh one.
@@ -78,7 +78,7 @@ export async function benchQueries(options: QueryBenchOptions): Promise<string[]
         `| ${name} | \`${JSON.stringify(args)}\` | ${fmt(s.median)} | ${fmt(s.min)} | ${fmt(s.max)} |`,
       );
     }
-    // DESIGN §8 budgets the server's memory at 10 M events; the queries run in this process (DuckDB
+    // The budgets (docs/ARCHITECTURE.md) cap the server's memory at 10 M events; the queries run in this process (DuckDB
     // in a worker thread, with the server's memory limit), so its peak is the figure to compare.
     const { rss, peak } = rssMiB(process.pid);
     lines.push(

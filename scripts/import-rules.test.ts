@@ -35,7 +35,7 @@ async function cruise(dir: string): Promise<{ code: number; output: string }> {
   }
 }
 
-describe('npm run check:imports enforces DESIGN §2', () => {
+describe('npm run check:imports enforces the import rules of docs/ARCHITECTURE.md', () => {
   it('fails when a browser package imports server code or the server imports a driver outside storage/<engine>/', async () => {
     const dir = tree({
       'packages/server/src/ingest/thing.ts': 'export const thing = 1;\n',

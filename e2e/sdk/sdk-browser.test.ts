@@ -63,7 +63,7 @@ describe('@sightline/sdk in Chromium against a real Sightline server', () => {
     expect(readme).toContain(SNIPPET);
   });
 
-  it('delivers everything the original spec tracks, each event exactly once', {
+  it('delivers every event of the SDK plugins, journeys and uploads from the script tag, each exactly once', {
     timeout: 120_000,
   }, async () => {
     const sightline = await startSightline();

@@ -7,7 +7,7 @@ import { ProgressBar } from './components/ProgressBar';
 import { useVideoFlow } from './lib/use-video-flow';
 import { formatSize } from './lib/video-file';
 
-/** The original spec's video analysis app: pick a video, upload it, see what is in it. */
+/** The demo's video analysis app: pick a video, upload it, see what is in it. */
 export function App() {
   const { state, selectFile, startUpload, cancel, reset } = useVideoFlow();
   const busy = state.phase === 'uploading' || state.phase === 'analysing' || state.phase === 'checking';

@@ -1,3 +1,4 @@
+import type { QueryArgs, QueryName, QueryResult } from '@sightline/schema';
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import { defaultWebSocket, liveUrl, type WebSocketConstructor, type WebSocketLike } from './websocket.js';
 
@@ -71,11 +72,14 @@ export class LiveClient {
     this.open(this.attempt === 0 ? 'connecting' : 'reconnecting');
   }
 
-  /** Runs `query` with `args` live: `onResult` gets the current value now and after every change. */
-  subscribe<T = unknown>(
-    query: string,
-    args: unknown,
-    onResult: ResultListener<T>,
+  /**
+   * Runs `query` with `args` live: `onResult` gets the current value now and after every change.
+   * Names, arguments and results are typed by the query map of @sightline/schema (QueryMap).
+   */
+  subscribe<N extends QueryName>(
+    query: N,
+    args: QueryArgs<N>,
+    onResult: ResultListener<QueryResult<N>>,
     onError?: (error: LiveError) => void,
   ): () => void {
     const id = String(this.nextId++);

@@ -1,3 +1,4 @@
+import type { QueryArgs, QueryName, QueryResult } from '@sightline/schema';
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
 
 /**
@@ -5,10 +6,10 @@ import { createContext, type ReactNode, useContext, useEffect, useState } from '
  * structural so this package does not depend on the client (apps pass the one they created).
  */
 export interface LiveQuerySource {
-  subscribe(
-    query: string,
-    args: unknown,
-    onResult: (value: unknown) => void,
+  subscribe<N extends QueryName>(
+    query: N,
+    args: QueryArgs<N>,
+    onResult: (value: QueryResult<N>) => void,
     onError?: (error: { error: string; message: string }) => void,
   ): () => void;
 }
@@ -39,12 +40,20 @@ export class LiveQueryError extends Error {
 
 type Latest = { key: string; value: unknown } | { key: string; error: LiveQueryError };
 
+/** A query's arguments: optional when it needs none (each has a default or may be left out). */
+type LiveQueryArgs<N extends QueryName> =
+  Record<string, never> extends QueryArgs<N> ? [args?: QueryArgs<N>] : [args: QueryArgs<N>];
+
 /**
  * The current result of a server query (`POST /v1/query/<name>`), kept up to date: undefined while
  * the first result for these arguments is loading. Arguments are compared by their JSON, so an
- * inline object literal does not resubscribe at every render.
+ * inline object literal does not resubscribe at every render. Name, arguments and result are typed
+ * by the query map of @sightline/schema: `useLiveQuery('funnel', args)` is a `FunnelResult`.
  */
-export function useLiveQuery<T = unknown>(name: string, args: unknown = {}): T | undefined {
+export function useLiveQuery<N extends QueryName>(
+  name: N,
+  ...[args]: LiveQueryArgs<N>
+): QueryResult<N> | undefined {
   const client = useContext(LiveQueryContext);
   if (!client) throw new Error('useLiveQuery must be used inside <LiveQueryProvider>');
   const argsJson = JSON.stringify(args ?? {});
@@ -55,7 +64,7 @@ export function useLiveQuery<T = unknown>(name: string, args: unknown = {}): T |
     () =>
       client.subscribe(
         name,
-        JSON.parse(argsJson) as unknown,
+        JSON.parse(argsJson) as QueryArgs<N>,
         (value) => setLatest({ key, value }),
         (e) => setLatest({ key, error: new LiveQueryError(e.error, e.message) }),
       ),
@@ -64,5 +73,5 @@ export function useLiveQuery<T = unknown>(name: string, args: unknown = {}): T |
 
   if (latest?.key !== key) return undefined;
   if ('error' in latest) throw latest.error;
-  return latest.value as T;
+  return latest.value as QueryResult<N>;
 }

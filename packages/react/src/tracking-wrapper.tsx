@@ -2,7 +2,7 @@ import type { PluginName } from '@sightline/sdk';
 import { type ReactNode, useEffect } from 'react';
 import { useSightline } from './context.js';
 
-/** What the original spec's wrapper tracked: page performance, engagement, clicks, scroll depth, visibility. */
+/** What the wrapper tracks: page performance, engagement, clicks, scroll depth, visibility. */
 export const TRACKING_WRAPPER_PLUGINS: PluginName[] = [
   'performance',
   'engagement',
@@ -20,7 +20,7 @@ export interface TrackingWrapperProps {
 }
 
 /**
- * Turns on the capture the original spec's TrackingWrapper did by hand, through the SDK plugins
+ * Turns on page capture (performance, engagement, clicks, scroll depth, visibility), through the SDK plugins
  * (which are real: beacons on exit, once-per-page scroll milestones), while it is mounted.
  */
 export function TrackingWrapper({ children, videoId, userId }: TrackingWrapperProps) {

@@ -17,7 +17,7 @@ export interface UserJourney {
 }
 
 /**
- * The original spec's hook, over the SDK's journeys: the state lives in the client, so every
+ * The journey hook (`currentStep`, `journeySteps`, `startTime`; start / move / complete / abandon), over the SDK's journeys: the state lives in the client, so every
  * component using the same journey name sees the same steps, and pagehide still abandons it.
  */
 export function useUserJourney(journeyName: string): UserJourney {

@@ -26,7 +26,7 @@ describe('useUserJourney', () => {
     vi.unstubAllGlobals();
   });
 
-  it('has the original spec API and return shape, and re-renders on each step', async () => {
+  it('returns currentStep, journeySteps and startTime with start/move/complete, and re-renders on each step', async () => {
     const server = stubFetch();
     const client = startClient();
     const seen: UserJourney[] = [];

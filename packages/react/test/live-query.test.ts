@@ -1,14 +1,15 @@
 // @vitest-environment happy-dom
 import type { AddressInfo } from 'node:net';
 import { LiveClient } from '@sightline/client';
+import type { TimeRange } from '@sightline/schema';
 import { act, createElement as h } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { LiveQueryProvider, useLiveQuery } from '../src/index.js';
 import { render, unmountAll } from './support/render.js';
 
-function Total({ range }: { range: string }) {
-  const overview = useLiveQuery<{ total_events: number }>('overview', { time_range: range });
+function Total({ range }: { range: TimeRange }) {
+  const overview = useLiveQuery('overview', { time_range: range });
   return h('p', null, overview === undefined ? 'loading' : `${range}: ${overview.total_events}`);
 }
 

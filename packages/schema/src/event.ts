@@ -23,7 +23,7 @@ export const propertiesSchema = z
     error: `properties nest deeper than ${LIMITS.maxPropertyDepth} levels`,
   });
 
-/** A native event on the wire (DESIGN §4). */
+/** A native event on the wire (docs/API.md, `POST /v1/events`). */
 export const nativeEventSchema = z.object({
   uuid: id('uuid'),
   event: z

@@ -4,6 +4,7 @@ export * from './event.js';
 export * from './friction.js';
 export * from './json-depth.js';
 export * from './limits.js';
+export * from './queries/args.js';
 export * from './query-results.js';
 export * from './time-range.js';
 export * from './vocabulary.js';

@@ -3,7 +3,7 @@
  * docs/SEMANTICS.md): one definition for both sides.
  */
 
-/** The funnel a query without `steps` reads: the original spec's upload funnel (calculateConversionFunnel). */
+/** The funnel a query without `steps` reads: the demo app's video-upload funnel. */
 export const DEFAULT_FUNNEL_STEPS = [
   'page_view',
   'file_selected',
@@ -71,7 +71,7 @@ export interface JourneySummary {
   completed: number;
   abandoned: number;
   active: number;
-  /** completed / started (DESIGN §6). */
+  /** completed / started (docs/SEMANTICS.md, Journeys). */
   completion_rate: number;
   /** Median total duration of completed journeys, ms. */
   median_duration_ms: number | null;
@@ -117,3 +117,10 @@ export interface TimelineEvent {
   path: string;
   properties: unknown;
 }
+
+// Each query's result, and the map of every query's arguments and result (types and plain
+// constants only: browser apps import this entry point without pulling in zod).
+export * from './queries/dashboard-result.js';
+export * from './queries/event-results.js';
+export * from './queries/processor-results.js';
+export * from './queries/query-map.js';

@@ -1,4 +1,4 @@
-/** The native event names (DESIGN §4). Any other name is allowed; these are the ones Sightline understands. */
+/** The native event names (packages/sdk/README.md, Events). Any other name is allowed; these are the ones Sightline understands. */
 export const EVENTS = {
   pageView: 'page_view',
   pagePerformance: 'page_performance',

@@ -27,7 +27,7 @@ export interface Journeys {
   subscribe(listener: () => void): () => void;
 }
 
-/** Several named journeys at once, each emitting the original spec's journey_* events. */
+/** Several named journeys at once, each emitting the journey_* events of packages/sdk/README.md (Events). */
 export function createJourneys(track: (event: string, properties: Properties) => void): Journeys {
   const active = new Map<string, JourneyState>();
   const listeners = new Set<() => void>();

@@ -1,7 +1,7 @@
 /** Event properties: any JSON-serialisable values. */
 export type Properties = Record<string, unknown>;
 
-/** One event as it travels on the wire (DESIGN §4). */
+/** One event as it travels on the wire (docs/API.md, `POST /v1/events`). */
 export interface CapturedEvent {
   uuid: string;
   event: string;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { LIB_VERSION } from '../src/version.js';
 
 const sdk = fileURLToPath(new URL('..', import.meta.url));
-/** DESIGN §8: SDK core + all plugins, minified + gzip. */
+/** The budget (docs/ARCHITECTURE.md, Budgets): SDK core + all plugins, minified + gzip. */
 const GZIP_BUDGET_BYTES = 10 * 1024;
 
 describe('script-tag bundle', () => {

@@ -22,7 +22,7 @@ describe('journeys', () => {
       return [e.event, own];
     });
 
-  it('emits the original spec events with exact properties', async () => {
+  it('emits journey_started, journey_step and journey_completed with exact properties', async () => {
     const server = stubFetch();
     const client = startClient();
     client.startJourney('video_upload', 'file_selected', { file_size: 10 });

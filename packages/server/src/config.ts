@@ -49,7 +49,7 @@ function parsePort(value: string): number {
   return port;
 }
 
-/** Flags win over SIGHTLINE_* environment variables, which win over defaults (DESIGN §5). */
+/** Flags win over SIGHTLINE_* environment variables, which win over defaults (README.md, docs/SCALING.md). */
 export function resolveConfig(flags: StartFlags, env: NodeJS.ProcessEnv = process.env): SightlineConfig {
   const engine = flags.engine ?? env['SIGHTLINE_ENGINE'] ?? 'duckdb';
   if (engine !== 'duckdb' && engine !== 'clickhouse')

@@ -1,5 +1,5 @@
 import { useLiveQuery } from '@sightline/react';
-import type { DropOffs, FrictionKind } from '../api/types';
+import type { FrictionKind } from '../api/types';
 import { Panel } from '../components/panel';
 import { Empty, Loading } from '../components/states';
 import { formatCount, formatPercent } from '../format';
@@ -24,7 +24,7 @@ const FRICTION_LABELS: Record<FrictionKind, string> = {
  */
 export function DropOffsView() {
   const range = useRange();
-  const result = useLiveQuery<DropOffs>('drop_offs', { time_range: range });
+  const result = useLiveQuery('drop_offs', { time_range: range });
   return (
     <Panel
       title="Where sessions stop"

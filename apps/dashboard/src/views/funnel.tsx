@@ -1,5 +1,4 @@
 import { useLiveQuery } from '@sightline/react';
-import type { Funnel } from '../api/types';
 import { Panel } from '../components/panel';
 import { Empty, Loading } from '../components/states';
 import { formatCount, formatDuration, formatPercent } from '../format';
@@ -12,7 +11,7 @@ import { StepPicker } from './funnel/step-picker';
 export function FunnelView() {
   const range = useRange();
   const [params, setParams] = useFunnelParams();
-  const funnel = useLiveQuery<Funnel>('funnel', {
+  const funnel = useLiveQuery('funnel', {
     time_range: range,
     steps: params.steps,
     unit: params.unit,

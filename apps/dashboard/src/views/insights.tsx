@@ -1,5 +1,5 @@
 import { useLiveQuery } from '@sightline/react';
-import type { Insight, InsightStatus, Insights } from '../api/types';
+import type { Insight, InsightStatus } from '../api/types';
 import { Panel } from '../components/panel';
 import { Segmented } from '../components/segmented';
 import { Empty, Loading } from '../components/states';
@@ -34,7 +34,7 @@ export function InsightsView() {
   const filter = (FILTERS.find((f) => f.value === params.get('status'))?.value ?? 'all') as
     | InsightStatus
     | 'all';
-  const result = useLiveQuery<Insights>('insights', { time_range: range, limit: 200 });
+  const result = useLiveQuery('insights', { time_range: range, limit: 200 });
   const { apply, change, busy, error } = useStatusOverrides();
   const insights = result ? apply(result.insights) : undefined;
   const shown = insights?.filter((i) => filter === 'all' || i.status === filter);

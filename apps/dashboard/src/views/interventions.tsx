@@ -1,6 +1,6 @@
 import { useLiveQuery } from '@sightline/react';
 import { useMemo } from 'react';
-import type { InterventionGroup, Interventions } from '../api/types';
+import type { InterventionGroup } from '../api/types';
 import { Chart } from '../charts/chart';
 import { tooltipHtml } from '../charts/escape';
 import { AXIS_LABEL, COLORS, TOOLTIP_BASE } from '../charts/theme';
@@ -20,7 +20,7 @@ const groupCells = (g: InterventionGroup) => (
 /** Per rule: journey completion of sessions that got the intervention vs the hold-out group. */
 export function InterventionsView() {
   const range = useRange();
-  const result = useLiveQuery<Interventions>('interventions', { time_range: range });
+  const result = useLiveQuery('interventions', { time_range: range });
   const option = useMemo(() => {
     if (!result) return null;
     const rules = result.rules;

@@ -1,6 +1,6 @@
 import { useLiveQuery } from '@sightline/react';
 import { useMemo } from 'react';
-import type { JourneySummary, Journeys } from '../api/types';
+import type { JourneySummary } from '../api/types';
 import { Chart } from '../charts/chart';
 import { tooltipHtml } from '../charts/escape';
 import { AXIS_LABEL, COLORS, COUNT_AXIS, TOOLTIP_BASE } from '../charts/theme';
@@ -85,7 +85,7 @@ function JourneyPanel({ journey }: { journey: JourneySummary }) {
 /** Journey completion rates and where each journey is abandoned. */
 export function JourneysView() {
   const range = useRange();
-  const result = useLiveQuery<Journeys>('journeys', { time_range: range });
+  const result = useLiveQuery('journeys', { time_range: range });
   if (!result) return <Loading height={240} />;
   if (result.journeys.length === 0)
     return (

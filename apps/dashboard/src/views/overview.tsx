@@ -1,5 +1,4 @@
 import { useLiveQuery } from '@sightline/react';
-import type { Overview } from '../api/types';
 import { Panel } from '../components/panel';
 import { Stat } from '../components/stat';
 import { Loading } from '../components/states';
@@ -11,12 +10,12 @@ import { TopEventsChart } from './overview/top-events-chart';
 import { funnelLabel, SettingsLink } from './settings/settings-link';
 
 /**
- * The original spec's four numbers (with its labels), events over time and the top events. The
+ * The four headline numbers (Total Events, Unique Sessions, Avg Events/Session, Conversion Rate), events over time and the top events. The
  * conversion rate is over the project's key funnel; without one it says how to set it.
  */
 export function OverviewView() {
   const range = useRange();
-  const overview = useLiveQuery<Overview>('overview', { time_range: range });
+  const overview = useLiveQuery('overview', { time_range: range });
   return (
     <div className="stack">
       <section className="stats" aria-label="Key metrics">

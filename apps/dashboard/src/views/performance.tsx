@@ -1,11 +1,6 @@
 import { useLiveQuery } from '@sightline/react';
 import { useMemo } from 'react';
-import {
-  PERFORMANCE_METRICS,
-  type Percentiles,
-  type Performance,
-  type PerformanceMetric,
-} from '../api/types';
+import { PERFORMANCE_METRICS, type Percentiles, type PerformanceMetric } from '../api/types';
 import { Chart } from '../charts/chart';
 import { tooltipHtml } from '../charts/escape';
 import { AXIS_LABEL, COLORS, TOOLTIP_BASE } from '../charts/theme';
@@ -51,7 +46,7 @@ export function PerformanceView() {
   const [params, setParams] = useUrlParams();
   const chosen = params.get('metric');
   const metric: PerformanceMetric = PERFORMANCE_METRICS.find((m) => m === chosen) ?? 'page_load_time';
-  const result = useLiveQuery<Performance>('performance', { time_range: range, limit: 20 });
+  const result = useLiveQuery('performance', { time_range: range, limit: 20 });
 
   const option = useMemo(() => {
     if (!result) return null;

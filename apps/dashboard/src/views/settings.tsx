@@ -1,7 +1,6 @@
 import { useLiveQuery } from '@sightline/react';
 import { useEffect, useState } from 'react';
 import { getSettings, type KeySettings, putSettings } from '../api/settings';
-import type { Journeys } from '../api/types';
 import { Panel } from '../components/panel';
 import { Empty, Loading } from '../components/states';
 import { useSecretKey } from '../secret-key-context';
@@ -38,7 +37,7 @@ export function SettingsView() {
   const [funnel, setFunnel] = useState<FunnelParams>(draftOf({ key_funnel: null, key_journey: null }));
   const [journey, setJourney] = useState<string>('');
   const [saving, setSaving] = useState<Saving>({ state: 'idle' });
-  const journeys = useLiveQuery<Journeys>('journeys', { time_range: range });
+  const journeys = useLiveQuery('journeys', { time_range: range });
 
   useEffect(() => {
     let live = true;

@@ -1,6 +1,5 @@
 import { useLiveQuery } from '@sightline/react';
 import { useMemo } from 'react';
-import type { UserFlow } from '../api/types';
 import { Chart } from '../charts/chart';
 import { escapeHtml } from '../charts/escape';
 import { COLORS, SERIES_COLORS, TOOLTIP_BASE } from '../charts/theme';
@@ -23,7 +22,7 @@ export function UserFlowView() {
   const range = useRange();
   const [params, setParams] = useUrlParams();
   const mode: Mode = params.get('mode') === 'pages' ? 'pages' : 'events';
-  const flow = useLiveQuery<UserFlow>('user_flow', { time_range: range, mode, limit: 30, path_length: 4 });
+  const flow = useLiveQuery('user_flow', { time_range: range, mode, limit: 30, path_length: 4 });
 
   const graph = useMemo(() => (flow ? acyclicFlow(flow.transitions) : null), [flow]);
   const option = useMemo(() => {

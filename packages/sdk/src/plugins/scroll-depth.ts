@@ -3,7 +3,7 @@ import type { Plugin } from './plugin.js';
 
 export const SCROLL_DEPTH_MILESTONES = [25, 50, 75, 100] as const;
 
-/** How far down the page the viewport has come, 0..100 (the original spec's formula). */
+/** How far down the page the viewport has come, 0..100: scrollY over the scrollable height (page minus viewport), rounded. */
 export function scrollPercent(scrollY: number, scrollHeight: number, viewportHeight: number): number {
   const scrollable = scrollHeight - viewportHeight;
   return scrollable > 0 ? Math.min(100, Math.max(0, Math.round((scrollY / scrollable) * 100))) : 0;

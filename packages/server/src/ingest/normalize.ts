@@ -39,7 +39,7 @@ export type NormalizeResult =
   | { ok: true; row: EventRow }
   | { ok: false; code: 'event_too_large' | 'invalid_timestamp'; error: string };
 
-/** A validated native event → the stored columns (DESIGN §3/§4). */
+/** A validated native event → the stored columns (docs/ARCHITECTURE.md, Storage; docs/API.md, `POST /v1/events`). */
 export function normalizeNativeEvent(
   event: NativeEvent,
   ctx: IngestContext,

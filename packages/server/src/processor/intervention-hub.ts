@@ -18,7 +18,7 @@ const REFUSALS = {
   total: 'the server holds as many intervention streams as it allows',
 } as const;
 
-/** What the SDK receives (DESIGN §5). */
+/** What the SDK receives (docs/API.md, `GET /v1/interventions`). */
 export interface InterventionMessage {
   id: string;
   action: string;

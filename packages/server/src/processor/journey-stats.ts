@@ -8,7 +8,7 @@ export interface JourneyCounts {
   abandoned: number;
 }
 
-/** Started / completed / abandoned per (project, journey name): the completion rate of DESIGN §6. */
+/** Started / completed / abandoned per (project, journey name): the completion rate (completed / started, docs/SEMANTICS.md, Journeys). */
 export class JourneyStats {
   private readonly byProject = new Map<string, Map<string, JourneyCounts>>();
 

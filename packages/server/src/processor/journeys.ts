@@ -7,7 +7,7 @@ import { type ActiveJourney, MAX_JOURNEY_STEPS, type SessionState } from './sess
 /** An active journey whose session is idle this long (event time) is abandoned with reason `timeout`. */
 export const JOURNEY_TIMEOUT_MS = 30 * 60_000;
 export const TIMEOUT_REASON = 'timeout';
-/** The original spec names steps in the event: `journey_step_<step>`. */
+/** Apps that name steps in the event itself send `journey_step_<step>` (docs/SEMANTICS.md, Journeys). */
 export const STEP_EVENT_PREFIX = 'journey_step_';
 
 /** Properties that describe the journey itself (the rest of a step's properties is its metadata). */
@@ -78,7 +78,7 @@ export function applyJourneyEvent(ctx: ProcessingContext, s: SessionState, e: Pr
     startJourney(ctx, s, name, action.step, e);
     return true;
   }
-  // As the original spec's updateJourney: a step, completion or abandonment needs an active journey.
+  // A step, completion or abandonment needs an active journey (docs/SEMANTICS.md, Journeys).
   // (Starting one from a stray step would leave a phantom journey behind, e.g. for a step that
   // arrives after its journey completed.)
   if (!journey) return true;

@@ -74,7 +74,7 @@ interface Globals {
 }
 
 /**
- * Consumes committed events in seq order (DESIGN §7): journeys, detectors, insights, interventions.
+ * Consumes committed events in seq order (docs/ARCHITECTURE.md, The stream processor): journeys, detectors, insights, interventions.
  * Live and replay share one path: take the events after the checkpoint (handed over in memory by
  * the group committer, or read from the store after a restart), process, and commit the outputs
  * with the new checkpoint in one transaction. Session state is saved separately, at most every

@@ -1,39 +1,22 @@
-import { type KeyFunnel, timeRangeSchema } from '@sightline/schema';
-import { z } from 'zod';
-import { DEFAULT_DROP_OFF_THRESHOLD, type DropOffPoint, dropOffPoints, findDropOffs } from './drop-offs.js';
+import {
+  type DashboardFunnelStep,
+  type DashboardResult,
+  dashboardArgs,
+  type KeyFunnel,
+  type ParsedQueryArgs,
+} from '@sightline/schema';
+import { DEFAULT_DROP_OFF_THRESHOLD, dropOffPoints, findDropOffs } from './drop-offs.js';
 import { loadFunnelTallies, totalTally } from './funnel.js';
-import type { FunnelStepResult } from './funnel-core.js';
 import { summarizeTally } from './funnel-tally.js';
-import { loadTotals, type Totals } from './overview.js';
-import { type PagePerformance, pagePerformance } from './performance.js';
+import { loadTotals } from './overview.js';
+import { pagePerformance } from './performance.js';
 import { defineQuery, type QueryContext } from './registry.js';
 import { eventScope, inList } from './scope.js';
 import { raw, sql } from './sql.js';
-import { type EventCount, topEvents } from './top-events.js';
-import { type UserFlowResult, userFlow } from './user-flow.js';
+import { topEvents } from './top-events.js';
+import { userFlow } from './user-flow.js';
 
-/** The original spec's per-step numbers (events and distinct sessions with the step's event) and the ordered funnel's. */
-export interface DashboardFunnelStep extends Omit<FunnelStepResult, 'count'> {
-  /** Events of this name in the range (the original spec's `count`). */
-  count: number;
-  /** Distinct sessions with an event of this name (the original spec's `unique_users`, counted by session_id). */
-  unique_users: number;
-  /** Units of the key funnel (sessions, or users) that reached this step in order within its window (the funnel query's `count`). */
-  sessions: number;
-}
-
-export interface DashboardResult extends Totals {
-  time_range: { from: number; to: number };
-  /** Units that completed the project's key funnel / units that started it; null without a key funnel. */
-  conversion_rate: number | null;
-  /** The funnel conversion_rate, conversion_funnel and drop_off_points are over (null: none set). */
-  key_funnel: KeyFunnel | null;
-  top_events: EventCount[];
-  conversion_funnel: DashboardFunnelStep[];
-  user_flow: UserFlowResult;
-  performance_metrics: PagePerformance[];
-  drop_off_points: DropOffPoint[];
-}
+export type { DashboardFunnelStep, DashboardResult };
 
 const TOP_EVENTS_LIMIT = 10;
 const FLOW_LIMIT = 10;
@@ -55,8 +38,7 @@ async function stepEventCounts(
   );
 }
 
-const dashboardArgs = z.object({ time_range: timeRangeSchema.default('24h') });
-type DashboardArgs = z.infer<typeof dashboardArgs>;
+type DashboardArgs = ParsedQueryArgs<'dashboard'>;
 
 type KeyFunnelPart = Pick<DashboardResult, 'conversion_rate' | 'conversion_funnel' | 'drop_off_points'>;
 
@@ -67,7 +49,7 @@ const NO_KEY_FUNNEL_PART: KeyFunnelPart = {
 };
 
 /**
- * The key funnel's steps (with the original spec's per-step event counts), conversion and drop-off
+ * The key funnel's steps (with the `dashboard` query's per-step event counts), conversion and drop-off
  * points. Friction is known per session, so a per-user key funnel takes its drop-off points from
  * the session funnel of the same steps, as the drop_offs query does.
  */
@@ -104,7 +86,7 @@ async function keyFunnelPart(
   };
 }
 
-/** The original spec's `getDashboardData` shape over one time range (docs/API.md). */
+/** The `dashboard` query's shape over one time range (docs/API.md). */
 export const dashboardQuery = defineQuery({
   name: 'dashboard',
   reads: ['events', 'friction', 'settings'],

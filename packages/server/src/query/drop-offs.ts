@@ -1,18 +1,19 @@
-import { type KeyFunnel, type TimeRange, timeRangeSchema } from '@sightline/schema';
-import { z } from 'zod';
-import { frictionFactor } from '../friction/catalogue.js';
 import {
-  dominantFriction,
-  emptyFriction,
-  type FrictionCounts,
-  type FrictionKind,
-} from './friction-signals.js';
-import { DEFAULT_FUNNEL_WINDOW_MS, funnelStepsSchema, loadFunnelTallies, totalTally } from './funnel.js';
+  DEFAULT_DROP_OFF_THRESHOLD,
+  type DropOffPoint,
+  type DropOffsResult,
+  dropOffsArgs,
+  type TimeRange,
+} from '@sightline/schema';
+import { frictionFactor } from '../friction/catalogue.js';
+import { dominantFriction, emptyFriction, type FrictionKind } from './friction-signals.js';
+import { DEFAULT_FUNNEL_WINDOW_MS, loadFunnelTallies, totalTally } from './funnel.js';
 import type { FunnelStepResult } from './funnel-core.js';
 import { type FunnelTally, summarizeTally } from './funnel-tally.js';
 import { defineQuery, type QueryContext } from './registry.js';
 
-export const DEFAULT_DROP_OFF_THRESHOLD = 0.3;
+export type { DropOffPoint };
+export { DEFAULT_DROP_OFF_THRESHOLD };
 
 /** The recommendation of a drop-off point where the sessions that dropped met no catalogue factor. */
 export const NO_FRICTION_RECOMMENDATION =
@@ -21,19 +22,6 @@ export const NO_FRICTION_RECOMMENDATION =
 /** The catalogue's drop-off recommendation for the dominant factor, or the one for no friction. */
 export function dropOffRecommendation(dominant: FrictionKind | null): string {
   return dominant ? frictionFactor(dominant).dropOffRecommendation : NO_FRICTION_RECOMMENDATION;
-}
-
-export interface DropOffPoint {
-  step: string;
-  /** Percent, as the dashboard prints it. */
-  drop_rate: number;
-  /** Fraction 0..1 (= funnel drop_off). */
-  drop_off: number;
-  dropped_sessions: number;
-  /** Per catalogue factor: how many of the dropped sessions the processor detected it in. */
-  friction: FrictionCounts;
-  dominant_friction: FrictionKind | null;
-  recommendation: string;
 }
 
 export interface DropOffArgs {
@@ -79,18 +67,12 @@ export async function dropOffPoints(ctx: QueryContext, args: DropOffArgs): Promi
   return findDropOffs(summarizeTally(args.steps, tally), tally, args.threshold);
 }
 
-export const dropOffArgs = z.object({
-  time_range: timeRangeSchema.default('24h'),
-  /** Without steps, the project's key funnel's (ctx.settings). */
-  steps: funnelStepsSchema.unwrap().optional(),
-  threshold: z.number().min(0).max(1).default(DEFAULT_DROP_OFF_THRESHOLD),
-});
-
 export const dropOffsQuery = defineQuery({
   name: 'drop_offs',
   reads: ['events', 'friction', 'settings'],
-  args: dropOffArgs,
-  async run(ctx, args): Promise<{ drop_off_points: DropOffPoint[]; key_funnel: KeyFunnel | null }> {
+  // Without steps, the project's key funnel's (ctx.settings).
+  args: dropOffsArgs,
+  async run(ctx, args): Promise<DropOffsResult> {
     const key_funnel = ctx.settings.key_funnel;
     const steps = args.steps ?? key_funnel?.steps;
     // No steps and no key funnel: nothing to measure, rather than a made-up funnel.

@@ -1,4 +1,4 @@
-import type { TimeRange } from '@sightline/schema';
+import type { FrictionCounts, FrictionFactorId, TimeRange } from '@sightline/schema';
 import { FRICTION_CATALOGUE, RISK_FACTORS, type RiskFactor } from '../friction/catalogue.js';
 import { heavierFirst } from '../friction/scoring.js';
 import type { SqlDialect } from './dialect.js';
@@ -14,9 +14,10 @@ import { join, raw, type SqlFragment, sql } from './sql.js';
 
 /** The catalogue's factor ids, in catalogue order: the columns below and the keys of `FrictionCounts`. */
 export const FRICTION_KINDS: readonly RiskFactor[] = RISK_FACTORS;
-export type FrictionKind = RiskFactor;
+/** A factor id as query results name it (@sightline/schema); a test checks it is the catalogue's RiskFactor. */
+export type FrictionKind = FrictionFactorId;
 /** Sessions (of a group) that met each factor. */
-export type FrictionCounts = Record<FrictionKind, number>;
+export type { FrictionCounts };
 
 export const emptyFriction = (): FrictionCounts =>
   Object.fromEntries(FRICTION_KINDS.map((kind) => [kind, 0])) as FrictionCounts;

@@ -1,26 +1,13 @@
-import { resolveTimeRange, timeRangeSchema } from '@sightline/schema';
-import { z } from 'zod';
+import { type FrictionResult, frictionArgs, resolveTimeRange } from '@sightline/schema';
 import { defineQuery } from './registry.js';
 import { raw, sql } from './sql.js';
-
-export interface SessionFriction {
-  session_id: string;
-  distinct_id: string;
-  friction_score: number;
-  factors: Record<string, number>;
-  updated_at: number;
-}
 
 /** Sessions by friction score (the processor's weighted sum of detections), highest first. */
 export const frictionQuery = defineQuery({
   name: 'friction',
   reads: ['friction'],
-  args: z.object({
-    time_range: timeRangeSchema.default('24h'),
-    session_id: z.string().min(1).max(200).optional(),
-    limit: z.number().int().min(1).max(1000).default(50),
-  }),
-  async run({ engine, projectId, now }, args): Promise<{ sessions: SessionFriction[] }> {
+  args: frictionArgs,
+  async run({ engine, projectId, now }, args): Promise<FrictionResult> {
     const { from, to } = resolveTimeRange(args.time_range, now);
     const session = args.session_id ? sql`AND session_id = ${args.session_id}` : raw('');
     const rows = await engine.query(

@@ -1,13 +1,13 @@
 import {
   DEFAULT_FUNNEL_STEPS,
   DEFAULT_FUNNEL_WINDOW_MS,
+  type FunnelResult,
+  funnelArgs,
   type TimeRange,
-  timeRangeSchema,
 } from '@sightline/schema';
-import { z } from 'zod';
 import { type FrictionCounts, frictionBySession } from './friction-signals.js';
 import { loadChainTallies } from './funnel-chain.js';
-import { type FunnelEvent, type FunnelStepResult, type UnitOutcome, unitOutcome } from './funnel-core.js';
+import { type FunnelEvent, type UnitOutcome, unitOutcome } from './funnel-core.js';
 import {
   addOutcome,
   emptyTally,
@@ -20,15 +20,10 @@ import { defineQuery, type QueryContext } from './registry.js';
 import { eventScope, inList } from './scope.js';
 import { raw, type SqlFragment, sql } from './sql.js';
 
-export { DEFAULT_FUNNEL_STEPS, DEFAULT_FUNNEL_WINDOW_MS };
+export type { FunnelResult };
+export { DEFAULT_FUNNEL_STEPS, DEFAULT_FUNNEL_WINDOW_MS, funnelArgs };
 /** Breakdown values beyond this many (by units that started, most first) are left out. */
 export const MAX_BREAKDOWN_VALUES = 50;
-
-export const funnelStepsSchema = z
-  .array(z.string().min(1).max(200))
-  .min(2)
-  .max(10)
-  .default([...DEFAULT_FUNNEL_STEPS]);
 
 export interface FunnelSpec {
   time_range: TimeRange;
@@ -36,24 +31,6 @@ export interface FunnelSpec {
   unit: 'session' | 'user';
   window_ms: number;
   breakdown?: string | undefined;
-}
-
-export const funnelArgs = z.object({
-  time_range: timeRangeSchema.default('24h'),
-  steps: funnelStepsSchema,
-  unit: z.enum(['session', 'user']).default('session'),
-  window_ms: z
-    .number()
-    .int()
-    .min(0)
-    .max(90 * 86_400_000)
-    .default(DEFAULT_FUNNEL_WINDOW_MS),
-  breakdown: z.string().min(1).max(200).optional(),
-});
-
-export interface FunnelResult {
-  steps: FunnelStepResult[];
-  breakdowns?: Array<{ value: string; steps: FunnelStepResult[] }>;
 }
 
 /** Units are packed into this many result rows: moving rows out of the engine is what costs. */

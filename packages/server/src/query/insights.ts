@@ -1,35 +1,27 @@
-import { resolveTimeRange, timeRangeSchema } from '@sightline/schema';
-import { z } from 'zod';
+import {
+  type InsightSeverity,
+  type InsightStatus,
+  type InsightsResult,
+  type InsightView,
+  type InsightViewData,
+  insightsArgs,
+  resolveTimeRange,
+} from '@sightline/schema';
 import type { QueryRow } from '../storage/engine.js';
 import { defineQuery } from './registry.js';
 import { raw, type SqlFragment, sql } from './sql.js';
 
-export const INSIGHTS_DEFAULT_LIMIT = 100;
-export const INSIGHTS_MAX_LIMIT = 1000;
-
-export interface InsightView {
-  id: string;
-  insight_type: string;
-  severity: string;
-  session_id: string;
-  distinct_id: string;
-  status: string;
-  data: Record<string, unknown>;
-  generated_at: number;
-  created_at: number;
-  status_changed_at: number | null;
-  time_range: string;
-}
+export type { InsightView };
 
 export function toInsightView(r: QueryRow): InsightView {
   return {
     id: String(r['id']),
     insight_type: String(r['insight_type']),
-    severity: String(r['severity']),
+    severity: String(r['severity']) as InsightSeverity,
     session_id: String(r['session_id']),
     distinct_id: String(r['distinct_id']),
-    status: String(r['status']),
-    data: JSON.parse(String(r['data'])) as Record<string, unknown>,
+    status: String(r['status']) as InsightStatus,
+    data: JSON.parse(String(r['data'])) as InsightViewData,
     generated_at: Number(r['generated_at']),
     created_at: Number(r['created_at']),
     status_changed_at: r['status_changed_at'] === null ? null : Number(r['status_changed_at']),
@@ -37,18 +29,12 @@ export function toInsightView(r: QueryRow): InsightView {
   };
 }
 
-/** Insights of the processor (DESIGN §6 shape) whose event time falls in the range, newest first. */
+/** Insights of the processor (the shape of docs/API.md, Insights and interventions) whose event time falls in the range, newest first. */
 export const insightsQuery = defineQuery({
   name: 'insights',
   reads: ['insights'],
-  args: z.object({
-    time_range: timeRangeSchema.default('24h'),
-    status: z.enum(['open', 'acknowledged', 'resolved']).optional(),
-    insight_type: z.string().min(1).max(100).optional(),
-    session_id: z.string().min(1).max(200).optional(),
-    limit: z.number().int().min(1).max(INSIGHTS_MAX_LIMIT).default(INSIGHTS_DEFAULT_LIMIT),
-  }),
-  async run({ engine, projectId, now }, args): Promise<{ insights: InsightView[] }> {
+  args: insightsArgs,
+  async run({ engine, projectId, now }, args): Promise<InsightsResult> {
     const { from, to } = resolveTimeRange(args.time_range, now);
     const filters: SqlFragment[] = [
       sql`project_id = ${projectId}`,

@@ -1,15 +1,16 @@
-import { type InterventionGroup, resolveTimeRange, timeRangeSchema } from '@sightline/schema';
-import { z } from 'zod';
+import {
+  type InterventionGroup,
+  type InterventionRuleReport,
+  type InterventionsResult,
+  interventionsArgs,
+  resolveTimeRange,
+} from '@sightline/schema';
+
+export type { InterventionRuleReport };
+
 import type { QueryRow } from '../storage/engine.js';
 import { defineQuery } from './registry.js';
 import { sql } from './sql.js';
-
-export interface InterventionRuleReport {
-  rule_id: string;
-  action: string;
-  targeted: InterventionGroup;
-  held_out: InterventionGroup;
-}
 
 const emptyGroup = (): InterventionGroup => ({
   sessions: 0,
@@ -32,11 +33,8 @@ const isHeldOut = (r: QueryRow) => r['held_out'] === true || Number(r['held_out'
 export const interventionsQuery = defineQuery({
   name: 'interventions',
   reads: ['interventions', 'journeys', 'settings'],
-  args: z.object({ time_range: timeRangeSchema.default('24h') }),
-  async run(
-    { engine, projectId, now, settings },
-    args,
-  ): Promise<{ rules: InterventionRuleReport[]; key_journey: string | null }> {
+  args: interventionsArgs,
+  async run({ engine, projectId, now, settings }, args): Promise<InterventionsResult> {
     const keyJourney = settings.key_journey;
     const { from, to } = resolveTimeRange(args.time_range, now);
     const scope = sql`project_id = ${projectId} AND created_at >= ${from} AND created_at < ${to}`;

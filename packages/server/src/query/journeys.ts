@@ -1,5 +1,4 @@
-import { type JourneySummary, resolveTimeRange, timeRangeSchema } from '@sightline/schema';
-import { z } from 'zod';
+import { type JourneySummary, type JourneysResult, journeysArgs, resolveTimeRange } from '@sightline/schema';
 import type { JourneyStepRecord } from '../storage/processor-records.js';
 import { nearestRank } from './percentile.js';
 import { defineQuery } from './registry.js';
@@ -63,18 +62,15 @@ function summarize(name: string, rows: ReadonlyArray<Record<string, unknown>>): 
 }
 
 /**
- * Journeys the processor stored (DESIGN §6), per journey name: started / completed / abandoned,
+ * Journeys the processor stored (docs/SEMANTICS.md, Journeys), per journey name: started / completed / abandoned,
  * completion rate, median duration, and per step how many reached it, abandoned at it, and the
  * median time it took from the step before. A journey counts in the range it started in.
  */
 export const journeysQuery = defineQuery({
   name: 'journeys',
   reads: ['journeys'],
-  args: z.object({
-    time_range: timeRangeSchema.default('24h'),
-    journey_name: z.string().min(1).max(200).optional(),
-  }),
-  async run({ engine, projectId, now }, args): Promise<{ journeys: JourneySummary[] }> {
+  args: journeysArgs,
+  async run({ engine, projectId, now }, args): Promise<JourneysResult> {
     const { from, to } = resolveTimeRange(args.time_range, now);
     const name = args.journey_name ? sql` AND journey_name = ${args.journey_name}` : sql``;
     const rows = await engine.query(

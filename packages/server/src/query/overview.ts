@@ -1,5 +1,10 @@
-import { type KeyFunnel, timeRangeSchema } from '@sightline/schema';
-import { z } from 'zod';
+import {
+  type KeyFunnel,
+  type OverviewResult,
+  overviewArgs,
+  type ParsedQueryArgs,
+  type Totals,
+} from '@sightline/schema';
 import { loadFunnelTallies, totalTally } from './funnel.js';
 import { reachedCounts } from './funnel-tally.js';
 import { defineQuery, type QueryContext } from './registry.js';
@@ -7,12 +12,7 @@ import { eventScope } from './scope.js';
 import { rawEvents, splitRange } from './session-rollup.js';
 import { raw, sql } from './sql.js';
 
-export interface Totals {
-  total_events: number;
-  unique_sessions: number;
-  unique_users: number;
-  avg_events_per_session: number;
-}
+export type { Totals };
 
 /** Counts over the range; the empty session/user id (events sent without one) is not a session/user. */
 export async function loadTotals(ctx: QueryContext, args: OverviewArgs): Promise<Totals> {
@@ -61,15 +61,7 @@ export async function keyFunnelConversionRate(
   return started > 0 ? (reached[steps.length - 1] ?? 0) / started : 0;
 }
 
-const overviewArgs = z.object({ time_range: timeRangeSchema.default('24h') });
-type OverviewArgs = z.infer<typeof overviewArgs>;
-
-export interface OverviewResult extends Totals {
-  /** Over the project's key funnel; null when it has none (never a made-up 0 %). */
-  conversion_rate: number | null;
-  /** The funnel conversion_rate is over, so a reader can label it. */
-  key_funnel: KeyFunnel | null;
-}
+type OverviewArgs = ParsedQueryArgs<'overview'>;
 
 export const overviewQuery = defineQuery({
   name: 'overview',

@@ -1,8 +1,14 @@
-import { type TimeRange, timeRangeSchema } from '@sightline/schema';
-import { z } from 'zod';
+import {
+  type PagePerformance,
+  type PerformanceMetric,
+  type PerformanceResult,
+  performanceArgs,
+  type Quantiles,
+  type TimeRange,
+} from '@sightline/schema';
 import type { QueryRow } from '../storage/engine.js';
 import { defineQuery, type QueryContext } from './registry.js';
-import { eventScope, inList, limitClause, limitSchema } from './scope.js';
+import { eventScope, inList, limitClause } from './scope.js';
 import { join, raw, type SqlFragment, sql } from './sql.js';
 
 /** SDK events (packages/sdk/src/plugins/performance.ts): load timings + vitals at load, final vitals later. */
@@ -24,18 +30,19 @@ const METRICS = [
   { name: 'cls', sdk: 'cls', events: VITALS_EVENTS, posthog: '$web_vitals_CLS_value' },
   { name: 'fcp', sdk: 'fcp', events: VITALS_EVENTS, posthog: '$web_vitals_FCP_value' },
   { name: 'ttfb', sdk: 'ttfb', events: VITALS_EVENTS, posthog: '$web_vitals_TTFB_value' },
-] as const;
+] as const satisfies ReadonlyArray<{
+  name: PerformanceMetric;
+  sdk: string;
+  events: readonly string[];
+  posthog?: string;
+}>;
 const QUANTILES = [
   ['p50', 0.5],
   ['p75', 0.75],
   ['p95', 0.95],
-] as const;
+] as const satisfies ReadonlyArray<readonly [keyof Quantiles, number]>;
 
-export type Quantiles = Record<(typeof QUANTILES)[number][0], number | null>;
-export type PagePerformance = { path: string; samples: number } & Record<
-  (typeof METRICS)[number]['name'],
-  Quantiles
->;
+export type { PagePerformance, Quantiles };
 
 export interface PerformanceArgs {
   time_range: TimeRange;
@@ -87,16 +94,11 @@ function toPagePerformance(r: QueryRow): PagePerformance {
   return page as PagePerformance;
 }
 
-export const performanceArgs = z.object({
-  time_range: timeRangeSchema.default('24h'),
-  limit: limitSchema(50, 1000),
-});
-
 export const performanceQuery = defineQuery({
   name: 'performance',
   reads: ['events'],
   args: performanceArgs,
-  run: async (ctx, args): Promise<{ pages: PagePerformance[] }> => ({
+  run: async (ctx, args): Promise<PerformanceResult> => ({
     pages: await pagePerformance(ctx, args),
   }),
 });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { KeySettings } from '@sightline/schema';
 import { ApiError } from '../errors.js';
 import { defaultKeySettings } from '../projects/key-settings.js';
@@ -75,6 +76,8 @@ export class QueryRunner {
     const { projectId, definition, args, signal } = request;
     const { timeoutMs } = this.limits;
     const controller = new AbortController();
+    // Every engine statement of the run listens on this signal; a dashboard query runs dozens.
+    setMaxListeners(256, controller.signal);
     const overBudget = () =>
       controller.abort(
         new ApiError(

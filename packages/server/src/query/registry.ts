@@ -1,4 +1,4 @@
-import type { KeySettings } from '@sightline/schema';
+import type { KeySettings, ParsedQueryArgs, QueryArgs, QueryName, QueryResult } from '@sightline/schema';
 import type { z } from 'zod';
 import type { StorageEngine } from '../storage/engine.js';
 import type { DataSet } from './reads.js';
@@ -31,8 +31,19 @@ export interface QueryDefinition<Args, Result> {
   run(ctx: QueryContext, args: Args): Promise<Result>;
 }
 
-export function defineQuery<Args, Result>(
-  definition: QueryDefinition<Args, Result>,
-): QueryDefinition<Args, Result> {
+/**
+ * A query of the map in @sightline/schema (QueryMap): its name, the schema of what callers may send
+ * (the same input type, with defaults filled in by parsing) and a run that returns exactly the
+ * declared result, so the server cannot drift from what the clients are typed with.
+ */
+export interface NamedQueryDefinition<N extends QueryName>
+  extends QueryDefinition<ParsedQueryArgs<N>, QueryResult<N>> {
+  name: N;
+  args: z.ZodType<ParsedQueryArgs<N>, QueryArgs<N>>;
+}
+
+export function defineQuery<N extends QueryName>(
+  definition: NamedQueryDefinition<N>,
+): NamedQueryDefinition<N> {
   return definition;
 }

@@ -1,5 +1,4 @@
 import { resolveTimeRange, type TimeRange } from '@sightline/schema';
-import { z } from 'zod';
 import { join, raw, type SqlFragment, sql } from './sql.js';
 
 export interface ResolvedScope {
@@ -26,6 +25,3 @@ export function inList(expr: SqlFragment, values: readonly string[]): SqlFragmen
   if (values.length === 0) return raw('1 = 0');
   return sql`${expr} IN (${join(values.map((value) => sql`${value}`))})`;
 }
-
-export const limitSchema = (fallback: number, max: number) =>
-  z.number().int().min(1).max(max).default(fallback);

@@ -1,8 +1,7 @@
-import { type TimelineEvent, timeRangeSchema } from '@sightline/schema';
-import { z } from 'zod';
-import { type InsightView, toInsightView } from './insights.js';
+import { type SessionTimelineResult, sessionTimelineArgs } from '@sightline/schema';
+import { toInsightView } from './insights.js';
 import { defineQuery } from './registry.js';
-import { eventScope, limitClause, limitSchema } from './scope.js';
+import { eventScope, limitClause } from './scope.js';
 import { sql } from './sql.js';
 
 /**
@@ -13,15 +12,8 @@ import { sql } from './sql.js';
 export const sessionTimelineQuery = defineQuery({
   name: 'session_timeline',
   reads: ['events', 'insights'],
-  args: z.object({
-    session_id: z.string().min(1).max(200),
-    time_range: timeRangeSchema.default('30d'),
-    limit: limitSchema(1000, 10_000),
-  }),
-  async run(
-    { engine, projectId, now },
-    args,
-  ): Promise<{ session_id: string; events: TimelineEvent[]; insights: InsightView[] }> {
+  args: sessionTimelineArgs,
+  async run({ engine, projectId, now }, args): Promise<SessionTimelineResult> {
     const scope = eventScope(projectId, args.time_range, now);
     const [rows, insights] = await Promise.all([
       engine.query(

@@ -1,20 +1,10 @@
-import { type SessionSummary, timeRangeSchema } from '@sightline/schema';
-import { z } from 'zod';
+import { type ParsedQueryArgs, type SessionsResult, sessionsArgs } from '@sightline/schema';
 import { ERROR_EVENTS } from '../friction/error-encountered.js';
 import { defineQuery } from './registry.js';
-import { eventScope, inList, limitClause, limitSchema } from './scope.js';
+import { eventScope, inList, limitClause } from './scope.js';
 import { join, raw, type SqlFragment, sql } from './sql.js';
 
-export const sessionsArgs = z.object({
-  time_range: timeRangeSchema.default('24h'),
-  has_error: z.boolean().optional(),
-  /** Sessions with (true) or without (false) a `user_at_risk` insight. */
-  at_risk: z.boolean().optional(),
-  /** Sessions with a journey in this state. */
-  journey_status: z.enum(['active', 'completed', 'abandoned']).optional(),
-  limit: limitSchema(50, 1000),
-});
-export type SessionsArgs = z.infer<typeof sessionsArgs>;
+export type SessionsArgs = ParsedQueryArgs<'sessions'>;
 
 const AT_RISK = 'user_at_risk';
 // has_error counts the catalogue's error events (friction/error-encountered.ts): exactly the events
@@ -43,7 +33,7 @@ export const sessionsQuery = defineQuery({
   name: 'sessions',
   reads: ['events', 'insights', 'journeys', 'friction'],
   args: sessionsArgs,
-  async run({ engine, projectId, now }, args): Promise<{ sessions: SessionSummary[] }> {
+  async run({ engine, projectId, now }, args): Promise<SessionsResult> {
     const scope = eventScope(projectId, args.time_range, now);
     const conditions = SESSION_FILTERS.map((f) => f(args, projectId)).filter(
       (c): c is SqlFragment => c !== null,

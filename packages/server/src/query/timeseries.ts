@@ -1,5 +1,4 @@
-import { timeRangeSchema } from '@sightline/schema';
-import { z } from 'zod';
+import { type TimeseriesPoint, type TimeseriesResult, timeseriesArgs } from '@sightline/schema';
 import { ApiError } from '../errors.js';
 import { defineQuery } from './registry.js';
 import { eventScope } from './scope.js';
@@ -10,22 +9,12 @@ const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 /** More buckets than this is a mistake (a year by minute), refused rather than computed. */
 export const MAX_BUCKETS = 10_000;
 
-export interface TimeseriesPoint {
-  /** Bucket start, ms since epoch (UTC-aligned). */
-  t: number;
-  events: number;
-  sessions: number;
-}
-
 /** Events and unique sessions per minute / hour / day bucket; empty buckets are filled with zeros. */
 export const timeseriesQuery = defineQuery({
   name: 'timeseries',
   reads: ['events'],
-  args: z.object({
-    time_range: timeRangeSchema.default('24h'),
-    interval: z.enum(['minute', 'hour', 'day']).default('hour'),
-  }),
-  async run(ctx, args): Promise<{ interval: string; points: TimeseriesPoint[] }> {
+  args: timeseriesArgs,
+  async run(ctx, args): Promise<TimeseriesResult> {
     const { engine } = ctx;
     const scope = eventScope(ctx.projectId, args.time_range, ctx.now);
     const size = BUCKET_MS[args.interval];

@@ -1,13 +1,14 @@
-import { timeRangeSchema } from '@sightline/schema';
-import { z } from 'zod';
+import {
+  type EventCount,
+  type ParsedQueryArgs,
+  type TopEventsResult,
+  topEventsArgs,
+} from '@sightline/schema';
 import { defineQuery, type QueryContext } from './registry.js';
-import { eventScope, limitClause, limitSchema } from './scope.js';
+import { eventScope, limitClause } from './scope.js';
 import { sql } from './sql.js';
 
-export interface EventCount {
-  name: string;
-  count: number;
-}
+export type { EventCount };
 
 /** Event names by count, most first (ties by name). */
 export async function topEvents(
@@ -22,12 +23,11 @@ export async function topEvents(
   return rows.map((r) => ({ name: String(r['name']), count: Number(r['count']) }));
 }
 
-const topEventsArgs = z.object({ time_range: timeRangeSchema.default('24h'), limit: limitSchema(10, 1000) });
-type TopEventsArgs = z.infer<typeof topEventsArgs>;
+type TopEventsArgs = ParsedQueryArgs<'top_events'>;
 
 export const topEventsQuery = defineQuery({
   name: 'top_events',
   reads: ['events'],
   args: topEventsArgs,
-  run: async (ctx, args): Promise<{ events: EventCount[] }> => ({ events: await topEvents(ctx, args) }),
+  run: async (ctx, args): Promise<TopEventsResult> => ({ events: await topEvents(ctx, args) }),
 });

@@ -1,24 +1,15 @@
-import { type TimeRange, timeRangeSchema } from '@sightline/schema';
-import { z } from 'zod';
+import {
+  type TimeRange,
+  type TopPath,
+  type Transition,
+  type UserFlowResult,
+  userFlowArgs,
+} from '@sightline/schema';
 import { defineQuery, type QueryContext } from './registry.js';
-import { eventScope, limitSchema } from './scope.js';
+import { eventScope } from './scope.js';
 import { raw, sql } from './sql.js';
 
-export interface Transition {
-  from: string;
-  to: string;
-  count: number;
-}
-
-export interface TopPath {
-  path: string[];
-  count: number;
-}
-
-export interface UserFlowResult {
-  transitions: Transition[];
-  top_paths: TopPath[];
-}
+export type { TopPath, Transition, UserFlowResult };
 
 export interface UserFlowArgs {
   time_range: TimeRange;
@@ -79,13 +70,6 @@ export async function userFlow(
     top_paths: paths.sort(countDescThenKey((p) => JSON.stringify(p.path))).slice(0, args.limit),
   };
 }
-
-export const userFlowArgs = z.object({
-  time_range: timeRangeSchema.default('24h'),
-  mode: z.enum(['events', 'pages']).default('events'),
-  limit: limitSchema(20, 1000),
-  path_length: z.number().int().min(1).max(20).default(3),
-});
 
 export const userFlowQuery = defineQuery({
   name: 'user_flow',

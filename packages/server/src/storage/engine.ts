@@ -11,7 +11,7 @@ import type {
   WebhookConfig,
 } from './processor-records.js';
 
-/** One event as stored, before the engine numbers it. Columns follow DESIGN §3. */
+/** One event as stored, before the engine numbers it. Columns follow docs/ARCHITECTURE.md, Storage. */
 export interface EventRow {
   project_id: string;
   uuid: string;
@@ -87,7 +87,7 @@ export interface QueryOptions {
 }
 
 /**
- * The one interface every storage engine implements (DESIGN §3). Each engine passes
+ * The one interface every storage engine implements (docs/ARCHITECTURE.md, Storage). Each engine passes
  * the shared conformance suite in test/storage/conformance.ts.
  */
 export interface StorageEngine {
@@ -111,7 +111,7 @@ export interface StorageEngine {
   listProjects(): Promise<Project[]>;
   upsertProject(project: Project): Promise<void>;
 
-  // --- stream processor (DESIGN §6, §7); tables: journeys, insights, interventions, session_friction ---
+  // --- stream processor (docs/ARCHITECTURE.md, The stream processor); tables: journeys, insights, interventions, session_friction ---
   /** The checkpoint, global state and per-session state the last committed batch left. */
   loadProcessorState(): Promise<ProcessorSnapshot>;
   /** Writes every output of a batch and its checkpoint in one transaction: all or nothing. */

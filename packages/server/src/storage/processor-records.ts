@@ -1,10 +1,13 @@
 /**
- * What the stream processor stores (DESIGN §6): journeys, insights, interventions, per-session
+ * What the stream processor stores (docs/ARCHITECTURE.md, The stream processor): journeys, insights, interventions, per-session
  * friction, its own session state and checkpoint, and the per-project settings it reads.
  * Engine-agnostic shapes; JSON-valued fields travel as objects and each engine stores them as it likes.
  */
 
-export type JourneyStatus = 'active' | 'completed' | 'abandoned';
+import type { InsightSeverity, InsightStatus, JourneyStatus } from '@sightline/schema';
+
+// Statuses and severities are part of query results too: declared once in @sightline/schema.
+export type { InsightSeverity, InsightStatus, JourneyStatus };
 
 export interface JourneyStepRecord {
   step: string;
@@ -14,7 +17,7 @@ export interface JourneyStepRecord {
   metadata: Record<string, unknown>;
 }
 
-/** The original spec's `user_journeys` row, one per (session, journey run). */
+/** A stored journey (docs/SEMANTICS.md, Journeys), one per (session, journey run). */
 export interface JourneyRecord {
   id: string;
   project_id: string;
@@ -31,9 +34,6 @@ export interface JourneyRecord {
   abandon_reason: string | null;
 }
 
-export type InsightStatus = 'open' | 'acknowledged' | 'resolved';
-export type InsightSeverity = 'low' | 'medium' | 'high';
-
 export interface InsightData {
   risk_factors: string[];
   recommended_actions: string[];
@@ -42,7 +42,7 @@ export interface InsightData {
   [extra: string]: unknown;
 }
 
-/** The original spec's `analytics_insights` row with DESIGN §6's fields. */
+/** A stored insight with the fields of docs/API.md (Insights and interventions, `insights`). */
 export interface InsightRecord {
   id: string;
   project_id: string;

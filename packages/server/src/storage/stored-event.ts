@@ -1,6 +1,6 @@
 import type { StoredEvent } from './engine.js';
 
-/** Columns of `events` (DESIGN §3) as every engine stores them, in insert order. */
+/** Columns of `events` (docs/ARCHITECTURE.md, Storage) as every engine stores them, in insert order. */
 export const EVENT_COLUMNS = [
   'project_id',
   'uuid',

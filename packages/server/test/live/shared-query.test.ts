@@ -4,33 +4,32 @@ import { z } from 'zod';
 import { LiveLanes } from '../../src/live/live-lanes.js';
 import { SharedQuery, type SubscriberSink } from '../../src/live/shared-query.js';
 import { QueryRunner } from '../../src/query/query-runner.js';
-import { defineQuery, type QueryDefinition } from '../../src/query/registry.js';
+import type { QueryDefinition } from '../../src/query/registry.js';
 import { raw } from '../../src/query/sql.js';
 import type { StorageEngine } from '../../src/storage/engine.js';
 import { DUCKDB } from '../support/engines.js';
 
 /** A query whose run holds the engine about `ms` (a pause, then a real statement). */
-const takes = (ms: () => number) =>
-  defineQuery({
-    name: 'takes',
-    reads: ['events'],
-    args: z.object({}),
-    run: async ({ engine }) => {
-      await sleep(ms());
-      return engine.query(raw('SELECT 1 AS x'));
-    },
-  }) as QueryDefinition<unknown, unknown>;
+const takes = (ms: () => number): QueryDefinition<unknown, unknown> => ({
+  name: 'takes',
+  reads: ['events'],
+  args: z.object({}),
+  run: async ({ engine }) => {
+    await sleep(ms());
+    return engine.query(raw('SELECT 1 AS x'));
+  },
+});
 
 /** Lanes of a project alone on the engine: runs follow each other without rest (live-lanes.test.ts covers the rest). */
 const alone = () => new LiveLanes({ costFactor: 4, contended: () => false });
 
 /** Minutes of DuckDB work: only a cancellation ends it. */
-const endless = defineQuery({
+const endless: QueryDefinition<unknown, unknown> = {
   name: 'endless',
   reads: ['events'],
   args: z.object({}),
   run: ({ engine }) => engine.query(raw('SELECT sum(range) AS s FROM range(100000000000)')),
-}) as QueryDefinition<unknown, unknown>;
+};
 
 interface Recorded {
   sink: SubscriberSink;

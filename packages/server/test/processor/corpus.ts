@@ -19,7 +19,7 @@ export const INJECTABLE: readonly RiskFactor[] = [
 ];
 
 /**
- * Simulated sessions of the original spec's video-upload app: page view, performance, a
+ * Simulated sessions of the demo app's video upload: page view, performance, a
  * video_upload journey with clicks and an upload, completed. A friction session has one kind of
  * trouble injected at a random point; clean sessions stay within every detector's limits
  * (clicks ≥ 1.2 s apart, pauses < 25 s, loads < 3.5 s, progress every ≤ 6 s).

@@ -16,7 +16,7 @@ describe('processor golden: detectors, insights and interventions', () => {
   const risks = async (db: StorageEngine) =>
     (await storedOutputs(db)).insights.filter((i) => i['insight_type'] === 'user_at_risk');
 
-  it("reports rapid clicking by the original spec's rule (> 3 of the last 10 events < 1 s apart) with its text", async () => {
+  it('reports rapid clicking (> 3 of the last 10 events < 1 s apart) with its text', async () => {
     const db = await engine();
     // Five clicks 300 ms apart, each 100 px from the last (so not a rage click): 4 rapid gaps.
     const clicks = Array.from({ length: 5 }, (_, i) =>

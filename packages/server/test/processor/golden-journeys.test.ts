@@ -13,7 +13,7 @@ describe('processor golden: journeys', () => {
     for (const e of engines.splice(0)) await e.close();
   });
 
-  it("builds the original spec's video_upload journey from journey_step_<step> events", async () => {
+  it("builds the demo app's video_upload journey from journey_step_<step> events", async () => {
     const db = await engine();
     const start = ev('journey_started', T0, {
       journey_name: 'video_upload',

@@ -255,7 +255,7 @@ describe.each(ENGINES)('queries over a fixed fixture on $name', (kind) => {
     expect(insights.map((i) => [i.id, i.generated_at])).toEqual([['i-s3', T + 2600]]);
   });
 
-  it('dashboard: the original spec shape', async () => {
+  it('dashboard: the shape of docs/API.md', async () => {
     const d = await run(dashboardQuery, { time_range: '1h' });
     expect(d).toMatchObject({
       total_events: 21,

@@ -20,7 +20,7 @@ async function collect(iterable: AsyncIterable<StoredEvent[]>): Promise<StoredEv
 
 const ALL_TIME = { from: 0, to: Number.MAX_SAFE_INTEGER };
 
-/** The shared cases every storage engine passes (DESIGN §3): one describe per engine. */
+/** The shared cases every storage engine passes (docs/ARCHITECTURE.md, Storage): one describe per engine. */
 export function storageConformance(name: string, factory: EngineFactory): void {
   describe(`StorageEngine conformance: ${name}`, () => {
     const open: StorageEngine[] = [];

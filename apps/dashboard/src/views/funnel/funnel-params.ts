@@ -1,7 +1,7 @@
 import { DEFAULT_FUNNEL_STEPS, DEFAULT_FUNNEL_WINDOW_MS } from '@sightline/schema/query-results';
 import { useUrlParams } from '../../url-state';
 
-/** The server's default funnel and window (the original spec's upload funnel). */
+/** The server's default funnel and window (the demo app's video-upload funnel). */
 export const DEFAULT_STEPS = DEFAULT_FUNNEL_STEPS;
 
 export const WINDOWS: ReadonlyArray<{ ms: number; label: string }> = [

@@ -1,5 +1,4 @@
 import { useLiveQuery } from '@sightline/react';
-import type { TopEvents } from '../../api/types';
 import type { TimeRange } from '../../time-range';
 import { DEFAULT_STEPS, type FunnelParams, type FunnelUnit, MAX_STEPS, WINDOWS } from './funnel-params';
 
@@ -11,7 +10,7 @@ interface StepPickerProps {
 
 /** Funnel steps chosen from the event names seen in the range, plus unit and conversion window. */
 export function StepPicker({ range, value, onChange }: StepPickerProps) {
-  const seen = useLiveQuery<TopEvents>('top_events', { time_range: range, limit: 1000 });
+  const seen = useLiveQuery('top_events', { time_range: range, limit: 1000 });
   const names = (seen?.events ?? []).map((e) => e.name).filter((name) => !value.steps.includes(name));
   const { steps } = value;
   const move = (index: number, by: number) => {

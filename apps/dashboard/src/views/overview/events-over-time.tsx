@@ -1,6 +1,6 @@
 import { useLiveQuery } from '@sightline/react';
 import { useMemo } from 'react';
-import type { Timeseries } from '../../api/types';
+import type { TimeseriesInterval } from '../../api/types';
 import { Chart } from '../../charts/chart';
 import { tooltipHtml } from '../../charts/escape';
 import { AXIS_LABEL, COLORS, COUNT_AXIS, TOOLTIP_BASE } from '../../charts/theme';
@@ -8,7 +8,7 @@ import { Empty, Loading } from '../../components/states';
 import { formatCount } from '../../format';
 import { intervalFor, type TimeRange } from '../../time-range';
 
-const bucketLabel = (t: number, interval: Timeseries['interval']) =>
+const bucketLabel = (t: number, interval: TimeseriesInterval) =>
   new Date(t).toLocaleString('en-US', {
     month: interval === 'minute' ? undefined : 'short',
     day: interval === 'minute' ? undefined : 'numeric',
@@ -19,7 +19,7 @@ const bucketLabel = (t: number, interval: Timeseries['interval']) =>
 
 /** Events and unique sessions per bucket (minute / hour / day, by the range's length). */
 export function EventsOverTime({ range }: { range: TimeRange }) {
-  const series = useLiveQuery<Timeseries>('timeseries', { time_range: range, interval: intervalFor(range) });
+  const series = useLiveQuery('timeseries', { time_range: range, interval: intervalFor(range) });
   const option = useMemo(() => {
     if (!series) return null;
     const labels = series.points.map((p) => bucketLabel(p.t, series.interval));

@@ -1,6 +1,5 @@
 import { useLiveQuery } from '@sightline/react';
 import { useMemo } from 'react';
-import type { TopEvents } from '../../api/types';
 import { Chart } from '../../charts/chart';
 import { tooltipHtml } from '../../charts/escape';
 import { AXIS_LABEL, COLORS, COUNT_AXIS, TOOLTIP_BASE } from '../../charts/theme';
@@ -10,7 +9,7 @@ import type { TimeRange } from '../../time-range';
 
 /** The ten most common event names as horizontal bars, most common on top. */
 export function TopEventsChart({ range }: { range: TimeRange }) {
-  const top = useLiveQuery<TopEvents>('top_events', { time_range: range, limit: 10 });
+  const top = useLiveQuery('top_events', { time_range: range, limit: 10 });
   const option = useMemo(() => {
     if (!top) return null;
     const events = [...top.events].reverse();

@@ -1,5 +1,4 @@
 import { useLiveQuery } from '@sightline/react';
-import type { Sessions } from '../../api/types';
 import { Empty, Loading } from '../../components/states';
 import { formatAgo, formatCount, formatDuration } from '../../format';
 import type { TimeRange } from '../../time-range';
@@ -21,7 +20,7 @@ const FILTER_ARGS: Record<SessionFilter, object> = {
 
 /** Sessions active in the range, most recently active first. */
 export function SessionList({ range, filter, selected, onSelect }: SessionListProps) {
-  const result = useLiveQuery<Sessions>('sessions', {
+  const result = useLiveQuery('sessions', {
     time_range: range,
     limit: 100,
     ...FILTER_ARGS[filter],

@@ -1,5 +1,5 @@
 import { useLiveQuery } from '@sightline/react';
-import type { Insight, SessionTimeline, TimelineEvent } from '../../api/types';
+import type { Insight, TimelineEvent } from '../../api/types';
 import { Empty, Loading } from '../../components/states';
 import { formatCount, formatDuration, formatTime, humanize } from '../../format';
 
@@ -20,7 +20,7 @@ function summarize(properties: unknown): string {
 
 /** One session in order: its events, with the processor's insights placed at their event time. */
 export function SessionTimelineView({ sessionId }: { sessionId: string }) {
-  const timeline = useLiveQuery<SessionTimeline>('session_timeline', {
+  const timeline = useLiveQuery('session_timeline', {
     session_id: sessionId,
     time_range: '30d',
   });

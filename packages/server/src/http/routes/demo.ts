@@ -17,7 +17,7 @@ import { readJsonArgs } from './json-body.js';
  * Served only when the demo is on (`sightline start --demo`, http/server.ts).
  */
 
-/** GET /demo/config.json: the default project's public key (public by design) and this server's origin. */
+/** GET /demo/config.json: the default project's public key (public on purpose) and this server's origin. */
 const configRoute: Route = {
   method: 'GET',
   path: '/demo/config.json',

@@ -7,7 +7,7 @@ import { assertCaptureContentType } from '../content-type.js';
 import type { Route } from '../context.js';
 import { readBody } from '../read-body.js';
 
-/** POST /v1/events: the native batch (DESIGN §5). Answers only after the events are committed. */
+/** POST /v1/events: the native batch (docs/API.md). Answers only after the events are committed. */
 export const eventsRoute: Route = {
   method: 'POST',
   path: '/v1/events',
