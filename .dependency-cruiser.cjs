@@ -46,6 +46,36 @@ module.exports = {
       },
     },
     {
+      name: 'storage-imports-upper-layer',
+      comment:
+        'storage/ is below the query, HTTP, live and processor layers: it never imports them (SQL it builds comes from sql/).',
+      severity: 'error',
+      from: { path: '^packages/server/src/storage/' },
+      to: { path: '^packages/server/src/(query|http|live|processor)/' },
+    },
+    {
+      name: 'sql-imports-server',
+      comment:
+        'sql/ (the SQL builder and the dialect interface) is the bottom of the server: it imports only itself.',
+      severity: 'error',
+      from: { path: '^packages/server/src/sql/' },
+      to: { path: '^packages/server/src/(?!sql/)' },
+    },
+    {
+      name: 'processor-imports-delivery',
+      comment: 'The processor hands its outputs over through onCommitted (wired in app.ts); delivery sits above it.',
+      severity: 'error',
+      from: { path: '^packages/server/src/processor/' },
+      to: { path: '^packages/server/src/delivery/' },
+    },
+    {
+      name: 'server-circular',
+      comment: 'No import cycles in the server (type-only imports count: they couple the modules all the same).',
+      severity: 'error',
+      from: { path: '^packages/server/src/' },
+      to: { circular: true },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       from: { path: '^(packages|apps)/[^/]+/src/' },

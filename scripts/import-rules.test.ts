@@ -50,6 +50,25 @@ describe('npm run check:imports enforces the import rules of docs/ARCHITECTURE.m
     expect(output).toMatch(/engine-driver(-module)?-outside-storage-engine-folder/);
   });
 
+  it('fails when storage imports the query layer, sql/ imports the server, or server modules import each other in a cycle', async () => {
+    const dir = tree({
+      'packages/server/src/query/scope.ts': 'export const scope = 1;\n',
+      'packages/server/src/storage/engine.ts':
+        "import { scope } from '../query/scope.js';\nexport const engine = scope;\n",
+      'packages/server/src/errors.ts': 'export const code = 1;\n',
+      'packages/server/src/sql/sql.ts': "import { code } from '../errors.js';\nexport const s = code;\n",
+      'packages/server/src/query/funnel/index.ts':
+        "import type { Chain } from './chain.js';\nexport type Spec = { chain?: Chain };\n",
+      'packages/server/src/query/funnel/chain.ts':
+        "import type { Spec } from './index.js';\nexport type Chain = { spec?: Spec };\n",
+    });
+    const { code, output } = await cruise(dir);
+    expect(code).not.toBe(0);
+    expect(output).toContain('storage-imports-upper-layer');
+    expect(output).toContain('sql-imports-server');
+    expect(output).toContain('server-circular');
+  });
+
   it('passes a tree that follows the rules', async () => {
     const dir = tree({
       'packages/server/src/storage/duckdb/store.ts':

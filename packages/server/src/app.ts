@@ -1,5 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { SightlineConfig } from './config.js';
+import { InterventionHub } from './delivery/intervention-hub.js';
+import { fitStreamsToConnections, type StreamLimits, streamLimitsFromEnv } from './delivery/stream-limits.js';
+import { WebhookDispatcher, webhookOptionsFromEnv } from './delivery/webhooks.js';
 import { type ExportLimits, ExportSlots, exportLimitsFromEnv } from './export/export-limits.js';
 import { type ConnectionLimits, connectionLimitsFromEnv, fitToOpenFiles } from './http/connection-limits.js';
 import type { ServerContext } from './http/context.js';
@@ -14,17 +17,10 @@ import {
   WriteNotices,
 } from './live/index.js';
 import { InsightStatuses } from './processor/insight-statuses.js';
-import { InterventionHub } from './processor/intervention-hub.js';
 import { DEFAULT_HOLDOUT_PERCENT } from './processor/intervention-rules.js';
 import { type ProcessorOptions, StreamProcessor } from './processor/processor.js';
 import { ProjectSettings } from './processor/project-settings.js';
 import { RecentEvents } from './processor/recent-events.js';
-import {
-  fitStreamsToConnections,
-  type StreamLimits,
-  streamLimitsFromEnv,
-} from './processor/stream-limits.js';
-import { WebhookDispatcher, webhookOptionsFromEnv } from './processor/webhooks.js';
 import { type DefaultProjectKeys, ensureDefaultProject } from './projects/default-project.js';
 import { ProjectDirectory } from './projects/directory.js';
 import { type QueryLimits, queryLimitsFromEnv } from './query/query-limits.js';
@@ -61,7 +57,7 @@ export interface StartOptions {
   queries?: Partial<QueryLimits>;
   /** Open sockets, in total and per client address (http/connection-limits.ts). */
   connections?: Partial<ConnectionLimits>;
-  /** Intervention streams (SSE) per client, per project, in total (processor/stream-limits.ts). */
+  /** Intervention streams (SSE) per client, per project, in total (delivery/stream-limits.ts). */
   streams?: Partial<StreamLimits>;
   /** Exports running at once, and how long a stalled one may hold its slot (export/export-limits.ts). */
   exports?: Partial<ExportLimits>;

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { InterventionHub } from '../delivery/intervention-hub.js';
 import type { ExportSlots } from '../export/export-limits.js';
 import type { GroupCommitter } from '../ingest/group-commit.js';
 import type { InsightStatuses } from '../processor/insight-statuses.js';
-import type { InterventionHub } from '../processor/intervention-hub.js';
 import type { ProjectSettings } from '../processor/project-settings.js';
 import type { ProjectDirectory } from '../projects/directory.js';
 import type { QueryRunner } from '../query/query-runner.js';
@@ -15,7 +15,7 @@ export interface ServerContext {
   committer: GroupCommitter;
   /** Runs queries with fair turns on the engine and a time budget (query/query-runner.ts). */
   queries: QueryRunner;
-  /** Interventions over SSE (processor/intervention-hub.ts). */
+  /** Interventions over SSE (delivery/intervention-hub.ts). */
   interventions: InterventionHub;
   /** Exports running at once, per project and in total (export/export-limits.ts). */
   exports: ExportSlots;

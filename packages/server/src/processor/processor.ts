@@ -7,6 +7,7 @@ import type {
   SessionStateRow,
   StateSnapshot,
 } from '../storage/processor-records.js';
+import { SerialQueue } from '../util/serial-queue.js';
 import type { ProcessingContext } from './context.js';
 import { DEFAULT_HOLDOUT_PERCENT } from './intervention-rules.js';
 import { JourneyStats } from './journey-stats.js';
@@ -105,7 +106,8 @@ export class StreamProcessor {
   private stats = new JourneyStats();
   private readonly sessions: SessionTable;
   private readonly options: ProcessorOptions;
-  private chain: Promise<unknown> = Promise.resolve();
+  /** Processing steps run one at a time: each reads and moves the same cursor and session table. */
+  private readonly steps = new SerialQueue();
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
@@ -160,7 +162,8 @@ export class StreamProcessor {
       this.again = true;
       return;
     }
-    this.running = this.enqueue(() => this.catchUp())
+    this.running = this.steps
+      .run(() => this.catchUp())
       .catch((error: unknown) => {
         this.logUnlessStoreDown(error);
         setTimeout(() => this.notify(), RETRY_DELAY_MS).unref();
@@ -176,12 +179,12 @@ export class StreamProcessor {
 
   /** Resolves once everything stored when it was called has been processed and committed. */
   drain(): Promise<void> {
-    return this.enqueue(() => this.catchUp());
+    return this.steps.run(() => this.catchUp());
   }
 
   /** Fires deadlines (journey timeouts, stalls, long gaps) against the wall clock. */
   sweep(): Promise<void> {
-    return this.enqueue(async () => {
+    return this.steps.run(async () => {
       if (this.stopped) return;
       if (this.stale) await this.reload();
       // Not while replaying: the deadlines were fired (or not) when these events were first processed.
@@ -197,23 +200,17 @@ export class StreamProcessor {
 
   /** Processes the next events without committing (a crash before the commit loses exactly this). */
   prepareBatch(): Promise<PreparedBatch | null> {
-    return this.enqueue(() => this.prepare());
+    return this.steps.run(() => this.prepare());
   }
 
   /** Stops after the work in progress and stores the session state (unless memory is ahead of the store). */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
-    await this.chain;
+    await this.steps.idle();
     await this.saving;
     if (this.ahead || (this.dirty.size === 0 && this.gone.size === 0)) return;
     await this.saveState();
-  }
-
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(task);
-    this.chain = run.catch(() => undefined);
-    return run;
   }
 
   private async catchUp(): Promise<void> {

@@ -9,6 +9,7 @@ import {
 } from '../projects/key-settings.js';
 import type { StorageEngine } from '../storage/engine.js';
 import type { InterventionRule } from '../storage/processor-records.js';
+import { SerialQueue } from '../util/serial-queue.js';
 import { DEFAULT_RULES } from './intervention-rules.js';
 
 /**
@@ -20,7 +21,7 @@ export class ProjectSettings {
   private readonly webhooks = new Map<string, string>();
   private readonly keySettings = new Map<string, KeySettings>();
   /** Key settings updates run one at a time, so two partial PUTs never lose each other's field. */
-  private keySettingsTail: Promise<unknown> = Promise.resolve();
+  private readonly keySettingsUpdates = new SerialQueue();
 
   private constructor(
     private readonly engine: StorageEngine,
@@ -72,14 +73,12 @@ export class ProjectSettings {
 
   /** Changes the fields the patch gives, keeps the others; resolves to the settings now in force. */
   updateKeySettings(projectId: string, patch: KeySettingsPatch): Promise<KeySettings> {
-    const run = this.keySettingsTail.then(async () => {
+    return this.keySettingsUpdates.run(async () => {
       const next = applyKeySettingsPatch(this.keySettingsFor(projectId), patch);
       await this.engine.setProjectSettings(projectId, JSON.stringify(next));
       this.keySettings.set(projectId, next);
       this.writes.notifyWrite(projectId, ['settings']);
       return copyKeySettings(next);
     });
-    this.keySettingsTail = run.catch(() => undefined);
-    return run;
   }
 }

@@ -2,7 +2,7 @@ import { DEMO_KEY_SETTINGS, type KeySettings, NO_KEY_SETTINGS } from '@sightline
 import { z } from 'zod';
 import { DEFAULT_PROJECT_ID } from './default-project.js';
 
-/** The funnel query's own bounds (query/funnel.ts): a key funnel is a funnel any query can run. */
+/** The funnel query's own bounds (query/funnel/): a key funnel is a funnel any query can run. */
 const MAX_STEPS = 10;
 const MIN_STEPS = 2;
 const MAX_NAME_LENGTH = 200;

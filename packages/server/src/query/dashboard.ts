@@ -5,14 +5,14 @@ import {
   type KeyFunnel,
   type ParsedQueryArgs,
 } from '@sightline/schema';
+import { inList, raw, sql } from '../sql/sql.js';
 import { DEFAULT_DROP_OFF_THRESHOLD, dropOffPoints, findDropOffs } from './drop-offs.js';
-import { loadFunnelTallies, totalTally } from './funnel.js';
-import { summarizeTally } from './funnel-tally.js';
+import { loadFunnelTallies, totalTally } from './funnel/index.js';
+import { summarizeTally } from './funnel/tally.js';
 import { loadTotals } from './overview.js';
 import { pagePerformance } from './performance.js';
 import { defineQuery, type QueryContext } from './registry.js';
-import { eventScope, inList } from './scope.js';
-import { raw, sql } from './sql.js';
+import { eventScope } from './scope.js';
 import { topEvents } from './top-events.js';
 import { userFlow } from './user-flow.js';
 

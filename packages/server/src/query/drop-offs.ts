@@ -7,9 +7,9 @@ import {
 } from '@sightline/schema';
 import { frictionFactor } from '../friction/catalogue.js';
 import { dominantFriction, emptyFriction, type FrictionKind } from './friction-signals.js';
-import { DEFAULT_FUNNEL_WINDOW_MS, loadFunnelTallies, totalTally } from './funnel.js';
-import type { FunnelStepResult } from './funnel-core.js';
-import { type FunnelTally, summarizeTally } from './funnel-tally.js';
+import type { FunnelStepResult } from './funnel/core.js';
+import { DEFAULT_FUNNEL_WINDOW_MS, loadFunnelTallies, totalTally } from './funnel/index.js';
+import { type FunnelTally, summarizeTally } from './funnel/tally.js';
 import { defineQuery, type QueryContext } from './registry.js';
 
 export type { DropOffPoint };

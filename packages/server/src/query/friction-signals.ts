@@ -1,9 +1,9 @@
 import type { FrictionCounts, FrictionFactorId, TimeRange } from '@sightline/schema';
 import { FRICTION_CATALOGUE, RISK_FACTORS, type RiskFactor } from '../friction/catalogue.js';
 import { heavierFirst } from '../friction/scoring.js';
-import type { SqlDialect } from './dialect.js';
+import type { SqlDialect } from '../sql/dialect.js';
+import { join, raw, type SqlFragment, sql } from '../sql/sql.js';
 import type { QueryContext } from './registry.js';
-import { join, raw, type SqlFragment, sql } from './sql.js';
 
 /**
  * Friction as the queries see it: per session, which catalogue factors (friction/catalogue.ts) the

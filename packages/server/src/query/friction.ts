@@ -1,6 +1,6 @@
 import { type FrictionResult, frictionArgs, resolveTimeRange } from '@sightline/schema';
+import { raw, sql } from '../sql/sql.js';
 import { defineQuery } from './registry.js';
-import { raw, sql } from './sql.js';
 
 /** Sessions by friction score (the processor's weighted sum of detections), highest first. */
 export const frictionQuery = defineQuery({

@@ -1,7 +1,7 @@
 import { dashboardQuery } from './dashboard.js';
 import { dropOffsQuery } from './drop-offs.js';
 import { frictionQuery } from './friction.js';
-import { funnelQuery } from './funnel.js';
+import { funnelQuery } from './funnel/index.js';
 import { insightsQuery } from './insights.js';
 import { interventionsQuery } from './interventions.js';
 import { journeysQuery } from './journeys.js';

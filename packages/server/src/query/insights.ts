@@ -7,9 +7,9 @@ import {
   insightsArgs,
   resolveTimeRange,
 } from '@sightline/schema';
+import { raw, type SqlFragment, sql } from '../sql/sql.js';
 import type { QueryRow } from '../storage/engine.js';
 import { defineQuery } from './registry.js';
-import { raw, type SqlFragment, sql } from './sql.js';
 
 export type { InsightView };
 

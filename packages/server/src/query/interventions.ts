@@ -8,9 +8,9 @@ import {
 
 export type { InterventionRuleReport };
 
+import { sql } from '../sql/sql.js';
 import type { QueryRow } from '../storage/engine.js';
 import { defineQuery } from './registry.js';
-import { sql } from './sql.js';
 
 const emptyGroup = (): InterventionGroup => ({
   sessions: 0,

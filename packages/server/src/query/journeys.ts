@@ -1,8 +1,8 @@
 import { type JourneySummary, type JourneysResult, journeysArgs, resolveTimeRange } from '@sightline/schema';
+import { sql } from '../sql/sql.js';
 import type { JourneyStepRecord } from '../storage/processor-records.js';
 import { nearestRank } from './percentile.js';
 import { defineQuery } from './registry.js';
-import { sql } from './sql.js';
 
 interface StepAccumulator {
   reached: number;

@@ -5,12 +5,12 @@ import {
   type ParsedQueryArgs,
   type Totals,
 } from '@sightline/schema';
-import { loadFunnelTallies, totalTally } from './funnel.js';
-import { reachedCounts } from './funnel-tally.js';
+import { raw, sql } from '../sql/sql.js';
+import { loadFunnelTallies, totalTally } from './funnel/index.js';
+import { reachedCounts } from './funnel/tally.js';
 import { defineQuery, type QueryContext } from './registry.js';
 import { eventScope } from './scope.js';
 import { rawEvents, splitRange } from './session-rollup.js';
-import { raw, sql } from './sql.js';
 
 export type { Totals };
 
@@ -21,7 +21,7 @@ export async function loadTotals(ctx: QueryContext, args: OverviewArgs): Promise
   const split = await splitRange(ctx, args.time_range);
   // Session-hour rows of the rollup carry their event count; raw events count 1 each.
   const rows = split
-    ? sql`SELECT events AS n, session_id, distinct_id FROM session_hours WHERE ${split.rollup}
+    ? sql`SELECT events AS n, session_id, distinct_id FROM ${split.rows} WHERE ${split.rollup}
         UNION ALL ${rawEvents(split, raw('1 AS n, session_id, distinct_id'))}`
     : sql`SELECT 1 AS n, session_id, distinct_id FROM events
         WHERE ${eventScope(ctx.projectId, args.time_range, ctx.now).where}`;

@@ -6,10 +6,10 @@ import {
   type Quantiles,
   type TimeRange,
 } from '@sightline/schema';
+import { inList, join, raw, type SqlFragment, sql } from '../sql/sql.js';
 import type { QueryRow } from '../storage/engine.js';
 import { defineQuery, type QueryContext } from './registry.js';
-import { eventScope, inList, limitClause } from './scope.js';
-import { join, raw, type SqlFragment, sql } from './sql.js';
+import { eventScope, limitClause } from './scope.js';
 
 /** SDK events (packages/sdk/src/plugins/performance.ts): load timings + vitals at load, final vitals later. */
 const PAGE_PERFORMANCE = 'page_performance';

@@ -5,7 +5,7 @@
  * (session state, checkpoint) and the project list are left out: no query reads them.
  */
 export const DATA_SETS = [
-  /** `events`, and the session rollup (`session_hours`) built from them. */
+  /** `events`, and the session rollup (StorageEngine.rollup) built from them. */
   'events',
   /** The processor's `journeys`. */
   'journeys',

@@ -1,5 +1,5 @@
+import type { SqlFragment } from '../sql/sql.js';
 import type { QueryRow, StorageEngine } from '../storage/engine.js';
-import type { SqlFragment } from './sql.js';
 
 /** The engine as one query run sees it, and a way to know when the engine is done with that run. */
 export interface RunEngine {
@@ -11,7 +11,7 @@ export interface RunEngine {
 /**
  * A thin view of `engine` for one query run: every `query(fragment)` carries the run's abort signal
  * and what is left of its budget, so the ~20 query modules stay unaware of cancellation. Every other
- * member is the engine's own (`refreshSessionRollup` stays present or absent, as query modules check).
+ * member is the engine's own (`rollup` stays present or absent, as query modules check).
  */
 export function engineForRun(engine: StorageEngine, signal: AbortSignal, deadline: number): RunEngine {
   const inFlight = new Set<Promise<QueryRow[]>>();

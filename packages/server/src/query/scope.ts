@@ -1,5 +1,5 @@
 import { resolveTimeRange, type TimeRange } from '@sightline/schema';
-import { join, raw, type SqlFragment, sql } from './sql.js';
+import { raw, type SqlFragment, sql } from '../sql/sql.js';
 
 export interface ResolvedScope {
   from: number;
@@ -17,11 +17,4 @@ export function eventScope(projectId: string, range: TimeRange, now: number): Re
 /** A LIMIT clause; the number is validated by zod before it reaches here, so it is code-chosen text. */
 export function limitClause(limit: number): SqlFragment {
   return raw(`LIMIT ${Math.trunc(limit)}`);
-}
-
-/** `expr IN ($1, $2, …)` with each value as a parameter. */
-export function inList(expr: SqlFragment, values: readonly string[]): SqlFragment {
-  // `1 = 0`, not FALSE: ClickHouse 18.16 has no boolean literals.
-  if (values.length === 0) return raw('1 = 0');
-  return sql`${expr} IN (${join(values.map((value) => sql`${value}`))})`;
 }

@@ -1,8 +1,8 @@
 import { type SessionTimelineResult, sessionTimelineArgs } from '@sightline/schema';
+import { sql } from '../sql/sql.js';
 import { toInsightView } from './insights.js';
 import { defineQuery } from './registry.js';
 import { eventScope, limitClause } from './scope.js';
-import { sql } from './sql.js';
 
 /**
  * One session's events in order (timestamp, then seq), properties parsed, and the processor's

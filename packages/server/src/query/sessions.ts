@@ -1,8 +1,8 @@
 import { type ParsedQueryArgs, type SessionsResult, sessionsArgs } from '@sightline/schema';
 import { ERROR_EVENTS } from '../friction/error-encountered.js';
+import { inList, join, raw, type SqlFragment, sql } from '../sql/sql.js';
 import { defineQuery } from './registry.js';
-import { eventScope, inList, limitClause } from './scope.js';
-import { join, raw, type SqlFragment, sql } from './sql.js';
+import { eventScope, limitClause } from './scope.js';
 
 export type SessionsArgs = ParsedQueryArgs<'sessions'>;
 

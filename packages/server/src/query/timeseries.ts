@@ -1,9 +1,9 @@
 import { type TimeseriesPoint, type TimeseriesResult, timeseriesArgs } from '@sightline/schema';
 import { ApiError } from '../errors.js';
+import { raw, sql } from '../sql/sql.js';
 import { defineQuery } from './registry.js';
 import { eventScope } from './scope.js';
 import { rawEvents, splitRange } from './session-rollup.js';
-import { raw, sql } from './sql.js';
 
 const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 /** More buckets than this is a mistake (a year by minute), refused rather than computed. */
@@ -30,7 +30,7 @@ export const timeseriesQuery = defineQuery({
     const split = args.interval === 'minute' ? null : await splitRange(ctx, args.time_range);
     const source = split
       ? sql`SELECT ${timeBucket(raw('hour'), args.interval)} AS t, events AS n, session_id
-          FROM session_hours WHERE ${split.rollup}
+          FROM ${split.rows} WHERE ${split.rollup}
           UNION ALL ${rawEvents(split, sql`${timeBucket(raw('timestamp'), args.interval)} AS t, 1 AS n, session_id`)}`
       : sql`SELECT ${timeBucket(raw('timestamp'), args.interval)} AS t, 1 AS n, session_id
           FROM events WHERE ${scope.where}`;

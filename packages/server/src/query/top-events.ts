@@ -4,9 +4,9 @@ import {
   type TopEventsResult,
   topEventsArgs,
 } from '@sightline/schema';
+import { sql } from '../sql/sql.js';
 import { defineQuery, type QueryContext } from './registry.js';
 import { eventScope, limitClause } from './scope.js';
-import { sql } from './sql.js';
 
 export type { EventCount };
 

@@ -5,9 +5,9 @@ import {
   type UserFlowResult,
   userFlowArgs,
 } from '@sightline/schema';
+import { raw, sql } from '../sql/sql.js';
 import { defineQuery, type QueryContext } from './registry.js';
 import { eventScope } from './scope.js';
-import { raw, sql } from './sql.js';
 
 export type { TopPath, Transition, UserFlowResult };
 

@@ -1,5 +1,5 @@
-import type { SqlDialect } from '../query/dialect.js';
-import type { SqlFragment } from '../query/sql.js';
+import type { SqlDialect } from '../sql/dialect.js';
+import type { SqlFragment } from '../sql/sql.js';
 import type {
   InsightStatus,
   InterventionRecord,
@@ -86,6 +86,50 @@ export interface QueryOptions {
   timeoutMs?: number;
 }
 
+/** The rollup's bucket: one row per (project, clock hour, session, distinct id). */
+export const ROLLUP_HOUR_MS = 3_600_000;
+
+/** What a rollup holds at one moment (one consistent read). */
+export interface RollupCover {
+  /** The last refresh that committed; 0 before the first (then no row exists). */
+  generation: number;
+  /**
+   * Rows of generation <= `generation` hold exactly the events with seq <= coveredSeq and
+   * 0 <= timestamp < coveredEnd (a whole number of hours); every other event is only in `events`.
+   */
+  coveredSeq: number;
+  coveredEnd: number;
+  /** The rollup's id of each name asked for; a name without one is in no row. */
+  nameIds: Map<string, number>;
+}
+
+/**
+ * The hourly session rollup as the query layer reads it, whatever the engine stores it as: rows
+ * per session-hour that stand for that session-hour's events, and SQL to read them. Rows are only
+ * appended, each tagged with the refresh that wrote it, so a reader that keeps to the generation
+ * of the cover it read sees one consistent cover while later refreshes commit.
+ */
+export interface SessionRollupCapability {
+  /** The cover now, and the ids of `names`, read through `query` (so the caller's budget applies). */
+  readCover(
+    query: (fragment: SqlFragment) => Promise<QueryRow[]>,
+    names: readonly string[],
+  ): Promise<RollupCover>;
+  /**
+   * The rows as a relation for FROM, with columns: project_id, hour (ms, start of the hour),
+   * session_id, distinct_id, events (the session-hour's event count) and single (true on a
+   * session's only row in the snapshot, so its aggregates are the session's without grouping).
+   */
+  readonly rows: SqlFragment;
+  /** Condition on `rows`: `projectId`'s rows of hours in [fromHour, toHour) as of `generation`. */
+  rowsWhere(projectId: string, generation: number, fromHour: number, toHour: number): SqlFragment;
+  /**
+   * Column expression on `rows`: the event count, first or last timestamp of one name in the row
+   * (its id from readCover; undefined for a name without one); NULL when the row has none of it.
+   */
+  perName(stat: 'count' | 'first' | 'last', nameId: number | undefined): SqlFragment;
+}
+
 /**
  * The one interface every storage engine implements (docs/ARCHITECTURE.md, Storage). Each engine passes
  * the shared conformance suite in test/storage/conformance.ts.
@@ -101,11 +145,16 @@ export interface StorageEngine {
   exportEvents(projectId: string, range: ExportRange): AsyncIterable<StoredEvent[]>;
   countEvents(projectId: string, range: ExportRange): Promise<number>;
   /**
-   * Present when the engine keeps the hourly session rollup (storage/duckdb/session-rollup.ts)
-   * that query/session-rollup.ts reads. The engine refreshes it on its own; this refreshes it now
-   * for hours that ended before `now` (benchmarks, tests) and returns the rows written.
+   * Present when the engine keeps an hourly session rollup (DuckDB: storage/duckdb/session-rollup.ts).
+   * The engine refreshes it on its own; this refreshes it now for hours that ended before `now`
+   * (benchmarks, tests) and returns the rows written.
    */
   refreshSessionRollup?(now?: number): Promise<number>;
+  /**
+   * How queries read that rollup (query/session-rollup.ts): absent when the engine keeps none, and
+   * whenever refreshSessionRollup is (a view of the engine that hides one hides both).
+   */
+  readonly rollup?: SessionRollupCapability | undefined;
   /** Runs a query built with the engine's dialect; numbers come back as JS numbers. */
   query(fragment: SqlFragment, options?: QueryOptions): Promise<QueryRow[]>;
   listProjects(): Promise<Project[]>;

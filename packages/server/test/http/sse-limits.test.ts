@@ -2,11 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSightline } from '../../src/app.js';
+import { DEFAULT_MAX_STREAMS_PER_CLIENT, fitStreamsToConnections } from '../../src/delivery/stream-limits.js';
 import { fitToOpenFiles } from '../../src/http/connection-limits.js';
-import {
-  DEFAULT_MAX_STREAMS_PER_CLIENT,
-  fitStreamsToConnections,
-} from '../../src/processor/stream-limits.js';
 import { createProject, type ProjectKeys } from '../../src/projects/default-project.js';
 import type { InterventionRecord } from '../../src/storage/processor-records.js';
 import { eventBatch, postEvents } from '../support/app.js';

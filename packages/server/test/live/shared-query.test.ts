@@ -5,7 +5,7 @@ import { LiveLanes } from '../../src/live/live-lanes.js';
 import { SharedQuery, type SubscriberSink } from '../../src/live/shared-query.js';
 import { QueryRunner } from '../../src/query/query-runner.js';
 import type { QueryDefinition } from '../../src/query/registry.js';
-import { raw } from '../../src/query/sql.js';
+import { raw } from '../../src/sql/sql.js';
 import type { StorageEngine } from '../../src/storage/engine.js';
 import { DUCKDB } from '../support/engines.js';
 

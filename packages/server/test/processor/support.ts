@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_RULES } from '../../src/processor/intervention-rules.js';
 import { type ProcessorOptions, StreamProcessor } from '../../src/processor/processor.js';
-import { sql } from '../../src/query/sql.js';
+import { sql } from '../../src/sql/sql.js';
 import { openDuckDbEngine } from '../../src/storage/duckdb/index.js';
 import type { EventRow, QueryRow, StorageEngine } from '../../src/storage/engine.js';
 

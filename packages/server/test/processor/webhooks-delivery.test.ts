@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebhookDispatcher, type WebhookOptions } from '../../src/processor/webhooks.js';
+import { WebhookDispatcher, type WebhookOptions } from '../../src/delivery/webhooks.js';
 import { hang, insight, type Receiver, startReceiver, until } from './webhooks-receiver.js';
 
 /** Real receivers on 127.0.0.1: reachable only with the operator's flag. */

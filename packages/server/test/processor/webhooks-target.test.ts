@@ -1,12 +1,12 @@
 import type { LookupAddress } from 'node:dns';
 import { describe, expect, it } from 'vitest';
-import { checkedLookup } from '../../src/processor/webhook-post.js';
+import { checkedLookup } from '../../src/delivery/webhook-post.js';
 import {
   addressProblem,
   deliveryUrlProblem,
   webhookTargetPolicyFromEnv,
   webhookUrlProblem,
-} from '../../src/processor/webhook-target.js';
+} from '../../src/delivery/webhook-target.js';
 
 const strict = { allowPrivateTargets: false };
 

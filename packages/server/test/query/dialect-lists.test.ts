@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { raw, sql } from '../../src/query/sql.js';
+import { raw, sql } from '../../src/sql/sql.js';
 import type { StorageEngine } from '../../src/storage/engine.js';
 import { ENGINES, openTestEngine } from './support.js';
 

@@ -1,6 +1,6 @@
 import { NO_KEY_SETTINGS } from '@sightline/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { funnelArgs, funnelQuery, runFunnel } from '../../src/query/funnel.js';
+import { funnelArgs, funnelQuery, runFunnel } from '../../src/query/funnel/index.js';
 import { createRng } from '../../src/simulate/prng.js';
 import type { EventRow, StorageEngine } from '../../src/storage/engine.js';
 import { makeRow } from '../support/rows.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { funnelQuery } from '../../src/query/funnel.js';
+import { funnelQuery } from '../../src/query/funnel/index.js';
 import { sessionsQuery } from '../../src/query/sessions.js';
 import { userFlowQuery } from '../../src/query/user-flow.js';
 import type { StorageEngine } from '../../src/storage/engine.js';

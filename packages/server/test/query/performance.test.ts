@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nearestRank } from '../../src/query/percentile.js';
 import { performanceQuery } from '../../src/query/performance.js';
-import { raw, sql } from '../../src/query/sql.js';
+import { raw, sql } from '../../src/sql/sql.js';
 import type { StorageEngine } from '../../src/storage/engine.js';
 import { FIXTURE_ROWS, NOW, PROJECT } from './fixture.js';
 import { ENGINES, openTestEngine, runQuery } from './support.js';

@@ -4,7 +4,7 @@ import { frictionFactor } from '../../src/friction/catalogue.js';
 import { dashboardQuery } from '../../src/query/dashboard.js';
 import { dropOffsQuery, NO_FRICTION_RECOMMENDATION } from '../../src/query/drop-offs.js';
 import { emptyFriction } from '../../src/query/friction-signals.js';
-import { funnelQuery } from '../../src/query/funnel.js';
+import { funnelQuery } from '../../src/query/funnel/index.js';
 import { overviewQuery } from '../../src/query/overview.js';
 import type { QueryDefinition } from '../../src/query/registry.js';
 import { sessionTimelineQuery } from '../../src/query/session-timeline.js';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ApiError } from '../../src/errors.js';
 import { QueryRunner } from '../../src/query/query-runner.js';
 import type { QueryDefinition } from '../../src/query/registry.js';
-import { raw } from '../../src/query/sql.js';
+import { raw } from '../../src/sql/sql.js';
 import type { StorageEngine } from '../../src/storage/engine.js';
 import { CHDB, CLICKHOUSE, DUCKDB, type TestEngineKind } from '../support/engines.js';
 

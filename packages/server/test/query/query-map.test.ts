@@ -7,7 +7,7 @@ import {
 } from '@sightline/schema';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { RISK_FACTORS, type RiskFactor } from '../../src/friction/catalogue.js';
-import { funnelQuery } from '../../src/query/funnel.js';
+import { funnelQuery } from '../../src/query/funnel/index.js';
 import { QUERIES } from '../../src/query/index.js';
 
 /**

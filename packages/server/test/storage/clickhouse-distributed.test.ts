@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { raw, sql } from '../../src/query/sql.js';
+import { raw, sql } from '../../src/sql/sql.js';
 import { CLICKHOUSE_DISTRIBUTED } from '../support/engines.js';
 import { makeRow } from '../support/rows.js';
 import { storageConformance } from './conformance.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join, raw, sql } from '../../src/query/sql.js';
 import { createRng } from '../../src/simulate/prng.js';
+import { join, raw, sql } from '../../src/sql/sql.js';
 import type { StorageEngine } from '../../src/storage/engine.js';
 import { CHDB, CLICKHOUSE, CLICKHOUSE_DISTRIBUTED } from '../support/engines.js';
 import { makeRow } from '../support/rows.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { raw, sql } from '../../src/query/sql.js';
+import { raw, sql } from '../../src/sql/sql.js';
 import type { StorageEngine, StoredEvent } from '../../src/storage/engine.js';
 import { makeBatch, makeInsight, makeIntervention, makeJourney } from '../support/processor-records.js';
 import { makeRow } from '../support/rows.js';

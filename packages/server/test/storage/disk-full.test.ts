@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningSightline } from '../../src/app.js';
-import { raw } from '../../src/query/sql.js';
+import { raw } from '../../src/sql/sql.js';
 import { exportAll, startTestApp } from '../support/app.js';
 
 /**

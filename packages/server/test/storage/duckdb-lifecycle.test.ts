@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { overviewQuery } from '../../src/query/overview.js';
-import { raw, sql } from '../../src/query/sql.js';
+import { raw, sql } from '../../src/sql/sql.js';
 import { openDuckDbEngine } from '../../src/storage/duckdb/index.js';
 import { runQuery } from '../query/support.js';
 import { makeRow } from '../support/rows.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from '../../src/query/sql.js';
+import { sql } from '../../src/sql/sql.js';
 import type { StorageEngine } from '../../src/storage/engine.js';
 import { DUCKDB } from '../support/engines.js';
 

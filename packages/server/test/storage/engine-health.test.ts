@@ -3,7 +3,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sql } from '../../src/query/sql.js';
+import { sql } from '../../src/sql/sql.js';
 import { openClickHouseEngine } from '../../src/storage/clickhouse/index.js';
 import { openDuckDbEngine } from '../../src/storage/duckdb/index.js';
 import type { StorageEngine } from '../../src/storage/engine.js';

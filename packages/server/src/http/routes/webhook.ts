@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { webhookTargetPolicyFromEnv, webhookUrlProblem } from '../../delivery/webhook-target.js';
 import { ApiError } from '../../errors.js';
-import { webhookTargetPolicyFromEnv, webhookUrlProblem } from '../../processor/webhook-target.js';
 import { projectForRead } from '../auth.js';
 import type { Route } from '../context.js';
 import { sendJson } from '../respond.js';

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { SerialQueue } from '../../util/serial-queue.js';
 import { literalIdentifier } from './identifiers.js';
 import { literal } from './literals.js';
 import type { ClickHouseTransport, QueryResult, Settings } from './transport.js';
@@ -21,7 +22,7 @@ export interface ChdbTransportOptions {
 }
 
 /** One chDB session per process, shared; statements run one at a time (each is prefixed by `USE db`). */
-let shared: { path: string; session: ChdbSession; users: number; tail: Promise<unknown> } | null = null;
+let shared: { path: string; session: ChdbSession; users: number; statements: SerialQueue } | null = null;
 
 function settingsPrefix(settings?: Settings): string {
   if (!settings) return '';
@@ -40,13 +41,13 @@ export async function openChdbTransport(options: ChdbTransportOptions): Promise<
       path: options.dataPath,
       session: new chdb.Session(options.dataPath),
       users: 0,
-      tail: Promise.resolve(),
+      statements: new SerialQueue(),
     };
   }
   const state = shared;
   state.users++;
   const run = (text: string, format?: string, signal?: AbortSignal): Promise<string> => {
-    const next = state.tail.then(async () => {
+    return state.statements.run(async () => {
       // chDB cannot stop a running statement (max_execution_time does); one not started yet is skipped.
       signal?.throwIfAborted();
       try {
@@ -59,8 +60,6 @@ export async function openChdbTransport(options: ChdbTransportOptions): Promise<
         throw error;
       }
     });
-    state.tail = next.catch(() => undefined);
-    return next;
   };
   await state.session.queryAsync(`CREATE DATABASE IF NOT EXISTS ${database}`);
   let closed = false;
@@ -85,7 +84,7 @@ export async function openChdbTransport(options: ChdbTransportOptions): Promise<
     async close() {
       if (closed) return;
       closed = true;
-      await state.tail;
+      await state.statements.idle();
       // The session stays open for the process's other engines; the last one out closes it.
       if (--state.users === 0 && shared === state) {
         state.session.close();

@@ -1,5 +1,5 @@
-import type { SqlDialect } from '../../query/dialect.js';
-import { join, raw, type SqlFragment, sql } from '../../query/sql.js';
+import type { SqlDialect } from '../../sql/dialect.js';
+import { join, raw, type SqlFragment, sql } from '../../sql/sql.js';
 
 const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 

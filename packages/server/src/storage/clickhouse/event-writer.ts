@@ -1,3 +1,4 @@
+import { SerialQueue } from '../../util/serial-queue.js';
 import { FingerprintSet, fingerprint } from '../duckdb/fingerprints.js';
 import type { EventRow, InsertResult } from '../engine.js';
 import type { ClickHouseTransport, Settings } from './transport.js';
@@ -24,7 +25,8 @@ export const seqRange = (node: number) => ({ low: node * NODE_SPAN, high: (node 
 export class ClickHouseEventWriter {
   private readonly stored = new FingerprintSet();
   private nextSeq: number;
-  private tail: Promise<unknown> = Promise.resolve();
+  /** Inserts run one at a time: each takes the next seq numbers and checks the fingerprints. */
+  private readonly inserts = new SerialQueue();
 
   private constructor(
     private readonly transport: ClickHouseTransport,
@@ -51,14 +53,12 @@ export class ClickHouseEventWriter {
   }
 
   insert(rows: readonly EventRow[]): Promise<InsertResult> {
-    const run = this.tail.then(() => this.write(rows));
-    this.tail = run.catch(() => undefined);
-    return run;
+    return this.inserts.run(() => this.write(rows));
   }
 
   /** Waits for the inserts queued so far. */
-  async drain(): Promise<void> {
-    await this.tail;
+  drain(): Promise<void> {
+    return this.inserts.idle();
   }
 
   private async loadFingerprints(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { SqlFragment } from '../../query/sql.js';
+import type { SqlFragment } from '../../sql/sql.js';
 import type {
   EngineHealth,
   EventRow,

@@ -1,4 +1,4 @@
-import type { SqlFragment, SqlValue } from '../../query/sql.js';
+import type { SqlFragment, SqlValue } from '../../sql/sql.js';
 
 /**
  * The one way a value enters ClickHouse SQL text. ClickHouse 18.16 has no query parameters, so

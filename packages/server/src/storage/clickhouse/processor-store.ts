@@ -1,5 +1,5 @@
-import { inList } from '../../query/scope.js';
-import { raw, type SqlFragment, sql } from '../../query/sql.js';
+import { inList, raw, type SqlFragment, sql } from '../../sql/sql.js';
+import { SerialQueue } from '../../util/serial-queue.js';
 import type { ProjectSettingsRow, QueryRow } from '../engine.js';
 import { toInterventionRecord } from '../intervention-row.js';
 import type {
@@ -26,7 +26,8 @@ import { toRows } from './values.js';
  * never resets a status or a delivery. Writes run one at a time (read-modify-write of versions).
  */
 export class ClickHouseProcessorStore {
-  private tail: Promise<unknown> = Promise.resolve();
+  /** Writes run one at a time: each reads the versions it replaces before inserting new ones. */
+  private readonly writes = new SerialQueue();
 
   constructor(
     private readonly transport: ClickHouseTransport,
@@ -43,12 +44,6 @@ export class ClickHouseProcessorStore {
       `${table}_versions`,
       records.map((r) => toRecordRow(r, deleted)),
     );
-  }
-
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(work);
-    this.tail = run.catch(() => undefined);
-    return run;
   }
 
   private async checkpoint(): Promise<number> {
@@ -77,7 +72,7 @@ export class ClickHouseProcessorStore {
   }
 
   commit(batch: ProcessorBatch): Promise<void> {
-    return this.serial(async () => {
+    return this.writes.run(async () => {
       const current = await this.checkpoint();
       if (batch.checkpoint < current)
         throw new Error(`processor checkpoint ${batch.checkpoint} is behind the stored ${current}`);
@@ -153,7 +148,7 @@ export class ClickHouseProcessorStore {
   }
 
   setInsightStatus(projectId: string, id: string, status: InsightStatus, at: number): Promise<boolean> {
-    return this.serial(async () => {
+    return this.writes.run(async () => {
       const [row] = await this.rows(
         sql`SELECT * FROM insights WHERE project_id = ${projectId} AND id = ${id}`,
       );
@@ -171,7 +166,7 @@ export class ClickHouseProcessorStore {
 
   markDelivered(ids: readonly string[], at: number): Promise<void> {
     if (ids.length === 0) return Promise.resolve();
-    return this.serial(async () => {
+    return this.writes.run(async () => {
       const pending = await this.interventions(sql`${inList(raw('id'), ids)} AND delivered_at IS NULL`);
       await this.put(
         'interventions',
@@ -189,7 +184,7 @@ export class ClickHouseProcessorStore {
   }
 
   setRules(projectId: string, rules: InterventionRule[] | null): Promise<void> {
-    return this.serial(() =>
+    return this.writes.run(() =>
       this.put(
         'intervention_rules',
         [{ project_id: projectId, rules: rules ? JSON.stringify(rules) : '' }],
@@ -204,7 +199,9 @@ export class ClickHouseProcessorStore {
   }
 
   setWebhook(projectId: string, url: string | null): Promise<void> {
-    return this.serial(() => this.put('webhooks', [{ project_id: projectId, url: url ?? '' }], url === null));
+    return this.writes.run(() =>
+      this.put('webhooks', [{ project_id: projectId, url: url ?? '' }], url === null),
+    );
   }
 
   async listProjectSettings(): Promise<ProjectSettingsRow[]> {
@@ -218,7 +215,7 @@ export class ClickHouseProcessorStore {
   }
 
   setProjectSettings(projectId: string, settingsJson: string | null): Promise<void> {
-    return this.serial(() =>
+    return this.writes.run(() =>
       this.put(
         'project_settings',
         [{ project_id: projectId, settings_json: settingsJson ?? '' }],
@@ -227,7 +224,7 @@ export class ClickHouseProcessorStore {
     );
   }
 
-  async close(): Promise<void> {
-    await this.tail;
+  close(): Promise<void> {
+    return this.writes.idle();
   }
 }

@@ -1,5 +1,5 @@
-import type { SqlDialect } from '../../query/dialect.js';
-import { join, raw, sql } from '../../query/sql.js';
+import type { SqlDialect } from '../../sql/dialect.js';
+import { join, raw, sql } from '../../sql/sql.js';
 
 /**
  * A top-level property as a JSON pointer (RFC 6901: `~` → `~0`, `/` → `~1`, nothing else escaped).

@@ -1,4 +1,5 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { SerialQueue } from '../../util/serial-queue.js';
 import type { InsertResult } from '../engine.js';
 import type { EventColumns } from './columns.js';
 import { FingerprintSet, fingerprint } from './fingerprints.js';
@@ -16,7 +17,7 @@ import { FingerprintSet, fingerprint } from './fingerprints.js';
 export class EventWriter {
   private readonly stored = new FingerprintSet();
   private nextSeq = 1;
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly writes = new SerialQueue();
 
   private constructor(private readonly conn: DuckDBConnection) {}
 
@@ -32,9 +33,7 @@ export class EventWriter {
 
   /** Runs a write on the writer connection once the writes before it finished. */
   exclusive<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-    const run = this.tail.then(() => work(this.conn));
-    this.tail = run.catch(() => undefined);
-    return run;
+    return this.writes.run(() => work(this.conn));
   }
 
   close(): void {

@@ -1,4 +1,5 @@
 import { type DuckDBConnection, type DuckDBValue, listValue } from '@duckdb/node-api';
+import { SerialQueue } from '../../util/serial-queue.js';
 import type { ProjectSettingsRow } from '../engine.js';
 import { toInterventionRecord } from '../intervention-row.js';
 import type {
@@ -29,8 +30,8 @@ const bigint = (n: number | null) => (n === null ? null : BigInt(Math.round(n)))
  * writer touches are disjoint, so DuckDB's optimistic concurrency never makes them conflict.
  */
 export class ProcessorStore {
-  private tail: Promise<unknown> = Promise.resolve();
-  private stateTail: Promise<unknown> = Promise.resolve();
+  private readonly outputCommits = new SerialQueue();
+  private readonly stateSaves = new SerialQueue();
 
   constructor(
     private readonly conn: DuckDBConnection,
@@ -90,7 +91,7 @@ export class ProcessorStore {
 
   /** On the state connection: a large save never holds up output commits (disjoint tables). */
   saveState(state: StateSnapshot): Promise<void> {
-    const run = this.stateTail.then(async () => {
+    return this.stateSaves.run(async () => {
       const conn = this.stateConn;
       await conn.run('BEGIN TRANSACTION');
       try {
@@ -103,8 +104,6 @@ export class ProcessorStore {
         throw error;
       }
     });
-    this.stateTail = run.catch(() => undefined);
-    return run;
   }
 
   setInsightStatus(projectId: string, id: string, status: InsightStatus, at: number): Promise<boolean> {
@@ -190,13 +189,13 @@ export class ProcessorStore {
 
   /** Waits for the writes queued so far, then closes the connection. */
   async close(): Promise<void> {
-    await Promise.all([this.tail, this.stateTail]);
+    await Promise.all([this.outputCommits.idle(), this.stateSaves.idle()]);
     this.conn.closeSync();
     this.stateConn.closeSync();
   }
 
   private transaction<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-    const run = this.tail.then(async () => {
+    return this.outputCommits.run(async () => {
       await this.conn.run('BEGIN TRANSACTION');
       try {
         const value = await work(this.conn);
@@ -207,7 +206,5 @@ export class ProcessorStore {
         throw error;
       }
     });
-    this.tail = run.catch(() => undefined);
-    return run;
   }
 }

@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { ROLLUP_HOUR_MS } from '../../query/session-rollup.js';
+import { ROLLUP_HOUR_MS } from '../engine.js';
 
 /**
- * The hourly session rollup (query/session-rollup.ts reads it): per (project, hour, session,
+ * The hourly session rollup (queries read it through duckdbSessionRollup, rollup-capability.ts): per (project, hour, session,
  * distinct id) the event count and, per event name, the count and first / last timestamp, as
  * parallel lists. Overview totals and funnels read one row per session-hour instead of every event.
  * Names are stored as ids from `session_rollup_names` (ids never change once given): finding a
@@ -14,7 +14,7 @@ import { ROLLUP_HOUR_MS } from '../../query/session-rollup.js';
  * rows with generation <= G sees one consistent cover while later refreshes commit.
  * `single` marks a session's only row: in any snapshot, a row marked single is the only one of its
  * session (a refresh that adds another clears the mark in the same transaction), so a session
- * funnel can take such a row's aggregates as the session's without grouping (query/funnel-chain.ts).
+ * funnel can take such a row's aggregates as the session's without grouping (query/funnel/chain.ts).
  */
 export const SESSION_ROLLUP_DDL = [
   `CREATE TABLE IF NOT EXISTS session_hours (

@@ -1,25 +1,25 @@
-import { FRICTION_KINDS, sessionFactorFlags } from './friction-signals.js';
-import type { FunnelSpec } from './funnel.js';
-import { rollupAggregates, withBreakdown } from './funnel-rollup.js';
-import { emptyTally, type FunnelTally } from './funnel-tally.js';
-import type { QueryContext } from './registry.js';
-import { eventScope, inList } from './scope.js';
-import { type RangeSplit, splitRange } from './session-rollup.js';
-import { join, raw, type SqlFragment, sql } from './sql.js';
+import { inList, join, raw, type SqlFragment, sql } from '../../sql/sql.js';
+import { FRICTION_KINDS, sessionFactorFlags } from '../friction-signals.js';
+import type { QueryContext } from '../registry.js';
+import { eventScope } from '../scope.js';
+import { type RangeSplit, splitRange } from '../session-rollup.js';
+import { rollupAggregates, withBreakdown } from './rollup.js';
+import type { FunnelSpec } from './spec.js';
+import { emptyTally, type FunnelTally } from './tally.js';
 
 /**
  * The funnel in SQL for the units whose answer plain aggregates decide (docs/SEMANTICS.md,
  * "Funnel", "Where it runs"). Needs distinct step names. Per unit, one pass keeps for each step k
  * the count, first (lo_k) and last (hi_k) timestamp of its events; then, from the earliest start
  * t0 = lo_0, step k is reached at t_k = lo_k when lo_k >= t_{k-1} and lo_k <= t0 + window.
- * That is exactly the greedy run of funnel-core.ts from the earliest start, and no other start
+ * That is exactly the greedy run of core.ts from the earliest start, and no other start
  * does better, except in two cases the aggregates cannot settle, which mark the unit *complex*:
  * - some step-k events lie before t_{k-1} and some after (the first one after is unknown);
  * - the window ends the run while the unit has several starts (a later start may go further).
  * When every step-k event is before t_{k-1}, the run stops and no later start passes that step
  * either (a later start's run is never earlier, step by step). Complex units are matched in
- * TypeScript (funnel.ts); they are rare in practice. Results leave the engine as a tally
- * (funnel-tally.ts): one row per (breakdown, furthest step) and per (breakdown, step) with that
+ * TypeScript (outcomes.ts); they are rare in practice. Results leave the engine as a tally
+ * (tally.ts): one row per (breakdown, furthest step) and per (breakdown, step) with that
  * step's times to convert packed as text (tens of thousands of rows cost more to move than to count).
  * Without a breakdown, the aggregates come from the hourly session rollup where the engine keeps
  * one (session-rollup.ts). Friction per furthest step is not counted from events: each session is
@@ -51,7 +51,7 @@ function unitAggregates(ctx: QueryContext, spec: FunnelSpec, split: RangeSplit |
   // The rollup keeps counts, first and last times per name; a breakdown value is read from the
   // start events alone and joined on.
   if (split) {
-    const aggregates = rollupAggregates(ctx, spec, split, unit);
+    const aggregates = rollupAggregates(spec, split, unit);
     return spec.breakdown ? withBreakdown(ctx, spec, aggregates, unit) : aggregates;
   }
   const scope = eventScope(ctx.projectId, spec.time_range, ctx.now);

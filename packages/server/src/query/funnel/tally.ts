@@ -1,5 +1,5 @@
-import { emptyFriction, FRICTION_KINDS, type FrictionCounts } from './friction-signals.js';
-import type { FunnelStepResult, UnitOutcome } from './funnel-core.js';
+import { emptyFriction, FRICTION_KINDS, type FrictionCounts } from '../friction-signals.js';
+import type { FunnelStepResult, UnitOutcome } from './core.js';
 
 /**
  * A funnel reduced to what its report needs, so units never have to leave the engine one by one:
@@ -34,7 +34,7 @@ export function addFriction(tally: FunnelTally, furthest: number, friction: Fric
   for (const kind of FRICTION_KINDS) totals[kind] += friction[kind];
 }
 
-/** Adds one unit computed in TypeScript (funnel-core.ts). */
+/** Adds one unit computed in TypeScript (core.ts). */
 export function addOutcome(tally: FunnelTally, outcome: UnitOutcome, friction?: FrictionCounts): void {
   tally.byFurthest[outcome.furthest] = (tally.byFurthest[outcome.furthest] ?? 0) + 1;
   for (let k = 1; k <= outcome.furthest; k++) addTime(tally, k, outcome.timesMs[k] as number, 1);

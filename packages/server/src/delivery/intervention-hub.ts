@@ -2,9 +2,9 @@ import type { ServerResponse } from 'node:http';
 import { ApiError } from '../errors.js';
 import { KeyedSlots, takeAll } from '../http/slots.js';
 import { WriteNotices } from '../live/write-notices.js';
+import { sessionKey } from '../processor/session-state.js';
 import type { StorageEngine } from '../storage/engine.js';
 import type { InterventionRecord } from '../storage/processor-records.js';
-import { sessionKey } from './session-state.js';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './stream-limits.js';
 
 /** Ids remembered as sent, so an intervention racing between "pending" and "new" goes out once. */

@@ -62,3 +62,10 @@ export function join(fragments: readonly SqlFragment[], separator = ', '): SqlFr
   });
   return new SqlFragment(parts, values);
 }
+
+/** `expr IN ($1, $2, …)` with each value as a parameter. */
+export function inList(expr: SqlFragment, values: readonly string[]): SqlFragment {
+  // `1 = 0`, not FALSE: ClickHouse 18.16 has no boolean literals.
+  if (values.length === 0) return raw('1 = 0');
+  return sql`${expr} IN (${join(values.map((value) => sql`${value}`))})`;
+}

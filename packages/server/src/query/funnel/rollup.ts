@@ -1,14 +1,14 @@
-import type { FunnelSpec } from './funnel.js';
-import type { QueryContext } from './registry.js';
-import { eventScope, inList } from './scope.js';
-import { type RangeSplit, rawEvents } from './session-rollup.js';
-import { join, raw, type SqlFragment, sql } from './sql.js';
+import { inList, join, raw, type SqlFragment, sql } from '../../sql/sql.js';
+import type { QueryContext } from '../registry.js';
+import { eventScope } from '../scope.js';
+import { type RangeSplit, rawEvents } from '../session-rollup.js';
+import type { FunnelSpec } from './spec.js';
 
 /**
- * The funnel chain's per-unit aggregates (funnel-chain.ts) read from the hourly session rollup
+ * The funnel chain's per-unit aggregates (chain.ts) read from the hourly session rollup
  * (session-rollup.ts) instead of every event: n0, lo_k / hi_k per step, and the breakdown value
  * joined from the start events. Friction is not read here: the chain joins each session to the
- * factors the processor stored for it (funnel-chain.ts).
+ * factors the processor stored for it (chain.ts).
  */
 
 /** Replaces the aggregates' empty bval with each unit's breakdown: the property on its earliest start (timestamp, then seq). */
@@ -40,22 +40,13 @@ export function withBreakdown(
  * (session-rollup.ts): a session-hour row gives a step's count and first / last time directly,
  * an event gives 1 and its timestamp; the unit's rows then merge by sum / min / max.
  */
-export function rollupAggregates(
-  ctx: QueryContext,
-  spec: FunnelSpec,
-  split: RangeSplit,
-  unit: SqlFragment,
-): SqlFragment {
-  const { dialect } = ctx.engine;
+export function rollupAggregates(spec: FunnelSpec, split: RangeSplit, unit: SqlFragment): SqlFragment {
   const [start] = spec.steps as [string];
-  // A name without a rollup id is in no rollup row; id 0 is never given, so its position is NULL.
-  const at = (list: string, name: string) =>
-    dialect.listElement(
-      raw(list),
-      dialect.listPosition(raw('name_ids'), raw(String(split.nameIds.get(name) ?? 0))),
-    );
+  // A name without a rollup id is in no rollup row: its statistics are NULL.
+  const at = (stat: 'count' | 'first' | 'last', name: string) =>
+    split.store.perName(stat, split.nameIds.get(name));
   const fromRollup = spec.steps.map(
-    (name, k) => sql`${at('firsts', name)} AS ${raw(`lo${k}`)}, ${at('lasts', name)} AS ${raw(`hi${k}`)}`,
+    (name, k) => sql`${at('first', name)} AS ${raw(`lo${k}`)}, ${at('last', name)} AS ${raw(`hi${k}`)}`,
   );
   const fromEvents = spec.steps.map(
     (name, k) => sql`CASE WHEN event = ${name} THEN timestamp END AS ${raw(`lo${k}`)},
@@ -69,8 +60,8 @@ export function rollupAggregates(
     relevant,
   );
   const rollupRows = (condition: SqlFragment) =>
-    sql`SELECT ${unit} AS unit, coalesce(${at('counts', start)}, 0) AS n0, ${join(fromRollup)}
-      FROM session_hours WHERE ${split.rollup} AND ${unit} <> '' AND ${condition}`;
+    sql`SELECT ${unit} AS unit, coalesce(${at('count', start)}, 0) AS n0, ${join(fromRollup)}
+      FROM ${split.rows} WHERE ${split.rollup} AND ${unit} <> '' AND ${condition}`;
   const grouped = (
     rollupCondition: SqlFragment,
   ) => sql`SELECT unit, sum(n0) AS n0, ${join(merged)}, '' AS bval
