@@ -63,14 +63,16 @@ module.exports = {
     },
     {
       name: 'processor-imports-delivery',
-      comment: 'The processor hands its outputs over through onCommitted (wired in app.ts); delivery sits above it.',
+      comment:
+        'The processor hands its outputs over through onCommitted (wired in app.ts); delivery sits above it.',
       severity: 'error',
       from: { path: '^packages/server/src/processor/' },
       to: { path: '^packages/server/src/delivery/' },
     },
     {
       name: 'server-circular',
-      comment: 'No import cycles in the server (type-only imports count: they couple the modules all the same).',
+      comment:
+        'No import cycles in the server (type-only imports count: they couple the modules all the same).',
       severity: 'error',
       from: { path: '^packages/server/src/' },
       to: { circular: true },

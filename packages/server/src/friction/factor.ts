@@ -1,6 +1,6 @@
-import type { InsightSeverity } from '../storage/processor-records.js';
 // The ids come from the schema (the clients read them too), not from catalogue.ts: no import cycle.
 import type { FrictionFactorId as RiskFactor } from '@sightline/schema';
+import type { InsightSeverity } from '../storage/processor-records.js';
 
 /** One finding of a detector: when (event time), and which events show it. */
 export interface Detection {
