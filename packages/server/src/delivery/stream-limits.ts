@@ -1,4 +1,4 @@
-import { definedOnly, positiveIntegerFromEnv } from '../query/query-limits.js';
+import { definedOnly, positiveIntegerFromEnv } from '../env.js';
 
 /**
  * Intervention streams (`GET /v1/interventions`, SSE) one client (an IPv4 address or IPv6 /64)

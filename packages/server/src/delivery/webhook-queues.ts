@@ -87,11 +87,6 @@ export class FairQueues<T> {
     return { ...(this.counters.get(projectId) ?? newCounters()) };
   }
 
-  /** Counts of every project that had a delivery. */
-  allCounters(): Map<string, DeliveryCounters> {
-    return new Map([...this.counters].map(([id, c]) => [id, { ...c }]));
-  }
-
   /** Deliveries queued, waiting for a retry or in flight, over all projects. */
   get pending(): number {
     let n = 0;

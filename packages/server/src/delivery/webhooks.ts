@@ -92,11 +92,6 @@ export class WebhookDispatcher {
     return this.queues.countersFor(projectId);
   }
 
-  /** Counts of every project that had a delivery since start. */
-  allCounters(): Map<string, DeliveryCounters> {
-    return this.queues.allCounters();
-  }
-
   /** Deliveries not finished yet (queued, waiting for a retry, in flight). */
   get pending(): number {
     return this.queues.pending;

@@ -1,6 +1,6 @@
+import { definedOnly, positiveIntegerFromEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 import { KeyedSlots, takeAll } from '../http/slots.js';
-import { definedOnly, positiveIntegerFromEnv } from '../query/query-limits.js';
 
 /**
  * Exports of one project running at once. An export reads the whole range it is asked for; two
@@ -70,11 +70,6 @@ export class ExportSlots {
     this.limits = { ...DEFAULT_EXPORT_LIMITS, ...limits };
     this.perProject = new KeyedSlots(this.limits.maxPerProject);
     this.total = new KeyedSlots(this.limits.maxTotal);
-  }
-
-  /** Exports running now. */
-  get running(): number {
-    return this.total.count('');
   }
 
   /** A slot for one export of `projectId`, or `rate_limited` when its project or the server has none left. */

@@ -32,10 +32,6 @@ export const RISK_FACTORS: readonly RiskFactor[] = FRICTION_CATALOGUE.map((f) =>
 
 const BY_ID = new Map<string, FrictionCatalogueEntry>(FRICTION_CATALOGUE.map((f) => [f.id, f]));
 
-export function isRiskFactor(id: string): id is RiskFactor {
-  return BY_ID.has(id);
-}
-
 export function frictionFactor(id: RiskFactor): FrictionCatalogueEntry {
   return BY_ID.get(id) as FrictionCatalogueEntry;
 }

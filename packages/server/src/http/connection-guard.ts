@@ -13,12 +13,6 @@ interface TrackedSocket {
 }
 
 /** What the guard did, for tests and logs. */
-export interface ConnectionStats {
-  open: number;
-  refused: number;
-  reclaimed: number;
-}
-
 /**
  * Caps the sockets an HTTP server holds, in total and per client, counted when they are accepted.
  * At a cap, the least recently used idle socket (no request in flight: a keep-alive connection
@@ -34,14 +28,8 @@ export class ConnectionGuard {
   private readonly idle = new Set<Socket>();
   private readonly idleByClient = new Map<string, Set<Socket>>();
   private refusing = 0;
-  private refused = 0;
-  private reclaimed = 0;
 
   constructor(readonly limits: ConnectionLimits) {}
-
-  stats(): ConnectionStats {
-    return { open: this.sockets.size, refused: this.refused, reclaimed: this.reclaimed };
-  }
 
   /**
    * Puts the guard in front of node:http: the server's own 'connection' listener (which attaches
@@ -87,7 +75,6 @@ export class ConnectionGuard {
     // Counted free now: destroy() emits 'close' only on a later tick.
     this.forget(oldest);
     oldest.destroy();
-    this.reclaimed++;
     return true;
   }
 
@@ -141,7 +128,6 @@ export class ConnectionGuard {
   }
 
   private refuse(socket: Socket, error: ApiError): void {
-    this.refused++;
     socket.on('error', () => undefined);
     if (this.refusing >= this.limits.maxRefusing) {
       socket.destroy();

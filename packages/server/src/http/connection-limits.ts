@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { definedOnly, positiveIntegerFromEnv } from '../query/query-limits.js';
+import { definedOnly, positiveIntegerFromEnv } from '../env.js';
 
 /**
  * Open sockets the HTTP server keeps at once (SSE streams, live WebSockets and keep-alive

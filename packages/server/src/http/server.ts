@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApiError } from '../errors.js';
 import { ConnectionGuard } from './connection-guard.js';
-import { type ConnectionLimits, fitToOpenFiles } from './connection-limits.js';
+import type { ConnectionLimits } from './connection-limits.js';
 import type { Route, ServerContext } from './context.js';
 import { answerPreflight, applyCors, applyReferrerPolicy, sendError } from './respond.js';
 import { matchRoute } from './router.js';
@@ -63,7 +63,8 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
  * The HTTP adapter: node:http, a route table, CORS, JSON errors. No framework needed. Sockets are
  * capped in total and per client (connection-guard.ts; `limits` overrides the defaults).
  */
-export function createHttpServer(ctx: ServerContext, limits: Partial<ConnectionLimits> = {}): Server {
+/** `limits`: already fitted to the open-file limit (app.ts fits them once, for the SSE caps too). */
+export function createHttpServer(ctx: ServerContext, limits: ConnectionLimits): Server {
   const server = createServer((req, res) => {
     applyReferrerPolicy(res);
     handle(ctx, req, res).catch((error: unknown) => {
@@ -75,6 +76,6 @@ export function createHttpServer(ctx: ServerContext, limits: Partial<ConnectionL
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 120_000;
-  new ConnectionGuard(fitToOpenFiles(limits)).install(server);
+  new ConnectionGuard(limits).install(server);
   return server;
 }

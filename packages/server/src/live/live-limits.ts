@@ -1,4 +1,4 @@
-import { definedOnly, positiveIntegerFromEnv } from '../query/query-limits.js';
+import { definedOnly, positiveIntegerFromEnv } from '../env.js';
 
 /**
  * What `GET /v1/live` lets one project hold. Every limit is per project (or per connection), so a

@@ -1,5 +1,5 @@
 import type { KeySettings } from '@sightline/schema';
-import { WriteNotices } from '../live/write-notices.js';
+import type { WriteNotices } from '../live/write-notices.js';
 import {
   applyKeySettingsPatch,
   copyKeySettings,
@@ -29,7 +29,7 @@ export class ProjectSettings {
   ) {}
 
   /** `writes` hears of every change once it is stored (live queries re-run what reads it). */
-  static async load(engine: StorageEngine, writes = new WriteNotices()): Promise<ProjectSettings> {
+  static async load(engine: StorageEngine, writes: WriteNotices): Promise<ProjectSettings> {
     const settings = new ProjectSettings(engine, writes);
     for (const r of await engine.listInterventionRules()) settings.rules.set(r.project_id, r.rules);
     for (const w of await engine.listWebhooks()) settings.webhooks.set(w.project_id, w.url);

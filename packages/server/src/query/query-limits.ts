@@ -1,3 +1,5 @@
+import { definedOnly, positiveIntegerFromEnv } from '../env.js';
+
 /**
  * How much of the engine queries may take: `POST /v1/query/<name>` and live re-runs share these
  * limits (query-scheduler.ts, query-runner.ts). docs/API.md lists them.
@@ -56,19 +58,4 @@ export function queryLimitsFromEnv(env: NodeJS.ProcessEnv): Partial<QueryLimits>
     maxRunningPerProject: positiveIntegerFromEnv(env, 'SIGHTLINE_QUERY_CONCURRENCY_PER_PROJECT'),
     maxQueuedPerProject: positiveIntegerFromEnv(env, 'SIGHTLINE_QUERY_QUEUE_PER_PROJECT'),
   });
-}
-
-/** A positive integer from the environment; unset or empty → undefined; anything else throws. */
-export function positiveIntegerFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const text = env[name]?.trim();
-  if (text === undefined || text === '') return undefined;
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value <= 0)
-    throw new Error(`${name} must be a positive integer, got "${text}"`);
-  return value;
-}
-
-/** Drops undefined values, so `{ ...defaults, ...overrides }` keeps the defaults (exactOptionalPropertyTypes). */
-export function definedOnly<T extends object>(values: { [K in keyof T]: T[K] | undefined }): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,3 +1,4 @@
+import { definedOnly, positiveIntegerFromEnv } from '../env.js';
 import type { EngineHealth } from './engine.js';
 
 /** How a broken store is retried until it works again. */
@@ -36,21 +37,12 @@ export const DEFAULT_RECOVERY: RecoveryOptions = {
  * SIGHTLINE_STORAGE_MIN_FREE_MB (DuckDB: free disk space needed to recover).
  */
 export function storageRecoveryFromEnv(env: NodeJS.ProcessEnv): Partial<RecoveryOptions> {
-  const read = (name: string): number | undefined => {
-    const text = env[name];
-    if (text === undefined || text === '') return undefined;
-    const value = Number(text);
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer (ms)`);
-    return value;
-  };
-  const initialDelayMs = read('SIGHTLINE_STORAGE_RETRY_MS');
-  const maxDelayMs = read('SIGHTLINE_STORAGE_RETRY_MAX_MS');
-  const minFreeMb = read('SIGHTLINE_STORAGE_MIN_FREE_MB');
-  return {
-    ...(initialDelayMs !== undefined ? { initialDelayMs } : {}),
-    ...(maxDelayMs !== undefined ? { maxDelayMs } : {}),
-    ...(minFreeMb !== undefined ? { minFreeBytes: minFreeMb * 1024 * 1024 } : {}),
-  };
+  const minFreeMb = positiveIntegerFromEnv(env, 'SIGHTLINE_STORAGE_MIN_FREE_MB');
+  return definedOnly<Omit<RecoveryOptions, 'probeTimeoutMs'>>({
+    initialDelayMs: positiveIntegerFromEnv(env, 'SIGHTLINE_STORAGE_RETRY_MS'),
+    maxDelayMs: positiveIntegerFromEnv(env, 'SIGHTLINE_STORAGE_RETRY_MAX_MS'),
+    minFreeBytes: minFreeMb === undefined ? undefined : minFreeMb * 1024 * 1024,
+  });
 }
 
 /** What every call gets, at once, while the store is unusable. */

@@ -1,26 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GroupCommitter } from '../../src/ingest/group-commit.js';
 import type { EventRow, StorageEngine } from '../../src/storage/engine.js';
 import { CLICKHOUSE, DUCKDB } from '../support/engines.js';
+import { makeRow } from '../support/rows.js';
 
-const row = (project: string, overrides: Partial<EventRow> = {}): EventRow => ({
-  project_id: project,
-  uuid: randomUUID(),
-  event: 'e',
-  distinct_id: 'd',
-  session_id: 's',
-  timestamp: Date.now(),
-  received_at: Date.now(),
-  url: '',
-  path: '',
-  referrer: '',
-  browser: '',
-  os: '',
-  device: '',
-  properties: '{}',
-  ...overrides,
-});
+/** A row of `project` (test/support/rows.ts fixture), with overrides. */
+const row = (project: string, overrides: Partial<EventRow> = {}): EventRow =>
+  makeRow({ project_id: project, ...overrides });
 
 /**
  * Validation keeps out every value known to break a commit; this is the second line: a row the

@@ -1,4 +1,4 @@
-import type { RiskFactor } from '../../src/friction/catalogue.js';
+import { RISK_FACTORS, type RiskFactor } from '../../src/friction/catalogue.js';
 import { createRng } from '../../src/simulate/prng.js';
 import type { EventRow } from '../../src/storage/engine.js';
 
@@ -8,15 +8,8 @@ export interface LabelledSession {
   labels: RiskFactor[];
 }
 
-export const INJECTABLE: readonly RiskFactor[] = [
-  'rapid_clicking',
-  'rage_click',
-  'dead_click',
-  'potential_abandonment',
-  'error_encountered',
-  'slow_page',
-  'upload_stall',
-];
+/** Every factor of the catalogue can be injected (in catalogue order). */
+export const INJECTABLE: readonly RiskFactor[] = RISK_FACTORS;
 
 /**
  * Simulated sessions of the demo app's video upload: page view, performance, a
