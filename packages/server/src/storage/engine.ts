@@ -30,12 +30,31 @@ export interface EventRow {
   device: string;
   /** JSON text of the properties object, as received. */
   properties: string;
+  /**
+   * ISO 3166-1 alpha-2 code of the sending client's country, looked up from its address at ingest
+   * (the address itself is never stored); '' when unknown, and where not given.
+   */
+  country?: string;
 }
 
 export interface StoredEvent extends EventRow {
   /** Strictly increasing across the whole store; the processor reads by it. */
   seq: number;
+  country: string;
 }
+
+/** Bot events dropped at ingest (ingest/bots.ts): how many, of a project, on one UTC day. */
+export interface BotCount {
+  project_id: string;
+  /** Start of the UTC day (botCountDay) of the server's clock when they arrived. */
+  day: number;
+  dropped: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Start of the UTC day (ms) holding `ms`: the day bot counts are kept by. */
+export const botCountDay = (ms: number): number => Math.floor(ms / DAY_MS) * DAY_MS;
 
 export interface InsertResult {
   /** seq of input row i is `firstSeq + i` when `inserted[i] === 1`. */
@@ -128,13 +147,121 @@ export interface SessionRollupCapability {
    * (its id from readCover; undefined for a name without one); NULL when the row has none of it.
    */
   perName(stat: 'count' | 'first' | 'last', nameId: number | undefined): SqlFragment;
+  /** Column expression on `rows`: the row's first or last timestamp over all its names. */
+  span(stat: 'first' | 'last'): SqlFragment;
+  /**
+   * Page views per hour under the same cover, for FROM (read with rowsWhere): project_id, hour,
+   * generation, session_id, page_view, path, device, browser, os and each performance metric's
+   * largest value (storage/page-view-metrics.ts); absent when the engine keeps none.
+   */
+  readonly pageViews?: SqlFragment;
+  /**
+   * Each session-hour's first event under the same cover, for FROM (read with rowsWhere):
+   * project_id, hour, generation, session_id (never ''), entry_ts and entry_seq (its timestamp and
+   * seq), distinct_id and country; absent when the engine keeps none.
+   */
+  readonly sessionEntries?: SqlFragment;
+}
+
+/** A read-only dashboard key (a share link) as stored: only the key's sha256, never the key. */
+export interface ShareKeyRow {
+  id: string;
+  project_id: string;
+  /** sha256 of the key, hex. */
+  key_hash: string;
+  label: string;
+  created_at: number;
+  /** Set once when revoked; a revoked key is kept (listed) but no longer opens anything. */
+  revoked_at: number | null;
+}
+
+/** A dashboard sign-in (cookie) session as stored: only the sha256 of the cookie's id. */
+export interface SignInSessionRow {
+  /** sha256 of the session id the cookie carries, hex. */
+  id_hash: string;
+  project_id: string;
+  created_at: number;
+  expires_at: number;
+  /** Set once when signed out (or signed out everywhere). */
+  revoked_at: number | null;
 }
 
 /**
- * The one interface every storage engine implements (docs/ARCHITECTURE.md, Storage). Each engine passes
+ * The records every engine keeps the same way: projects, the stream processor's outputs and state,
+ * rules, webhooks, settings, share keys and sign-in sessions. Written once over each engine's
+ * RecordExecutor (storage/records/), so every engine behaves alike here.
+ */
+export interface RecordStorage {
+  listProjects(): Promise<Project[]>;
+  upsertProject(project: Project): Promise<void>;
+
+  // --- stream processor (docs/ARCHITECTURE.md, The stream processor); tables: journeys, insights, interventions, session_friction ---
+  /** The checkpoint, global state and per-session state the last committed batch left. */
+  loadProcessorState(): Promise<ProcessorSnapshot>;
+  /**
+   * Writes every output of a batch and its checkpoint. DuckDB: one transaction, all or nothing.
+   * ClickHouse: the checkpoint is checked first and written last, so a commit cut short is redone
+   * by the replay from the old checkpoint (same ids, same rows). A batch behind the stored
+   * checkpoint is refused before anything is written.
+   */
+  commitProcessorBatch(batch: ProcessorBatch): Promise<void>;
+  /** Saves session state and its seq in one transaction; may run alongside commitProcessorBatch. */
+  saveProcessorState(state: StateSnapshot): Promise<void>;
+  /** Returns false when the project has no insight with that id. */
+  setInsightStatus(projectId: string, id: string, status: InsightStatus, at: number): Promise<boolean>;
+  /**
+   * Sets the status of a group of insights; returns how many of `ids` (each counted once) the
+   * project had. Insights of other projects never change, whatever ids are given.
+   */
+  setInsightStatuses(
+    projectId: string,
+    ids: readonly string[],
+    status: InsightStatus,
+    at: number,
+  ): Promise<number>;
+  /** Interventions of a session not yet delivered (hold-out excluded), oldest first. */
+  pendingInterventions(projectId: string, sessionId: string): Promise<InterventionRecord[]>;
+  markInterventionsDelivered(ids: readonly string[], at: number): Promise<void>;
+  listInterventionRules(): Promise<ProjectRules[]>;
+  /** Replaces a project's rules; null goes back to the defaults. */
+  setInterventionRules(projectId: string, rules: InterventionRule[] | null): Promise<void>;
+  listWebhooks(): Promise<WebhookConfig[]>;
+  /** Sets or (null) removes a project's webhook. */
+  setWebhook(projectId: string, url: string | null): Promise<void>;
+  /** Every project's stored settings (projects/key-settings.ts reads the JSON). */
+  listProjectSettings(): Promise<ProjectSettingsRow[]>;
+  /** Replaces a project's settings (JSON text); null removes them, back to the defaults. */
+  setProjectSettings(projectId: string, settingsJson: string | null): Promise<void>;
+
+  // --- dashboard access: read-only share keys and cookie sign-in sessions ---
+  /** Every project's share keys, revoked ones included, oldest first. */
+  listShareKeys(): Promise<ShareKeyRow[]>;
+  /** Stores a new share key (a row with the same project and id is replaced). */
+  insertShareKey(row: ShareKeyRow): Promise<void>;
+  /**
+   * Revokes a project's share key at `at` (a key revoked before keeps its first revoked_at).
+   * False when the project has no share key with that id.
+   */
+  revokeShareKey(projectId: string, id: string, at: number): Promise<boolean>;
+  insertSignInSession(row: SignInSessionRow): Promise<void>;
+  /** The session with that id hash, revoked or expired ones included (the caller decides); null when none. */
+  findSignInSession(idHash: string): Promise<SignInSessionRow | null>;
+  /** Revokes one session at `at` (keeps an earlier revoked_at); false when there is none with that hash. */
+  revokeSignInSession(idHash: string, at: number): Promise<boolean>;
+  /** Signs a project out everywhere: revokes its sessions not revoked yet; returns how many. */
+  revokeSignInSessions(projectId: string, at: number): Promise<number>;
+
+  // --- bot events dropped at ingest (table bot_counts; the `bots` query reads it) ---
+  /** Adds the counts to what is stored for each (project, day). */
+  addBotCounts(counts: readonly BotCount[]): Promise<void>;
+}
+
+/**
+ * The one interface every storage engine implements (docs/ARCHITECTURE.md, Storage): the records
+ * above, written once, and what differs per engine (events, queries, health). Each engine passes
  * the shared conformance suite in test/storage/conformance.ts.
  */
-export interface StorageEngine {
+export interface StorageEngine extends RecordStorage {
   readonly name: string;
   readonly dialect: SqlDialect;
   /** Stores the rows in one durable transaction; resolves only after the commit. Dedupes by (project_id, uuid). */
@@ -157,31 +284,6 @@ export interface StorageEngine {
   readonly rollup?: SessionRollupCapability | undefined;
   /** Runs a query built with the engine's dialect; numbers come back as JS numbers. */
   query(fragment: SqlFragment, options?: QueryOptions): Promise<QueryRow[]>;
-  listProjects(): Promise<Project[]>;
-  upsertProject(project: Project): Promise<void>;
-
-  // --- stream processor (docs/ARCHITECTURE.md, The stream processor); tables: journeys, insights, interventions, session_friction ---
-  /** The checkpoint, global state and per-session state the last committed batch left. */
-  loadProcessorState(): Promise<ProcessorSnapshot>;
-  /** Writes every output of a batch and its checkpoint in one transaction: all or nothing. */
-  commitProcessorBatch(batch: ProcessorBatch): Promise<void>;
-  /** Saves session state and its seq in one transaction; may run alongside commitProcessorBatch. */
-  saveProcessorState(state: StateSnapshot): Promise<void>;
-  /** Returns false when the project has no insight with that id. */
-  setInsightStatus(projectId: string, id: string, status: InsightStatus, at: number): Promise<boolean>;
-  /** Interventions of a session not yet delivered (hold-out excluded), oldest first. */
-  pendingInterventions(projectId: string, sessionId: string): Promise<InterventionRecord[]>;
-  markInterventionsDelivered(ids: readonly string[], at: number): Promise<void>;
-  listInterventionRules(): Promise<ProjectRules[]>;
-  /** Replaces a project's rules; null goes back to the defaults. */
-  setInterventionRules(projectId: string, rules: InterventionRule[] | null): Promise<void>;
-  listWebhooks(): Promise<WebhookConfig[]>;
-  /** Sets or (null) removes a project's webhook. */
-  setWebhook(projectId: string, url: string | null): Promise<void>;
-  /** Every project's stored settings (projects/key-settings.ts reads the JSON). */
-  listProjectSettings(): Promise<ProjectSettingsRow[]>;
-  /** Replaces a project's settings (JSON text); null removes them, back to the defaults. */
-  setProjectSettings(projectId: string, settingsJson: string | null): Promise<void>;
 
   // --- health (storage/engine-health.ts): a broken store answers 503 and recovers on its own ---
   /** Whether the store is usable now; while it is not, every call fails fast and recovery runs in the background. */

@@ -1,7 +1,7 @@
 /**
  * What the stream processor stores (docs/ARCHITECTURE.md, The stream processor): journeys, insights, interventions, per-session
  * friction, its own session state and checkpoint, and the per-project settings it reads.
- * Engine-agnostic shapes; JSON-valued fields travel as objects and each engine stores them as it likes.
+ * Engine-agnostic shapes; JSON-valued fields travel as objects, stored as JSON text (records/tables.ts).
  */
 
 import type { InsightSeverity, InsightStatus, JourneyStatus } from '@sightline/schema';
@@ -57,6 +57,13 @@ export interface InsightRecord {
   /** Server time it was stored (ms). */
   created_at: number;
   time_range: string;
+  /**
+   * Its problem key (processor/problem-key.ts; '' for an outcome, and for insights stored before
+   * keys existed) and the catalogue factor of that problem ('' when none): columns of their own,
+   * so queries group and filter by them without reading the JSON `data`.
+   */
+  problem: string;
+  factor: string;
 }
 
 export interface InterventionRecord {

@@ -1,4 +1,5 @@
 import type { StoredEvent } from './engine.js';
+import { type ColumnSpec, string } from './records/columns.js';
 
 /** Columns of `events` (docs/ARCHITECTURE.md, Storage) as every engine stores them, in insert order. */
 export const EVENT_COLUMNS = [
@@ -17,7 +18,20 @@ export const EVENT_COLUMNS = [
   'os',
   'device',
   'properties',
+  'country',
 ] as const;
+
+/**
+ * Columns `events` gained after tables of it existed, in the order they were added. Each engine's
+ * DDL puts them after its first columns in this order (duckdb/ddl.ts, clickhouse/ddl.ts) and, at
+ * open, adds those an older table lacks (`ALTER TABLE … ADD COLUMN`, a metadata change; rows
+ * stored before read the kind's zero: '' for text). Appending keeps new and migrated tables in one
+ * column order, which DuckDB's appender writes in.
+ */
+export const ADDED_EVENT_COLUMNS: ReadonlyArray<{ name: string; spec: ColumnSpec }> = [
+  /** ISO 3166-1 alpha-2 of the client's address ('' unknown): ingest/geo/. */
+  { name: 'country', spec: string },
+];
 
 /** A row read back from any engine (64-bit numbers may arrive as bigint or text) as a StoredEvent. */
 export function toStoredEvent(row: Readonly<Record<string, unknown>>): StoredEvent {
@@ -37,5 +51,6 @@ export function toStoredEvent(row: Readonly<Record<string, unknown>>): StoredEve
     os: row['os'] as string,
     device: row['device'] as string,
     properties: row['properties'] as string,
+    country: (row['country'] as string | null) ?? '',
   };
 }

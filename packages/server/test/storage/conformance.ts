@@ -248,6 +248,31 @@ export function storageConformance(name: string, factory: EngineFactory): void {
       ]);
     });
 
+    it('replaces records by key: the last of repeats in one write wins, other keys and projects stay', async () => {
+      const { engine } = await create();
+      await engine.commitProcessorBatch(
+        makeBatch({
+          checkpoint: 1,
+          journeys: [makeJourney({ id: 'j' }), makeJourney({ id: 'j', project_id: 'p2' })],
+        }),
+      );
+      await engine.commitProcessorBatch(
+        makeBatch({
+          checkpoint: 2,
+          journeys: [
+            makeJourney({ id: 'j', status: 'completed' }),
+            makeJourney({ id: 'j', status: 'abandoned', abandon_reason: 'timeout' }),
+          ],
+        }),
+      );
+      expect(
+        await engine.query(sql`SELECT project_id, status, abandon_reason FROM journeys ORDER BY project_id`),
+      ).toEqual([
+        { project_id: 'p1', status: 'abandoned', abandon_reason: 'timeout' },
+        { project_id: 'p2', status: 'active', abandon_reason: null },
+      ]);
+    });
+
     it('commits all or nothing: a batch behind the stored checkpoint leaves no trace', async () => {
       const { engine } = await create();
       await engine.commitProcessorBatch(makeBatch({ checkpoint: 20 }));
@@ -285,6 +310,99 @@ export function storageConformance(name: string, factory: EngineFactory): void {
       expect(await engine.query(sql`SELECT status, status_changed_at FROM insights`)).toEqual([
         { status: 'acknowledged', status_changed_at: 7 },
       ]);
+    });
+
+    it('sets the status of a group of insights: counts what the project had, never touches another project', async () => {
+      const { engine } = await create();
+      await engine.commitProcessorBatch(
+        makeBatch({
+          insights: [
+            makeInsight({ id: 'a' }),
+            makeInsight({ id: 'b' }),
+            makeInsight({ id: 'c' }),
+            makeInsight({ id: 'a', project_id: 'p2' }),
+            makeInsight({ id: 'theirs', project_id: 'p2' }),
+          ],
+        }),
+      );
+      // Repeated and unknown ids count once and not at all; another project's id is not this one's.
+      expect(await engine.setInsightStatuses('p1', ['a', 'b', 'a', 'nope', 'theirs'], 'resolved', 9)).toBe(2);
+      expect(await engine.setInsightStatuses('p1', [], 'resolved', 9)).toBe(0);
+      expect(await engine.setInsightStatuses('p3', ['a', 'b'], 'acknowledged', 9)).toBe(0);
+      expect(
+        await engine.query(
+          sql`SELECT project_id, id, status, status_changed_at FROM insights ORDER BY project_id, id`,
+        ),
+      ).toEqual([
+        { project_id: 'p1', id: 'a', status: 'resolved', status_changed_at: 9 },
+        { project_id: 'p1', id: 'b', status: 'resolved', status_changed_at: 9 },
+        { project_id: 'p1', id: 'c', status: 'open', status_changed_at: null },
+        { project_id: 'p2', id: 'a', status: 'open', status_changed_at: null },
+        { project_id: 'p2', id: 'theirs', status: 'open', status_changed_at: null },
+      ]);
+      // A replayed batch inserts nothing again: the statuses set stay.
+      await engine.commitProcessorBatch(makeBatch({ insights: [makeInsight({ id: 'a' })] }));
+      expect(
+        await engine.query(sql`SELECT status FROM insights WHERE project_id = ${'p1'} AND id = ${'a'}`),
+      ).toEqual([{ status: 'resolved' }]);
+    });
+
+    it("stores share keys, lists every project's (revoked ones too), revokes within a project only, across a restart", async () => {
+      const { engine, reopen } = await create();
+      expect(await engine.listShareKeys()).toEqual([]);
+      const key = {
+        id: 'k1',
+        project_id: 'p1',
+        key_hash: 'h1',
+        label: `it's "shared" ✓`,
+        created_at: 10,
+        revoked_at: null,
+      };
+      const other = {
+        id: 'k2',
+        project_id: 'p2',
+        key_hash: 'h2',
+        label: '',
+        created_at: 20,
+        revoked_at: null,
+      };
+      await engine.insertShareKey(other);
+      await engine.insertShareKey(key);
+      expect(await engine.listShareKeys()).toEqual([key, other]);
+      expect(await engine.revokeShareKey('p2', 'k1', 30)).toBe(false);
+      expect(await engine.revokeShareKey('p1', 'nope', 30)).toBe(false);
+      expect(await engine.revokeShareKey('p1', 'k1', 30)).toBe(true);
+      // Revoking again keeps the first time.
+      expect(await engine.revokeShareKey('p1', 'k1', 40)).toBe(true);
+      await engine.close();
+      open.splice(open.indexOf(engine), 1);
+      const again = await reopen();
+      open.push(again);
+      expect(await again.listShareKeys()).toEqual([{ ...key, revoked_at: 30 }, other]);
+    });
+
+    it('finds sign-in sessions by id hash, revokes one, and signs a project out everywhere', async () => {
+      const { engine } = await create();
+      const session = (id_hash: string, project_id = 'p1') => ({
+        id_hash,
+        project_id,
+        created_at: 100,
+        expires_at: 200,
+        revoked_at: null,
+      });
+      for (const row of [session('a'), session('b'), session('c'), session('x', 'p2')])
+        await engine.insertSignInSession(row);
+      expect(await engine.findSignInSession('a')).toEqual(session('a'));
+      expect(await engine.findSignInSession('nope')).toBeNull();
+      expect(await engine.revokeSignInSession('nope', 150)).toBe(false);
+      expect(await engine.revokeSignInSession('a', 150)).toBe(true);
+      expect(await engine.findSignInSession('a')).toEqual({ ...session('a'), revoked_at: 150 });
+      // Sessions already revoked are not counted again and keep their time.
+      expect(await engine.revokeSignInSessions('p1', 160)).toBe(2);
+      expect(await engine.revokeSignInSessions('p1', 170)).toBe(0);
+      expect(await engine.findSignInSession('a')).toEqual({ ...session('a'), revoked_at: 150 });
+      expect(await engine.findSignInSession('c')).toEqual({ ...session('c'), revoked_at: 160 });
+      expect(await engine.findSignInSession('x')).toEqual(session('x', 'p2'));
     });
 
     it('lists pending interventions (not held out, not delivered), records delivery and feedback', async () => {

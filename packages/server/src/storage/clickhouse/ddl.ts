@@ -1,10 +1,16 @@
+import { type AnyRecordTable, type ColumnKind, type ColumnSpec, columnsOf } from '../records/columns.js';
+import { ADDED_EVENT_COLUMNS } from '../stored-event.js';
 import { BOOL_TYPE } from './values.js';
 
-const EVENT_TABLE_COLUMNS = `(
+/** `events`' first columns, then those added since (ADDED_EVENT_COLUMNS), as migrations.ts adds them. */
+function eventTableColumns(): string {
+  const added = ADDED_EVENT_COLUMNS.map(({ name, spec }) => `, ${addedColumn(name, spec)}`).join('');
+  return `(
   project_id String, uuid String, seq Int64, event String, distinct_id String, session_id String,
   timestamp Int64, received_at Int64, url String, path String, referrer String, browser String,
-  os String, device String, properties String, fp_hi UInt32, fp_lo UInt32
+  os String, device String, properties String, fp_hi UInt32, fp_lo UInt32${added}
 )`;
+}
 
 /**
  * Plain MergeTree: duplicates are refused at insert (event-writer.ts), so reads need no FINAL.
@@ -23,79 +29,76 @@ export interface Layout {
 
 export const localEventsTable = (layout: Layout) => `${layout.database}_events`;
 
+/** The tables holding `events`' columns: `events` itself and, on a cluster, each shard's local table. */
+export function eventTables(layout: Layout): Array<{ database?: string; table: string }> {
+  if (!layout.cluster) return [{ table: 'events' }];
+  const local = localEventsTable(layout);
+  return [
+    ...layout.cluster.shardDatabases.map((database) => ({ database, table: local })),
+    { table: 'events' },
+  ];
+}
+
 export function eventsDdl(layout: Layout): string[] {
-  if (!layout.cluster) return [`CREATE TABLE IF NOT EXISTS events ${EVENT_TABLE_COLUMNS} ${EVENTS_ENGINE}`];
+  const columns = eventTableColumns();
+  if (!layout.cluster) return [`CREATE TABLE IF NOT EXISTS events ${columns} ${EVENTS_ENGINE}`];
   const local = localEventsTable(layout);
   return [
     ...layout.cluster.shardDatabases.flatMap((db) => [
       `CREATE DATABASE IF NOT EXISTS ${db}`,
-      `CREATE TABLE IF NOT EXISTS ${db}.${local} ${EVENT_TABLE_COLUMNS} ${EVENTS_ENGINE}`,
+      `CREATE TABLE IF NOT EXISTS ${db}.${local} ${columns} ${EVENTS_ENGINE}`,
     ]),
     // '' database: each shard's replica names its database (default_database in remote_servers).
     // Keyed by session: a session's events live on one shard, so per-session work stays local there.
-    `CREATE TABLE IF NOT EXISTS events ${EVENT_TABLE_COLUMNS}
+    `CREATE TABLE IF NOT EXISTS events ${columns}
       ENGINE = Distributed(${layout.cluster.name}, '', ${local}, cityHash64(session_id))`,
   ];
 }
 
-/**
- * A mutable record kind: rows are versions in a ReplacingMergeTree keyed by the record's key, and a
- * view of the same name shows the newest version (FINAL), minus deleted ones. Writes never update in
- * place (18.16 has no cheap UPDATE): they insert a new version. FINAL merges at read time, which
- * these small tables afford; `events` does not need it (see EVENTS_ENGINE).
- */
-function versioned(name: string, columns: string, key: string): string[] {
-  const names = columns
-    .split(',')
-    .map((c) => c.trim().split(/\s+/)[0])
-    .join(', ');
-  return [
-    `CREATE TABLE IF NOT EXISTS ${name}_versions (${columns}, _deleted UInt8, _version UInt64)
-      ENGINE = ReplacingMergeTree(_version) ORDER BY (${key})`,
-    `CREATE VIEW IF NOT EXISTS ${name} AS SELECT ${names} FROM ${name}_versions FINAL WHERE _deleted = 0`,
-  ];
-}
-
-export const VERSIONED_COLUMNS = {
-  projects: 'id String, name String, public_key String, secret_key_hash String, created_at Int64',
-  journeys: `id String, project_id String, session_id String, distinct_id String, journey_name String,
-    status String, steps String, started_at Int64, ended_at Nullable(Int64), total_duration Nullable(Int64),
-    completion_rate Float64, abandon_reason Nullable(String)`,
-  insights: `id String, project_id String, insight_type String, severity String, session_id String,
-    distinct_id String, status String, data String, generated_at Int64, created_at Int64,
-    status_changed_at Nullable(Int64), time_range String`,
-  interventions: `id String, project_id String, session_id String, distinct_id String, insight_id String,
-    insight_type String, rule_id String, action String, message String, risk_factors String,
-    held_out ${BOOL_TYPE}, created_at Int64, delivered_at Nullable(Int64), shown_at Nullable(Int64),
-    result Nullable(String), result_at Nullable(Int64)`,
-  session_friction: `project_id String, session_id String, distinct_id String, friction_score Float64,
-    factors String, updated_at Int64`,
-  // node: each Sightline node has its own processor (docs/SCALING.md), hence its own state and checkpoint.
-  processor_sessions: 'node UInt16, project_id String, session_id String, state String',
-  processor_checkpoint: 'node UInt16, checkpoint Int64',
-  processor_state: 'node UInt16, state_seq Int64, globals String',
-  intervention_rules: 'project_id String, rules String',
-  webhooks: 'project_id String, url String',
-  project_settings: 'project_id String, settings_json String',
-} as const;
-
-const KEYS: Record<keyof typeof VERSIONED_COLUMNS, string> = {
-  projects: 'id',
-  journeys: 'project_id, id',
-  insights: 'project_id, id',
-  interventions: 'id, project_id',
-  session_friction: 'project_id, session_id',
-  processor_sessions: 'node, project_id, session_id',
-  processor_checkpoint: 'node',
-  processor_state: 'node',
-  intervention_rules: 'project_id',
-  webhooks: 'project_id',
-  project_settings: 'project_id',
+/** Each column kind's ClickHouse type (18.16 has no Bool: an Enum, values.ts). JSON is text. */
+const CLICKHOUSE_TYPES: Record<ColumnKind, string> = {
+  string: 'String',
+  int64: 'Int64',
+  uint16: 'UInt16',
+  float64: 'Float64',
+  bool: BOOL_TYPE,
+  json: 'String',
 };
 
-export function clickhouseDdl(layout: Layout): string[] {
-  const versionedTables = Object.entries(VERSIONED_COLUMNS).flatMap(([name, columns]) =>
-    versioned(name, columns, KEYS[name as keyof typeof VERSIONED_COLUMNS]),
-  );
-  return [...eventsDdl(layout), ...versionedTables];
+/** A declared column's ClickHouse type. */
+export function columnType(spec: ColumnSpec): string {
+  const type = CLICKHOUSE_TYPES[spec.kind];
+  return spec.nullable ? `Nullable(${type})` : type;
+}
+
+/** What rows written before a column existed read as (a nullable column: NULL, ClickHouse's own default). */
+export function zeroDefault(spec: ColumnSpec): string {
+  if (spec.nullable) return '';
+  if (spec.kind === 'string') return " DEFAULT ''";
+  if (spec.kind === 'json') return " DEFAULT 'null'";
+  if (spec.kind === 'bool') return " DEFAULT 'false'";
+  return ' DEFAULT 0';
+}
+
+/** A column of ADDED_EVENT_COLUMNS as created and as added (migrations.ts). */
+export function addedColumn(name: string, spec: ColumnSpec): string {
+  return `${name} ${columnType(spec)}${zeroDefault(spec)}`;
+}
+
+/**
+ * A record table (records/tables.ts): rows are versions in a ReplacingMergeTree keyed by the
+ * record's key, and a view of the same name (recordViewDdl) shows the newest version (FINAL), minus
+ * deleted ones. Writes never update in place (18.16 has no cheap UPDATE): they insert a new
+ * version (record-executor.ts). FINAL merges at read time, which these small tables afford;
+ * `events` does not need it (see EVENTS_ENGINE).
+ */
+export function versionsTableDdl(table: AnyRecordTable): string {
+  const columns = columnsOf(table).map(([name, spec]) => `${name} ${columnType(spec)}`);
+  return `CREATE TABLE IF NOT EXISTS ${table.name}_versions (${columns.join(', ')}, _deleted UInt8, _version UInt64)
+      ENGINE = ReplacingMergeTree(_version) ORDER BY (${table.key.join(', ')})`;
+}
+
+export function recordViewDdl(table: AnyRecordTable): string {
+  const names = columnsOf(table).map(([name]) => name);
+  return `CREATE VIEW IF NOT EXISTS ${table.name} AS SELECT ${names.join(', ')} FROM ${table.name}_versions FINAL WHERE _deleted = 0`;
 }

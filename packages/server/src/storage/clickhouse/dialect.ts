@@ -1,5 +1,5 @@
 import type { SqlDialect } from '../../sql/dialect.js';
-import { join, raw, type SqlFragment, sql } from '../../sql/sql.js';
+import { inList, join, raw, type SqlFragment, sql } from '../../sql/sql.js';
 
 const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 
@@ -35,9 +35,17 @@ export const clickhouseDialect: SqlDialect = {
   quantile: (expr, q) =>
     sql`if(count(${expr}) = 0, NULL, arrayElement(arraySort(groupArray(${expr})), toUInt64(greatest(1, ceil(${raw(String(q))} * count(${expr}))))))`,
   stringAgg: (expr, separator) => sql`arrayStringConcat(groupArray(${expr}), ${separator})`,
+  // A plain substring search (no pattern characters), case folded as UTF-8 text.
+  containsIgnoreCase: (text, needle) => sql`positionCaseInsensitiveUTF8(${text}, ${needle}) > 0`,
+  // extract() answers the first capture group ('' when nothing matches), like DuckDB's regexp_extract(…, 1).
+  regexpExtract: (text, pattern) => sql`extract(${text}, ${pattern})`,
+  urlDecode: (text) => sql`decodeURLComponent(replaceAll(${text}, '+', ' '))`,
+  // A constant IN list becomes one hash set per query.
+  inSet: (expr, values) => inList(expr, values),
   toText: (expr) => sql`toString(${expr})`,
   hex: (expr) => sql`hex(${expr})`,
   argMinIf: (value, keys, condition) => sql`argMinIf(${value}, tuple(${join(keys)}), ${condition})`,
+  argMin: (value, keys) => sql`argMin(${value}, tuple(${join(keys)}))`,
   hashBucket: (expr, buckets) => sql`(cityHash64(${expr}) % ${raw(String(Math.trunc(buckets)))})`,
   rowPerIndex: (count) => sql`arrayJoin(range(${raw(String(Math.trunc(count)))}))`,
   // indexOf is 0 for a missing value, and arr[0] is the type's default, not NULL.
@@ -52,5 +60,18 @@ export const clickhouseDialect: SqlDialect = {
     const values = Array.from({ length: count }, (_, i) => `l[${i + 1}] AS v${i + 1}`);
     return sql`SELECT least(length(l), ${raw(String(Math.trunc(count)))}) AS len, ${raw(values.join(', '))}
       FROM (${sortedPerPartition(from, partition, keys, value)}) AS s`;
+  },
+  // Each partition as one array of (keys…, columns…) tuples sorted by the keys, joined back to rows.
+  inSequence: (from, partition, keys, columns, next) => {
+    const tuple = [...keys, ...columns];
+    const at = (c: string) => tuple.indexOf(c) + 1;
+    const values = columns.map((c) => `, tupleElement(r, ${at(c)}) AS ${c}`).join('');
+    const following = next
+      .map((c) => `, if(seq_pos < length(l), tupleElement(l[seq_pos + 1], ${at(c)}), NULL) AS next_${c}`)
+      .join('');
+    return sql`SELECT part AS ${raw(partition)}${raw(values)}, seq_pos${raw(following)}
+      FROM (SELECT ${raw(partition)} AS part, arraySort(groupArray(tuple(${raw(tuple.join(', '))}))) AS l
+            FROM (${from}) AS x GROUP BY ${raw(partition)}) AS s
+      ARRAY JOIN l AS r, arrayEnumerate(l) AS seq_pos`;
   },
 };

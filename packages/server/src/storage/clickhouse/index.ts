@@ -4,28 +4,19 @@ import type {
   EventRow,
   ExportRange,
   InsertResult,
-  Project,
-  ProjectSettingsRow,
   QueryOptions,
   QueryRow,
+  RecordStorage,
   StorageEngine,
   StorageErrorKind,
   StoredEvent,
 } from '../engine.js';
 import type { HealthMonitor, RecoveryOptions } from '../engine-health.js';
-import type {
-  InsightStatus,
-  InterventionRecord,
-  InterventionRule,
-  ProcessorBatch,
-  ProcessorSnapshot,
-  ProjectRules,
-  StateSnapshot,
-  WebhookConfig,
-} from '../processor-records.js';
+import { DelegatingRecordStorage, type RecordMethod } from '../records/delegating-record-storage.js';
+import { recordStorage } from '../records/record-storage.js';
 import { EVENT_COLUMNS, toStoredEvent } from '../stored-event.js';
 import { openChdbTransport } from './chdb-transport.js';
-import { clickhouseDdl, type Layout } from './ddl.js';
+import { eventsDdl, type Layout } from './ddl.js';
 import { clickhouseDialect } from './dialect.js';
 import { classifyStorageError } from './errors.js';
 import { ClickHouseEventWriter, MAX_NODES, seqRange } from './event-writer.js';
@@ -33,8 +24,8 @@ import { guardTransport } from './guarded-transport.js';
 import { openHttpTransport } from './http-transport.js';
 import { literalIdentifier } from './identifiers.js';
 import { literal, renderSql } from './literals.js';
-import { toRecordRow } from './processor-rows.js';
-import { ClickHouseProcessorStore } from './processor-store.js';
+import { migrateEventColumns, migrateRecordTables } from './migrations.js';
+import { ClickHouseRecordExecutor } from './record-executor.js';
 import type { ClickHouseTransport, Settings } from './transport.js';
 import { toRows } from './values.js';
 
@@ -56,14 +47,16 @@ export interface ClickHouseEngineOptions {
 const EXPORT_CHUNK_ROWS = 2048;
 const SELECT_EVENT = `SELECT ${EVENT_COLUMNS.join(', ')} FROM events`;
 
-class ClickHouseEngine implements StorageEngine {
+/** The ClickHouse engine: events and queries here, records through the shared stores (records/). */
+class ClickHouseEngine extends DelegatingRecordStorage implements StorageEngine {
   readonly name: string;
   readonly dialect = clickhouseDialect;
+  private readonly records: RecordStorage;
 
   constructor(
     private readonly transport: ClickHouseTransport,
     private readonly writer: ClickHouseEventWriter,
-    private readonly processor: ClickHouseProcessorStore,
+    private readonly recordExecutor: ClickHouseRecordExecutor,
     private readonly node: number,
     /** Distributed tables: sub-queries over `events` run once on the initiator (GLOBAL), inserts wait for the shards. */
     private readonly settings: Settings,
@@ -71,7 +64,19 @@ class ClickHouseEngine implements StorageEngine {
     /** Kept by the guarded transport every statement goes through (guarded-transport.ts). */
     private readonly monitor: HealthMonitor,
   ) {
+    super();
     this.name = name;
+    this.records = recordStorage(recordExecutor, node);
+  }
+
+  protected callRecords<M extends RecordMethod>(
+    method: M,
+    ...args: Parameters<RecordStorage[M]>
+  ): ReturnType<RecordStorage[M]> {
+    const run = this.records[method] as (
+      ...args: Parameters<RecordStorage[M]>
+    ) => ReturnType<RecordStorage[M]>;
+    return run(...args);
   }
 
   health(): EngineHealth {
@@ -135,61 +140,9 @@ class ClickHouseEngine implements StorageEngine {
     return this.select(renderSql(fragment), settings, options.signal);
   }
 
-  async listProjects(): Promise<Project[]> {
-    const rows = await this.select('SELECT * FROM projects ORDER BY created_at, id');
-    return rows.map((r) => ({
-      id: String(r['id']),
-      name: String(r['name']),
-      public_key: String(r['public_key']),
-      secret_key_hash: String(r['secret_key_hash']),
-      created_at: Number(r['created_at']),
-    }));
-  }
-
-  upsertProject(project: Project): Promise<void> {
-    return this.transport.insert('projects_versions', [toRecordRow({ ...project }, false)]);
-  }
-
-  loadProcessorState(): Promise<ProcessorSnapshot> {
-    return this.processor.loadState();
-  }
-  commitProcessorBatch(batch: ProcessorBatch): Promise<void> {
-    return this.processor.commit(batch);
-  }
-  saveProcessorState(state: StateSnapshot): Promise<void> {
-    return this.processor.saveState(state);
-  }
-  setInsightStatus(projectId: string, id: string, status: InsightStatus, at: number): Promise<boolean> {
-    return this.processor.setInsightStatus(projectId, id, status, at);
-  }
-  pendingInterventions(projectId: string, sessionId: string): Promise<InterventionRecord[]> {
-    return this.processor.pendingInterventions(projectId, sessionId);
-  }
-  markInterventionsDelivered(ids: readonly string[], at: number): Promise<void> {
-    return this.processor.markDelivered(ids, at);
-  }
-  listInterventionRules(): Promise<ProjectRules[]> {
-    return this.processor.listRules();
-  }
-  setInterventionRules(projectId: string, rules: InterventionRule[] | null): Promise<void> {
-    return this.processor.setRules(projectId, rules);
-  }
-  listWebhooks(): Promise<WebhookConfig[]> {
-    return this.processor.listWebhooks();
-  }
-  setWebhook(projectId: string, url: string | null): Promise<void> {
-    return this.processor.setWebhook(projectId, url);
-  }
-  listProjectSettings(): Promise<ProjectSettingsRow[]> {
-    return this.processor.listProjectSettings();
-  }
-  setProjectSettings(projectId: string, settingsJson: string | null): Promise<void> {
-    return this.processor.setProjectSettings(projectId, settingsJson);
-  }
-
   async close(): Promise<void> {
     await this.writer.drain();
-    await this.processor.close();
+    await this.recordExecutor.close();
     await this.transport.close();
   }
 
@@ -231,12 +184,14 @@ export async function openClickHouseEngine(options: ClickHouseEngineOptions): Pr
       settings['distributed_product_mode'] = 'global';
       settings['insert_distributed_sync'] = 1;
     }
-    for (const statement of clickhouseDdl(layout)) await transport.command(statement);
+    for (const statement of eventsDdl(layout)) await transport.command(statement);
+    await migrateEventColumns(transport, layout);
+    await migrateRecordTables(transport);
     const writer = await ClickHouseEventWriter.open(transport, node, settings);
     return new ClickHouseEngine(
       transport,
       writer,
-      new ClickHouseProcessorStore(transport, node),
+      new ClickHouseRecordExecutor(transport),
       node,
       settings,
       kind,

@@ -20,6 +20,7 @@ export interface EventColumns {
   os: string[];
   device: string[];
   properties: string[];
+  country: string[];
 }
 
 export function toColumns(rows: readonly EventRow[]): EventColumns {
@@ -40,6 +41,7 @@ export function toColumns(rows: readonly EventRow[]): EventColumns {
     os: new Array(n),
     device: new Array(n),
     properties: new Array(n),
+    country: new Array(n),
   };
   for (let i = 0; i < n; i++) {
     const r = rows[i]!;
@@ -57,6 +59,7 @@ export function toColumns(rows: readonly EventRow[]): EventColumns {
     cols.os[i] = r.os;
     cols.device[i] = r.device;
     cols.properties[i] = r.properties;
+    cols.country[i] = r.country ?? '';
   }
   return cols;
 }

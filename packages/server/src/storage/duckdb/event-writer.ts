@@ -1,30 +1,35 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { SerialQueue } from '../../util/serial-queue.js';
 import type { InsertResult } from '../engine.js';
+import { EventDedupe } from '../event-dedupe.js';
 import type { EventColumns } from './columns.js';
-import { FingerprintSet, fingerprint } from './fingerprints.js';
 
 /**
  * Group commits into `events`: one transaction per group, one group at a time, so seq order
- * is commit order and a reader never sees seq N+1 before seq N.
- *
- * Dedupe: the fingerprints of committed rows (fingerprints.ts). A row is checked against them
- * (and against the rest of its group) before it is appended; its fingerprint is added once the
- * transaction committed, so a failed commit leaves nothing behind that would hide a retry.
+ * is commit order and a reader never sees seq N+1 before seq N. De-duplication and seq numbers:
+ * event-dedupe.ts; a failed commit rolls back, so the next group takes the same seqs.
  * (Tried: pipelining two connections so one group appends while the previous commits. On two
  * cores the process is CPU-bound and it gained nothing, so the simpler writer stayed.)
  */
 export class EventWriter {
-  private readonly stored = new FingerprintSet();
-  private nextSeq = 1;
   private readonly writes = new SerialQueue();
 
-  private constructor(private readonly conn: DuckDBConnection) {}
+  private constructor(
+    private readonly conn: DuckDBConnection,
+    private readonly dedupe: EventDedupe,
+  ) {}
 
   static async open(instance: DuckDBInstance): Promise<EventWriter> {
-    const writer = new EventWriter(await instance.connect());
-    await writer.reload();
-    return writer;
+    const conn = await instance.connect();
+    const max = await conn.runAndReadAll('SELECT coalesce(max(seq), 0) FROM events');
+    const dedupe = new EventDedupe(Number(max.getRows()[0]?.[0] ?? 0) + 1);
+    const result = await conn.stream('SELECT fp_hi, fp_lo FROM events');
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      dedupe.addStored(chunk.getColumnValues(0) as number[], chunk.getColumnValues(1) as number[]);
+    }
+    return new EventWriter(conn, dedupe);
   }
 
   insert(cols: EventColumns): Promise<InsertResult> {
@@ -40,44 +45,18 @@ export class EventWriter {
     this.conn.closeSync();
   }
 
-  private async reload(): Promise<void> {
-    const conn = this.conn;
-    const max = await conn.runAndReadAll('SELECT coalesce(max(seq), 0) FROM events');
-    this.nextSeq = Number(max.getRows()[0]?.[0] ?? 0) + 1;
-    const result = await conn.stream('SELECT fp_hi, fp_lo FROM events');
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const hi = chunk.getColumnValues(0);
-      const lo = chunk.getColumnValues(1);
-      for (let i = 0; i < chunk.rowCount; i++) this.stored.add(hi[i] as number, lo[i] as number);
-    }
-  }
-
   private async write(cols: EventColumns): Promise<InsertResult> {
-    const n = cols.length;
-    const firstSeq = this.nextSeq;
-    const inserted = new Uint8Array(n);
-    const fresh: number[] = [];
-    const prints: number[] = [];
-    const inGroup = new FingerprintSet(n * 2);
-    for (let i = 0; i < n; i++) {
-      const [hi, lo] = fingerprint(cols.project_id[i]!, cols.uuid[i]!);
-      // Already stored, or repeated earlier in this group: the first occurrence wins.
-      if (this.stored.has(hi, lo) || !inGroup.add(hi, lo)) continue;
-      fresh.push(i);
-      prints.push(hi, lo);
-    }
-    if (fresh.length > 0) {
+    const split = this.dedupe.split(cols.project_id, cols.uuid);
+    if (split.fresh.length > 0) {
       const conn = this.conn;
       await conn.run('BEGIN TRANSACTION');
       try {
         const appender = await conn.createAppender('events');
-        for (let k = 0; k < fresh.length; k++) {
-          const i = fresh[k]!;
+        for (let k = 0; k < split.fresh.length; k++) {
+          const i = split.fresh[k]!;
           appender.appendVarchar(cols.project_id[i]!);
           appender.appendVarchar(cols.uuid[i]!);
-          appender.appendBigInt(BigInt(firstSeq + i));
+          appender.appendBigInt(BigInt(split.firstSeq + i));
           appender.appendVarchar(cols.event[i]!);
           appender.appendVarchar(cols.distinct_id[i]!);
           appender.appendVarchar(cols.session_id[i]!);
@@ -90,8 +69,9 @@ export class EventWriter {
           appender.appendVarchar(cols.os[i]!);
           appender.appendVarchar(cols.device[i]!);
           appender.appendVarchar(cols.properties[i]!);
-          appender.appendUInteger(prints[2 * k]!);
-          appender.appendUInteger(prints[2 * k + 1]!);
+          appender.appendUInteger(split.hi[k]!);
+          appender.appendUInteger(split.lo[k]!);
+          appender.appendVarchar(cols.country[i]!);
           appender.endRow();
         }
         appender.closeSync();
@@ -101,11 +81,6 @@ export class EventWriter {
         throw error;
       }
     }
-    for (let k = 0; k < fresh.length; k++) {
-      this.stored.add(prints[2 * k]!, prints[2 * k + 1]!);
-      inserted[fresh[k]!] = 1;
-    }
-    this.nextSeq = firstSeq + n;
-    return { firstSeq, inserted };
+    return this.dedupe.committed(split);
   }
 }

@@ -1,6 +1,8 @@
 import { inList, raw, type SqlFragment, sql } from '../../sql/sql.js';
 import { ROLLUP_HOUR_MS, type RollupCover, type SessionRollupCapability } from '../engine.js';
 import { duckdbDialect } from './dialect.js';
+import { PAGE_VIEW_HOURS } from './page-view-rollup.js';
+import { SESSION_ENTRY_HOURS } from './session-entry-rollup.js';
 
 /** Each per-name statistic's list column in session_hours, parallel to name_ids. */
 const LIST_OF = { count: 'counts', first: 'firsts', last: 'lasts' } as const;
@@ -32,4 +34,7 @@ export const duckdbSessionRollup: SessionRollupCapability = {
     const position = duckdbDialect.listPosition(raw('name_ids'), raw(String(Math.trunc(nameId ?? 0))));
     return duckdbDialect.listElement(raw(LIST_OF[stat]), position);
   },
+  span: (stat) => raw(stat === 'first' ? `list_min(${LIST_OF.first})` : `list_max(${LIST_OF.last})`),
+  pageViews: raw(PAGE_VIEW_HOURS),
+  sessionEntries: raw(SESSION_ENTRY_HOURS),
 };

@@ -1,5 +1,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ROLLUP_HOUR_MS } from '../engine.js';
+import { ensurePageViewHours, insertPageViewHours, PAGE_VIEW_HOURS } from './page-view-rollup.js';
+import {
+  ensureSessionEntryHours,
+  insertSessionEntryHours,
+  SESSION_ENTRY_HOURS,
+} from './session-entry-rollup.js';
 
 /**
  * The hourly session rollup (queries read it through duckdbSessionRollup, rollup-capability.ts): per (project, hour, session,
@@ -61,11 +67,20 @@ export async function ensureSessionRollupTables(conn: DuckDBConnection): Promise
   );
   const columns = reader.getRows().map((row) => String(row[0]));
   if (columns.length > 0 && columns.join() !== SESSION_HOURS_COLUMNS.join()) {
-    for (const table of ['session_hours', 'session_rollup_names', 'session_rollup_state']) {
+    for (const table of [
+      'session_hours',
+      'session_rollup_names',
+      'session_rollup_state',
+      PAGE_VIEW_HOURS,
+      SESSION_ENTRY_HOURS,
+    ]) {
       await conn.run(`DROP TABLE IF EXISTS ${table}`);
     }
   }
   for (const ddl of SESSION_ROLLUP_DDL) await conn.run(ddl);
+  // The page views' rows share this cover (page-view-rollup.ts).
+  await ensurePageViewHours(conn);
+  await ensureSessionEntryHours(conn);
 }
 
 /**
@@ -148,6 +163,8 @@ export async function refreshSessionRollup(
     const run = async (where: string) => {
       const result = await conn.run(insertAggregates(where, generation));
       written += Number(result.rowsChanged);
+      await insertPageViewHours(conn, where, generation);
+      await insertSessionEntryHours(conn, where, generation);
     };
     // Events committed since the last refresh for hours it already covered (late arrivals).
     for (let lo = old.seq; old.hour >= 0 && lo < maxSeq; lo += eventsPerStatement) {

@@ -1,12 +1,14 @@
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import type { ExportRange, InsertResult, Project, QueryRow, StoredEvent } from '../engine.js';
+import type { ExportRange, InsertResult, QueryRow, RecordStorage, StoredEvent } from '../engine.js';
+import { recordStorage } from '../records/record-storage.js';
 import { EVENT_COLUMNS, toStoredEvent } from '../stored-event.js';
 import type { EventColumns } from './columns.js';
-import { DUCKDB_DDL } from './ddl.js';
+import { EVENTS_DDL } from './ddl.js';
 import { EventWriter } from './event-writer.js';
 import { ExportCursor } from './export-cursor.js';
+import { migrateEventColumns, migrateRecordTables } from './migrations.js';
 import { probeWrite } from './probe.js';
-import { ProcessorStore } from './processor-store.js';
+import { DuckDbRecordExecutor } from './record-executor.js';
 import { ensureSessionRollupTables, SessionRollup } from './session-rollup.js';
 import { toPlainRow } from './values.js';
 
@@ -38,10 +40,14 @@ interface InterruptibleRead {
   repeat: ReturnType<typeof setInterval> | null;
 }
 
+/** DuckDB is one node of the record tables' `node` column (ClickHouse runs several). */
+const DUCKDB_NODE = 0;
+
 /**
  * Every DuckDB operation, run by the thread that owns the database (see worker.ts).
  * Event inserts go through the EventWriter's pipeline; reads use their own connections so
- * they never queue behind an append.
+ * they never queue behind an append. The records (projects, the processor's tables, settings,
+ * access) are the shared stores over DuckDbRecordExecutor.
  */
 export class DuckDbStore {
   private readonly idleReaders: DuckDBConnection[] = [];
@@ -52,15 +58,19 @@ export class DuckDbStore {
   /** Open exports: each its own connection, closed by exportClose (or once its cursor ends). */
   private readonly exports = new Map<number, { conn: DuckDBConnection; cursor: ExportCursor }>();
   private nextExportId = 1;
-  /** The stream processor's tables (processor-store.ts). */
-  readonly processor: ProcessorStore;
+  private readonly recordExecutor: DuckDbRecordExecutor;
+  /** Every record method of StorageEngine, written once (records/record-storage.ts). */
+  readonly records: RecordStorage;
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly writer: EventWriter,
-    processorConnections: [DuckDBConnection, DuckDBConnection],
+    recordConnections: [output: DuckDBConnection, state: DuckDBConnection],
     private readonly rollup: SessionRollup,
   ) {
-    this.processor = new ProcessorStore(...processorConnections, (text, values) => this.read(text, values));
+    this.recordExecutor = new DuckDbRecordExecutor(...recordConnections, (text, values) =>
+      this.read(text, values),
+    );
+    this.records = recordStorage(this.recordExecutor, DUCKDB_NODE);
   }
 
   static async open(options: DuckDbOptions): Promise<DuckDbStore> {
@@ -69,7 +79,9 @@ export class DuckDbStore {
     if (options.threads) settings['threads'] = String(options.threads);
     const instance = await DuckDBInstance.create(options.path, settings);
     const setup = await instance.connect();
-    for (const ddl of DUCKDB_DDL) await setup.run(ddl);
+    await setup.run(EVENTS_DDL);
+    await migrateEventColumns(setup);
+    await migrateRecordTables(setup);
     await ensureSessionRollupTables(setup);
     // Fewer, larger checkpoints: each one stalls commits, and ingest fills the default 16 MB WAL in under a second.
     await setup.run(`SET checkpoint_threshold = '${options.checkpointThreshold ?? '256MB'}'`);
@@ -156,44 +168,12 @@ export class DuckDbStore {
     read.repeat = setInterval(() => read.conn?.interrupt(), INTERRUPT_REPEAT_MS);
   }
 
-  async listProjects(): Promise<Project[]> {
-    const rows = await this.read('SELECT * FROM projects ORDER BY created_at, id', []);
-    return rows.map((r) => ({
-      id: r['id'] as string,
-      name: r['name'] as string,
-      public_key: r['public_key'] as string,
-      secret_key_hash: r['secret_key_hash'] as string,
-      created_at: Number(r['created_at']),
-    }));
-  }
-
-  upsertProject(p: Project): Promise<void> {
-    return this.writer.exclusive(async (conn) => {
-      // Delete + insert rather than ON CONFLICT UPDATE: DuckDB checks unique indexes eagerly on updates.
-      await conn.run('BEGIN TRANSACTION');
-      try {
-        await conn.run('DELETE FROM projects WHERE id = $1', [p.id]);
-        await conn.run('INSERT INTO projects VALUES ($1, $2, $3, $4, $5)', [
-          p.id,
-          p.name,
-          p.public_key,
-          p.secret_key_hash,
-          BigInt(p.created_at),
-        ]);
-        await conn.run('COMMIT');
-      } catch (error) {
-        await conn.run('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    });
-  }
-
   async close(): Promise<void> {
     // Closing the database under a running query aborts the process (a native error, not a rejection).
     await Promise.allSettled([...this.reading]);
     for (const id of [...this.exports.keys()]) this.exportClose(id);
     await this.rollup.close();
-    await this.processor.close();
+    await this.recordExecutor.close();
     // A checkpoint folds the WAL into the database file so the next start does not replay it.
     await this.writer.exclusive((conn) => conn.run('CHECKPOINT')).catch(() => undefined);
     for (const conn of this.idleReaders.splice(0)) conn.closeSync();

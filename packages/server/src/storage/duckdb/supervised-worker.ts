@@ -9,8 +9,8 @@ import {
   storageFailureReason,
 } from './errors.js';
 import type { DuckDbOptions } from './store.js';
-import type { WorkerOp } from './worker.js';
 import { WorkerClient } from './worker-client.js';
+import type { WorkerOp } from './worker-ops.js';
 
 /** Calls that only read: running out of memory there is that read's excess, not the store failing. */
 const READ_OPS: ReadonlySet<WorkerOp> = new Set<WorkerOp>([
@@ -25,6 +25,8 @@ const READ_OPS: ReadonlySet<WorkerOp> = new Set<WorkerOp>([
   'listInterventionRules',
   'listWebhooks',
   'listProjectSettings',
+  'listShareKeys',
+  'findSignInSession',
 ]);
 
 /** Let through while the store is unusable: recovery's own probe, and calls that only release things. */

@@ -1,5 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import type { WorkerOp, WorkerRequest, WorkerResponse } from './worker.js';
+import type { DuckDBValue } from '@duckdb/node-api';
+import type { QueryRow } from '../engine.js';
+import type { WorkerArgs, WorkerOp, WorkerRequest, WorkerResponse, WorkerResult } from './worker-ops.js';
 
 /** Raised when the database thread is gone or refused a call. */
 export class StorageError extends Error {
@@ -88,31 +90,31 @@ export class WorkerClient {
     return this.exited !== null;
   }
 
-  call<T>(op: WorkerOp, ...args: unknown[]): Promise<T> {
+  /** Sends one op (worker-ops.ts) with its arguments; resolves with its result. */
+  call<K extends WorkerOp>(op: K, ...args: WorkerArgs<K>): Promise<WorkerResult<K>> {
     const refused = this.hooks.admit?.(op);
     if (refused) return Promise.reject(refused);
     if (this.exited) return Promise.reject(this.exited);
     if (op === 'close') this.closing = true;
     const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<WorkerResult<K>>((resolve, reject) => {
       this.pending.set(id, { op, resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ id, op, args } satisfies WorkerRequest);
+      this.worker.postMessage({ id, op, args } as WorkerRequest);
     });
   }
 
   /**
-   * `call` for an op the worker can interrupt: aborting `signal` sends `interrupt` for this call, and
-   * the promise settles once the worker stopped the work (rejecting), so callers that wait for it
-   * know the engine is free again. Aborted before it starts: rejects at once, nothing is sent.
+   * A query the caller may cancel: aborting `signal` sends `interrupt` for this call, and the
+   * promise settles once the worker stopped the work (rejecting), so callers that wait for it know
+   * the engine is free again. Aborted before it starts: rejects at once, nothing is sent.
    */
-  callCancellable<T>(op: WorkerOp, signal: AbortSignal | undefined, ...args: unknown[]): Promise<T> {
-    if (!signal) return this.call<T>(op, ...args);
-    if (signal.aborted) return Promise.reject(signal.reason);
-    // The id call() is about to give this request: the worker knows the work by it.
+  query(signal: AbortSignal | undefined, text: string, values: DuckDBValue[]): Promise<QueryRow[]> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    // The id call() is about to give this request: the worker knows the read by it.
     const id = this.nextId;
-    const result = this.call<T>(op, ...args);
-    // Refused before it was sent (thread gone, store unusable): there is nothing to interrupt.
-    if (!this.pending.has(id)) return result;
+    const result = this.call('query', text, values, id);
+    // Refused before it was sent (thread gone, store unusable), or nothing can cancel it.
+    if (!signal || !this.pending.has(id)) return result;
     const interrupt = () => {
       if (this.pending.has(id)) void this.call('interrupt', id).catch(() => undefined);
     };

@@ -1,63 +1,37 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { DuckDBValue } from '@duckdb/node-api';
-import type { ProcessorStore } from './processor-store.js';
 import { type DuckDbOptions, DuckDbStore } from './store.js';
+import type { WorkerArgs, WorkerOp, WorkerOps, WorkerRequest, WorkerResponse } from './worker-ops.js';
 
 /**
  * The thread that owns the DuckDB database. The Appender is synchronous; running it here
  * keeps the HTTP event loop free while a group commit is written.
  */
-export interface WorkerRequest {
-  id: number;
-  op: WorkerOp;
-  args: unknown[];
-}
-
-export type WorkerOp =
-  | 'insertEvents'
-  | 'readEventsAfter'
-  | 'countEvents'
-  | 'exportOpen'
-  | 'exportNext'
-  | 'exportClose'
-  | 'query'
-  | 'listProjects'
-  | 'upsertProject'
-  | 'refreshSessionRollup'
-  | 'interrupt'
-  | 'probeWrite'
-  | ProcessorOp
-  | 'close';
-
-/** Operations of the stream processor's tables, forwarded to ProcessorStore. */
-export type ProcessorOp =
-  | 'loadProcessorState'
-  | 'commitProcessorBatch'
-  | 'saveProcessorState'
-  | 'setInsightStatus'
-  | 'pendingInterventions'
-  | 'markInterventionsDelivered'
-  | 'listInterventionRules'
-  | 'setInterventionRules'
-  | 'listWebhooks'
-  | 'setWebhook'
-  | 'listProjectSettings'
-  | 'setProjectSettings';
-
-/**
- * Operations a client may cancel: the worker hands them their request id as a last argument, and
- * `interrupt` with that id stops the DuckDB work (the call then fails).
- */
-const INTERRUPTIBLE_OPS: ReadonlySet<WorkerOp> = new Set(['query']);
-
-export type WorkerResponse =
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: { message: string } }
-  | { id: 0; ready: true }
-  | { id: 0; ready: false; error: { message: string } };
-
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run as a worker thread');
+
+/** Every op's handler (worker-ops.ts): the store's event side and its record storage. */
+function handlers(store: DuckDbStore): WorkerOps {
+  return {
+    insertEvents: (cols) => store.insertEvents(cols),
+    readEventsAfter: (after, limit) => store.readEventsAfter(after, limit),
+    countEvents: (project, range) => store.countEvents(project, range),
+    exportOpen: (project, range) => store.exportOpen(project, range),
+    exportNext: (id) => store.exportNext(id),
+    exportClose: (id) => store.exportClose(id),
+    query: (text, values, requestId) => store.query(text, values, requestId),
+    interrupt: (requestId) => store.interrupt(requestId),
+    probeWrite: () => store.probeWrite(),
+    refreshSessionRollup: (now) => store.refreshSessionRollup(now),
+    close: () => store.close(),
+    ...store.records,
+  };
+}
+
+/** Runs one request with its own op's handler (the request type ties the args to the op). */
+function dispatch<K extends WorkerOp>(ops: WorkerOps, op: K, args: WorkerArgs<K>): unknown {
+  const handler = ops[op] as (...args: WorkerArgs<K>) => unknown;
+  return handler(...args);
+}
 
 async function main(): Promise<void> {
   let store: DuckDbStore;
@@ -71,28 +45,10 @@ async function main(): Promise<void> {
     } satisfies WorkerResponse);
     return;
   }
-  const ops: Record<WorkerOp, (...args: never[]) => unknown> = {
-    insertEvents: (cols: Parameters<DuckDbStore['insertEvents']>[0]) => store.insertEvents(cols),
-    readEventsAfter: (after: number, limit: number) => store.readEventsAfter(after, limit),
-    countEvents: (project: string, range: Parameters<DuckDbStore['countEvents']>[1]) =>
-      store.countEvents(project, range),
-    exportOpen: (project: string, range: Parameters<DuckDbStore['exportOpen']>[1]) =>
-      store.exportOpen(project, range),
-    exportNext: (id: number) => store.exportNext(id),
-    exportClose: (id: number) => store.exportClose(id),
-    query: (text: string, values: DuckDBValue[], requestId: number) => store.query(text, values, requestId),
-    interrupt: (requestId: number) => store.interrupt(requestId),
-    probeWrite: () => store.probeWrite(),
-    listProjects: () => store.listProjects(),
-    upsertProject: (p: Parameters<DuckDbStore['upsertProject']>[0]) => store.upsertProject(p),
-    refreshSessionRollup: (now?: number) => store.refreshSessionRollup(now),
-    ...processorOps(store.processor),
-    close: () => store.close(),
-  };
+  const ops = handlers(store);
   port!.on('message', async (request: WorkerRequest) => {
     try {
-      const args = INTERRUPTIBLE_OPS.has(request.op) ? [...request.args, request.id] : request.args;
-      const value = await (ops[request.op] as (...args: unknown[]) => unknown)(...args);
+      const value = await dispatch(ops, request.op, request.args);
       port!.postMessage({ id: request.id, ok: true, value } satisfies WorkerResponse);
       if (request.op === 'close') port!.close();
     } catch (error) {
@@ -104,23 +60,6 @@ async function main(): Promise<void> {
     }
   });
   port!.postMessage({ id: 0, ready: true } satisfies WorkerResponse);
-}
-
-function processorOps(p: ProcessorStore): Record<ProcessorOp, (...args: never[]) => unknown> {
-  return {
-    loadProcessorState: () => p.loadState(),
-    commitProcessorBatch: (batch: Parameters<ProcessorStore['commit']>[0]) => p.commit(batch),
-    saveProcessorState: (state: Parameters<ProcessorStore['saveState']>[0]) => p.saveState(state),
-    setInsightStatus: (...a: Parameters<ProcessorStore['setInsightStatus']>) => p.setInsightStatus(...a),
-    pendingInterventions: (project: string, session: string) => p.pendingInterventions(project, session),
-    markInterventionsDelivered: (ids: string[], at: number) => p.markInterventionsDelivered(ids, at),
-    listInterventionRules: () => p.listRules(),
-    setInterventionRules: (...a: Parameters<ProcessorStore['setRules']>) => p.setRules(...a),
-    listWebhooks: () => p.listWebhooks(),
-    setWebhook: (project: string, url: string | null) => p.setWebhook(project, url),
-    listProjectSettings: () => p.listProjectSettings(),
-    setProjectSettings: (project: string, json: string | null) => p.setProjectSettings(project, json),
-  };
 }
 
 void main();

@@ -1,0 +1,87 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { PERFORMANCE_METRICS } from '@sightline/schema';
+import { raw, sql } from '../../sql/sql.js';
+import { ROLLUP_HOUR_MS } from '../engine.js';
+import { pageViewEventsSql, pageViewIdSql, pageViewMetricsSql } from '../page-view-metrics.js';
+import { duckdbDialect } from './dialect.js';
+import { renderDuckDb } from './render.js';
+
+/**
+ * The page-view part of the hourly rollup (session-rollup.ts refreshes it in the same transaction,
+ * so it has exactly the session rollup's cover and generations): per (project, hour, session, page
+ * view, path and the client columns a filter may name) the largest value of each performance metric
+ * (storage/page-view-metrics.ts). The performance query reads these rows for whole covered hours
+ * instead of parsing every report's JSON; a page view cut by an hour or a statement has several
+ * rows, which the query merges with max().
+ */
+export const PAGE_VIEW_HOURS = 'page_view_hours';
+
+/** The key columns, then one DOUBLE per metric (PERFORMANCE_METRICS order). */
+const KEY_COLUMNS = [
+  'project_id',
+  'hour',
+  'generation',
+  'session_id',
+  'page_view',
+  'path',
+  'device',
+  'browser',
+  'os',
+];
+const COLUMNS = [...KEY_COLUMNS, ...PERFORMANCE_METRICS];
+
+const DDL = `CREATE TABLE ${PAGE_VIEW_HOURS} (
+  project_id VARCHAR NOT NULL, hour BIGINT NOT NULL, generation BIGINT NOT NULL,
+  session_id VARCHAR NOT NULL, page_view VARCHAR NOT NULL, path VARCHAR NOT NULL,
+  device VARCHAR NOT NULL, browser VARCHAR NOT NULL, os VARCHAR NOT NULL,
+  ${PERFORMANCE_METRICS.map((metric) => `${metric} DOUBLE`).join(', ')}
+)`;
+
+/** Appends the page views of the `events` rows matching `where` as rows of `generation`. */
+export async function insertPageViewHours(
+  conn: DuckDBConnection,
+  where: string,
+  generation: number,
+): Promise<void> {
+  const { text, values } = renderDuckDb(
+    sql`INSERT INTO ${raw(PAGE_VIEW_HOURS)}
+      SELECT project_id, timestamp - timestamp % ${ROLLUP_HOUR_MS} AS hour, ${generation}, session_id,
+        ${pageViewIdSql(duckdbDialect)} AS page_view, path, device, browser, os, ${pageViewMetricsSql(duckdbDialect)}
+      FROM events WHERE ${raw(where)} AND ${pageViewEventsSql()}
+      GROUP BY project_id, hour, session_id, page_view, path, device, browser, os`,
+  );
+  await conn.run(text, values);
+}
+
+/**
+ * Creates page_view_hours when it is missing or of another layout, filled up to the session
+ * rollup's current cover (as its last generation) in one transaction, so a file rolled up before
+ * this table existed needs no rebuild of session_hours. Runs at open, before any refresh.
+ */
+export async function ensurePageViewHours(conn: DuckDBConnection): Promise<void> {
+  const reader = await conn.runAndReadAll(
+    `SELECT column_name FROM information_schema.columns WHERE table_name = '${PAGE_VIEW_HOURS}' ORDER BY ordinal_position`,
+  );
+  const columns = reader.getRows().map((row) => String(row[0]));
+  if (columns.join() === COLUMNS.join()) return;
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    await conn.run(`DROP TABLE IF EXISTS ${PAGE_VIEW_HOURS}`);
+    await conn.run(DDL);
+    const state = await conn.runAndReadAll(
+      'SELECT generation, covered_seq, covered_hour FROM session_rollup_state',
+    );
+    const [generation, seq, hour] = (state.getRows()[0] ?? []).map(Number);
+    if (generation && seq !== undefined && hour !== undefined && hour >= 0) {
+      await insertPageViewHours(
+        conn,
+        `seq <= ${seq} AND timestamp >= 0 AND timestamp < ${hour + ROLLUP_HOUR_MS}`,
+        generation,
+      );
+    }
+    await conn.run('COMMIT');
+  } catch (error) {
+    await conn.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
