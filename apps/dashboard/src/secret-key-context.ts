@@ -1,6 +1,15 @@
+import type { SignInState } from '@sightline/schema/query-results';
 import { createContext, useContext } from 'react';
 
-/** The signed-in secret key, for the few plain HTTP calls (acknowledge / resolve an insight). */
-export const SecretKeyContext = createContext<string>('');
+/**
+ * Who the dashboard is signed in as (the server holds the sign-in: no key lives in the browser).
+ * `read_only`: opened from a share link; views leave out what would change anything.
+ */
+export const AccessContext = createContext<SignInState>({
+  project_id: '',
+  project_name: '',
+  read_only: true,
+  expires_at: null,
+});
 
-export const useSecretKey = (): string => useContext(SecretKeyContext);
+export const useAccess = (): SignInState => useContext(AccessContext);

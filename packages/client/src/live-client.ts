@@ -16,8 +16,12 @@ export type ResultListener<T = unknown> = (value: T) => void;
 export interface LiveClientOptions {
   /** The Sightline server, `http(s)://…` or `ws(s)://…`. */
   url: string;
-  /** The project's secret key. Keep it out of public pages: live queries read all project data. */
-  key: string;
+  /**
+   * The project's secret key, or a read-only share key (`sl_ro_…`). Keep it out of public pages:
+   * live queries read all project data. Left out in a browser signed in to the dashboard
+   * (`POST /v1/sign-in`): the sign-in cookie authenticates.
+   */
+  key?: string;
   /** Required on Node 20 (no global WebSocket): e.g. `WebSocket` from the `ws` package. */
   WebSocket?: WebSocketConstructor;
   backoff?: Partial<BackoffOptions>;
@@ -113,7 +117,10 @@ export class LiveClient {
     this.setState(state);
     const socket = new this.WebSocketImpl(liveUrl(this.options.url));
     this.socket = socket;
-    socket.onopen = () => socket.send(JSON.stringify({ type: 'auth', key: this.options.key }));
+    socket.onopen = () =>
+      socket.send(
+        JSON.stringify(this.options.key ? { type: 'auth', key: this.options.key } : { type: 'auth' }),
+      );
     socket.onmessage = (event) =>
       this.onMessage(typeof event.data === 'string' ? event.data : String(event.data));
     socket.onerror = () => undefined; // a close event follows; reconnecting happens there.

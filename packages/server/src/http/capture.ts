@@ -1,4 +1,4 @@
-import type { CaptureResponse } from '@sightline/schema';
+import { type CaptureResponse, DEFAULT_BOT_POLICY } from '@sightline/schema';
 import { type CaptureCommand, captureBatch } from '../ingest/capture.js';
 import { projectForCapture } from './auth.js';
 import type { RouteRequest } from './context.js';
@@ -34,6 +34,8 @@ export async function captureEvents(
       receivedAt: input.receivedAt,
       cut: input.cut,
       userAgent: req.headers['user-agent'] ?? '',
+      country: ctx.geo.countryOf(req),
+      bots: ctx.settings.keySettingsFor(project.id).bots ?? DEFAULT_BOT_POLICY,
       ...(options.allInvalid ? { allInvalid: options.allInvalid } : {}),
     },
     ctx.committer,

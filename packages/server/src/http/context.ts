@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InterventionHub } from '../delivery/intervention-hub.js';
 import type { ExportSlots } from '../export/export-limits.js';
+import type { ClientCountry } from '../ingest/geo/client-country.js';
 import type { GroupCommitter } from '../ingest/group-commit.js';
 import type { InsightStatuses } from '../processor/insight-statuses.js';
 import type { ProjectSettings } from '../processor/project-settings.js';
+import type { DashboardAccess } from '../projects/dashboard-access.js';
 import type { ProjectDirectory } from '../projects/directory.js';
 import type { QueryRunner } from '../query/query-runner.js';
 import type { StorageEngine } from '../storage/engine.js';
@@ -12,7 +14,11 @@ import type { StorageEngine } from '../storage/engine.js';
 export interface ServerContext {
   engine: StorageEngine;
   projects: ProjectDirectory;
+  /** Secret and share keys, sign-in sessions (projects/dashboard-access.ts): who reads and who writes. */
+  access: DashboardAccess;
   committer: GroupCommitter;
+  /** A capture request's country, from its client address (ingest/geo/client-country.ts). */
+  geo: ClientCountry;
   /** Runs queries with fair turns on the engine and a time budget (query/query-runner.ts). */
   queries: QueryRunner;
   /** Interventions over SSE (delivery/intervention-hub.ts). */
@@ -40,7 +46,7 @@ export interface RouteRequest {
 export type RouteHandler = (request: RouteRequest) => Promise<void>;
 
 export interface Route {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Exact path, or a pattern with `:name` segments. */
   path: string;
   handler: RouteHandler;

@@ -19,6 +19,7 @@ export function sendError(res: ServerResponse, error: unknown): void {
     res.destroy();
     return;
   }
+  if (apiError.retryAfterS !== undefined) res.setHeader('retry-after', String(apiError.retryAfterS));
   sendJson(res, apiError.status, apiError.toBody());
 }
 
@@ -45,7 +46,7 @@ export function applyReferrerPolicy(res: ServerResponse): void {
 
 export function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(204, {
-    'access-control-allow-methods': 'GET, POST, PUT, OPTIONS',
+    'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
     'access-control-allow-headers':
       req.headers['access-control-request-headers'] ?? 'content-type, authorization, content-encoding',
     'access-control-max-age': '86400',

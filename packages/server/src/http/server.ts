@@ -17,6 +17,8 @@ import { processorRoutes } from './routes/processor.js';
 import { queryRoute } from './routes/query.js';
 import { segmentRoutes } from './routes/segment.js';
 import { settingsRoutes } from './routes/settings.js';
+import { shareKeyRoutes } from './routes/share-keys.js';
+import { signInRoutes } from './routes/sign-in.js';
 import { asStorageUnavailable } from './storage-unavailable.js';
 
 export const ROUTES: readonly Route[] = [
@@ -30,6 +32,8 @@ export const ROUTES: readonly Route[] = [
   ...segmentRoutes,
   ...processorRoutes,
   ...settingsRoutes,
+  ...signInRoutes,
+  ...shareKeyRoutes,
   ...appStaticRoutes,
 ];
 
@@ -53,8 +57,7 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
   }
   if (ctx.isShuttingDown() && match.route !== healthRoute) {
     res.setHeader('connection', 'close');
-    res.setHeader('retry-after', '1');
-    throw new ApiError('shutting_down', 'the server is shutting down; retry shortly');
+    throw new ApiError('shutting_down', 'the server is shutting down; retry shortly', { retryAfterS: 1 });
   }
   await match.route.handler({ req, res, url, params: match.params, ctx });
 }
@@ -70,7 +73,7 @@ export function createHttpServer(ctx: ServerContext, limits: ConnectionLimits): 
     handle(ctx, req, res).catch((error: unknown) => {
       // An oversized body is refused before it is read: close the connection rather than reading it all.
       if (error instanceof ApiError && error.code === 'body_too_large') res.setHeader('connection', 'close');
-      sendError(res, asStorageUnavailable(ctx.engine, res, error));
+      sendError(res, asStorageUnavailable(ctx.engine, error));
     });
   });
   server.keepAliveTimeout = 65_000;

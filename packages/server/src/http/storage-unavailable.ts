@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import { ApiError } from '../errors.js';
 import type { StorageEngine } from '../storage/engine.js';
 
@@ -14,14 +13,11 @@ export const STORAGE_RETRY_AFTER_SECONDS = 5;
  * or the group committer already said `storage_unavailable`) answers 503 `storage_unavailable`
  * with Retry-After; any other error passes unchanged.
  */
-export function asStorageUnavailable(engine: StorageEngine, res: ServerResponse, error: unknown): unknown {
-  const storageFailed =
-    error instanceof ApiError
-      ? error.code === 'storage_unavailable'
-      : engine.classifyError(error) === 'storage';
-  if (!storageFailed) return error;
-  if (!res.headersSent) res.setHeader('retry-after', String(STORAGE_RETRY_AFTER_SECONDS));
-  if (error instanceof ApiError) return error;
+export function asStorageUnavailable(engine: StorageEngine, error: unknown): unknown {
+  const retry = { retryAfterS: STORAGE_RETRY_AFTER_SECONDS };
+  if (error instanceof ApiError)
+    return error.code === 'storage_unavailable' ? new ApiError(error.code, error.message, retry) : error;
+  if (engine.classifyError(error) !== 'storage') return error;
   const reason = engine.health().reason ?? 'storage failure';
-  return new ApiError('storage_unavailable', `storage is unavailable (${reason}); retry shortly`);
+  return new ApiError('storage_unavailable', `storage is unavailable (${reason}); retry shortly`, retry);
 }

@@ -1,11 +1,21 @@
+import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { ApiError } from '../errors.js';
-import type { ProjectDirectory } from '../projects/directory.js';
+import { fromOwnOrigin, sessionCookieOf } from '../http/session-cookie.js';
+import type { Access, DashboardAccess } from '../projects/dashboard-access.js';
 import type { LiveQueries } from './live-queries.js';
 import { Outbox } from './outbox.js';
-import { CLOSE_CODES, clientMessageSchema, errorMessage, resultMessage } from './protocol.js';
+import {
+  CLOSE_CODES,
+  type ClientMessage,
+  clientMessageSchema,
+  errorMessage,
+  resultMessage,
+} from './protocol.js';
 
 export const AUTH_TIMEOUT_MS = 10_000;
+/** Messages kept while the key or cookie is being checked (a client that subscribes at once). */
+const MAX_MESSAGES_DURING_AUTH = 100;
 
 /** One `/v1/live` client: authenticates, then holds its subscriptions until it leaves. */
 export class LiveConnection {
@@ -16,13 +26,24 @@ export class LiveConnection {
   private readonly outbox: Outbox;
   private readonly authTimer: ReturnType<typeof setTimeout>;
   private controlMessages = 0;
+  /** While the key or cookie is checked (it may need a storage read), later messages wait here. */
+  private waiting: ClientMessage[] | null = null;
+  /** Stops watching the access for its end (a revoked share key, a signed-out session). */
+  private stopWatching: (() => void) | null = null;
+  private disposed = false;
+  /** The sign-in cookie of the handshake, counted only when the page is this server's own. */
+  private readonly sessionCookie: string | undefined;
+  private readonly cookieFromOwnOrigin: boolean;
 
   constructor(
     private readonly socket: WebSocket,
-    private readonly projects: ProjectDirectory,
+    private readonly access: DashboardAccess,
     private readonly live: LiveQueries,
+    handshake: IncomingMessage,
     highWaterBytes?: number,
   ) {
+    this.sessionCookie = sessionCookieOf(handshake);
+    this.cookieFromOwnOrigin = fromOwnOrigin(handshake);
     this.outbox = new Outbox(socket, highWaterBytes);
     this.authTimer = setTimeout(
       () => socket.close(CLOSE_CODES.authTimeout, 'send { type: "auth", key } first'),
@@ -58,36 +79,81 @@ export class LiveConnection {
       return;
     }
     const msg = parsed.data;
-    if (msg.type === 'auth') this.authenticate(msg.key);
-    else if (this.projectId === null)
+    if (this.waiting) {
+      if (this.waiting.length >= MAX_MESSAGES_DURING_AUTH)
+        this.socket.close(CLOSE_CODES.protocol, 'wait for { type: "ready" }');
+      else this.waiting.push(msg);
+      return;
+    }
+    this.handle(msg);
+  }
+
+  private handle(msg: ClientMessage): void {
+    if (msg.type === 'auth') {
+      this.authenticate(msg.key).catch((error: unknown) => {
+        console.error('[sightline] live authentication failed:', (error as Error)?.message ?? error);
+        this.socket.close(1011, 'internal error');
+      });
+    } else if (this.projectId === null)
       this.socket.close(CLOSE_CODES.unauthorized, 'send { type: "auth", key } first');
     else if (msg.type === 'unsubscribe') this.unsubscribe(msg.id);
     else this.subscribe(this.projectId, msg.id, msg.query, msg.args);
   }
 
-  private authenticate(key: string): void {
+  /** A key in the message (the secret key or a share key), else the handshake's sign-in cookie. */
+  private resolveAccess(key: string | undefined): Promise<Access> {
+    if (key !== undefined) return this.access.byKey(key);
+    if (!this.sessionCookie)
+      throw new ApiError('missing_secret_key', 'send { type: "auth", key } or sign in (POST /v1/sign-in)');
+    if (!this.cookieFromOwnOrigin)
+      throw new ApiError('cross_site_request', 'the sign-in cookie opens live queries only from this server');
+    return this.access.bySession(this.sessionCookie);
+  }
+
+  private async authenticate(key: string | undefined): Promise<void> {
     if (this.projectId !== null) {
       this.sendControl(errorMessage('invalid_arguments', 'this connection is already authenticated'));
       return;
     }
-    const project = this.projects.bySecretKey(key);
-    if (!project) {
+    this.waiting = [];
+    let access: Access;
+    try {
+      access = await this.resolveAccess(key);
+    } catch (error) {
+      this.waiting = null;
+      if (this.disposed) return;
+      if (!(error instanceof ApiError)) {
+        // Storage could not answer: no proof the key is wrong, so the client retries (1011).
+        this.socket.close(1011, 'could not check the key; retry');
+        return;
+      }
       // The key itself is never echoed or logged.
-      this.socket.send(errorMessage('invalid_secret_key', 'unknown secret key'));
-      this.socket.close(CLOSE_CODES.unauthorized, 'invalid secret key');
+      this.socket.send(errorMessage(error.code, error.message));
+      this.socket.close(CLOSE_CODES.unauthorized, 'unauthorized');
       return;
     }
+    if (this.disposed) return;
+    const project = access.project;
     clearTimeout(this.authTimer);
     try {
       this.releaseConnection = this.live.openConnection(project.id);
     } catch (error) {
+      this.waiting = null;
       if (!(error instanceof ApiError)) throw error;
       this.socket.send(errorMessage(error.code, error.message));
       this.socket.close(CLOSE_CODES.rateLimited, 'too many live connections for this project');
       return;
     }
     this.projectId = project.id;
+    // A revoked share key or a signed-out session ends the connection, not just new ones.
+    this.stopWatching = this.access.watch(access, () => {
+      this.socket.send(errorMessage('invalid_secret_key', 'the key or sign-in was revoked'));
+      this.socket.close(CLOSE_CODES.unauthorized, 'revoked');
+    });
     this.sendControl(JSON.stringify({ type: 'ready' }));
+    const waiting = this.waiting ?? [];
+    this.waiting = null;
+    for (const msg of waiting) this.handle(msg);
   }
 
   private subscribe(projectId: string, id: string, query: string, args: unknown): void {
@@ -125,7 +191,10 @@ export class LiveConnection {
   }
 
   dispose(): void {
+    this.disposed = true;
     clearTimeout(this.authTimer);
+    this.stopWatching?.();
+    this.stopWatching = null;
     for (const unsubscribe of this.subscriptions.values()) unsubscribe();
     this.subscriptions.clear();
     this.releaseConnection?.();

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { ProjectDirectory } from '../projects/directory.js';
+import type { DashboardAccess } from '../projects/dashboard-access.js';
 import { LiveConnection } from './live-connection.js';
 import type { LiveQueries } from './live-queries.js';
 import { CLOSE_CODES } from './protocol.js';
@@ -24,7 +24,7 @@ export interface LiveServer {
 /** `GET /v1/live` WebSocket endpoint on the existing HTTP server (its `upgrade` event). */
 export function attachLiveServer(
   server: Server,
-  projects: ProjectDirectory,
+  access: DashboardAccess,
   live: LiveQueries,
   options: LiveServerOptions = {},
 ): LiveServer {
@@ -43,7 +43,7 @@ export function attachLiveServer(
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.add(ws);
       ws.on('pong', () => alive.add(ws));
-      new LiveConnection(ws, projects, live, options.highWaterBytes);
+      new LiveConnection(ws, access, live, req, options.highWaterBytes);
     });
   };
   server.on('upgrade', onUpgrade);

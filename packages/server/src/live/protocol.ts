@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /** Messages a `/v1/live` client sends (docs/API.md, "Live queries"). */
 export const clientMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('auth'), key: z.string().min(1).max(500) }),
+  // Without a key, the handshake's sign-in cookie authenticates (the dashboard).
+  z.object({ type: z.literal('auth'), key: z.string().min(1).max(500).optional() }),
   z.object({
     type: z.literal('subscribe'),
     id: z.string().min(1).max(200),

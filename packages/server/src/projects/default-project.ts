@@ -72,6 +72,10 @@ export async function ensureDefaultProject(
       created_at: existing?.created_at ?? Date.now(),
     });
   }
+  // A new secret key (rotated, perhaps because the old one leaked) ends every dashboard sign-in
+  // made with the old one.
+  if (existing && existing.secret_key_hash !== secretHash)
+    await engine.revokeSignInSessions(DEFAULT_PROJECT_ID, Date.now());
   return keys;
 }
 

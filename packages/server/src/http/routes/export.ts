@@ -2,7 +2,6 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../../errors.js';
-import { EXPORT_RETRY_AFTER_S } from '../../export/export-limits.js';
 import { eventToNdjson, parseExportRange } from '../../export/ndjson.js';
 import type { StoredEvent } from '../../storage/engine.js';
 import { projectForRead } from '../auth.js';
@@ -18,16 +17,10 @@ export const exportRoute: Route = {
   method: 'GET',
   path: '/v1/export',
   async handler({ req, res, url, ctx }) {
-    const project = projectForRead(ctx.projects, req);
+    const project = await projectForRead(ctx, req);
     const range = parseExportRange(url.searchParams.get('from'), url.searchParams.get('to'));
     if ('error' in range) throw new ApiError('invalid_arguments', range.error);
-    let release: () => void;
-    try {
-      release = ctx.exports.take(project.id);
-    } catch (error) {
-      res.setHeader('retry-after', String(EXPORT_RETRY_AFTER_S));
-      throw error;
-    }
+    const release = ctx.exports.take(project.id);
     const { stallMs, maxDurationMs } = ctx.exports.limits;
     const deadline = Date.now() + maxDurationMs;
     let gone = false;

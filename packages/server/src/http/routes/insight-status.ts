@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from '../../errors.js';
-import { projectForRead } from '../auth.js';
+import { projectForOwner } from '../auth.js';
 import type { Route } from '../context.js';
 import { sendJson } from '../respond.js';
 import { readJsonArgs } from './json-body.js';
@@ -12,7 +12,7 @@ export const insightStatusRoute: Route = {
   method: 'POST',
   path: '/v1/insights/:id/status',
   async handler({ req, res, params, ctx }) {
-    const project = projectForRead(ctx.projects, req);
+    const project = await projectForOwner(ctx, req);
     const { status } = await readJsonArgs(req, statusBody);
     const id = params['id'] ?? '';
     // Announced to live queries by the component itself: subscribers see the new status at once.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { projectForRead } from '../auth.js';
+import { projectForOwner, projectForRead } from '../auth.js';
 import type { Route } from '../context.js';
 import { sendJson } from '../respond.js';
 import { readJsonArgs } from './json-body.js';
@@ -18,7 +18,7 @@ export const interventionRulesRoutes: readonly Route[] = [
     method: 'GET',
     path: '/v1/intervention-rules',
     async handler({ req, res, ctx }) {
-      const project = projectForRead(ctx.projects, req);
+      const project = await projectForRead(ctx, req);
       sendJson(res, 200, {
         rules: ctx.settings.rulesFor(project.id),
         defaults: !ctx.settings.hasCustomRules(project.id),
@@ -29,7 +29,7 @@ export const interventionRulesRoutes: readonly Route[] = [
     method: 'PUT',
     path: '/v1/intervention-rules',
     async handler({ req, res, ctx }) {
-      const project = projectForRead(ctx.projects, req);
+      const project = await projectForOwner(ctx, req);
       const { rules } = await readJsonArgs(req, rulesBody);
       await ctx.settings.setRules(project.id, rules);
       sendJson(res, 200, { rules: ctx.settings.rulesFor(project.id), defaults: rules === null });

@@ -18,12 +18,6 @@ export const interventionsStreamRoute: Route = {
     const sessionId = url.searchParams.get('session_id') ?? '';
     if (sessionId === '' || sessionId.length > MAX_SESSION_ID)
       throw new ApiError('invalid_arguments', `session_id is required (1-${MAX_SESSION_ID} characters)`);
-    try {
-      await ctx.interventions.attach(project.id, sessionId, res, clientKey(req.socket.remoteAddress));
-    } catch (error) {
-      // The SDK reconnects with its own backoff; this tells other clients when to try again.
-      if (error instanceof ApiError && error.code === 'rate_limited') res.setHeader('retry-after', '30');
-      throw error;
-    }
+    await ctx.interventions.attach(project.id, sessionId, res, clientKey(req.socket.remoteAddress));
   },
 };

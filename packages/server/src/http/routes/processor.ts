@@ -1,4 +1,5 @@
 import type { Route } from '../context.js';
+import { insightGroupStatusRoute } from './insight-group-status.js';
 import { insightStatusRoute } from './insight-status.js';
 import { interventionRulesRoutes } from './intervention-rules.js';
 import { interventionsStreamRoute } from './interventions-stream.js';
@@ -8,6 +9,7 @@ import { webhookRoutes } from './webhook.js';
 export const processorRoutes: readonly Route[] = [
   interventionsStreamRoute,
   insightStatusRoute,
+  insightGroupStatusRoute,
   ...webhookRoutes,
   ...interventionRulesRoutes,
 ];

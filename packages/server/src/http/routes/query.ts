@@ -18,7 +18,7 @@ export const queryRoute: Route = {
   method: 'POST',
   path: '/v1/query/:name',
   async handler({ req, res, params, ctx }) {
-    const project = projectForRead(ctx.projects, req);
+    const project = await projectForRead(ctx, req);
     const definition = QUERIES.get(params['name'] ?? '');
     if (!definition) {
       throw new ApiError(
@@ -47,8 +47,6 @@ export const queryRoute: Route = {
       if (clientLeft.signal.aborted) return;
       // Cancelled by shutdown: a kept-alive connection would hold server.close() until its grace ends.
       if (error instanceof ApiError && error.code === 'shutting_down') res.setHeader('connection', 'close');
-      // The project's queue was full: its queries take about a second each to drain.
-      if (error instanceof ApiError && error.code === 'rate_limited') res.setHeader('retry-after', '1');
       throw error;
     } finally {
       res.off('close', onClose);

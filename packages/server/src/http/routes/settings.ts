@@ -1,5 +1,5 @@
 import { keySettingsPatchSchema } from '../../projects/key-settings.js';
-import { projectForRead } from '../auth.js';
+import { projectForOwner, projectForRead } from '../auth.js';
 import type { Route } from '../context.js';
 import { sendJson } from '../respond.js';
 import { readJsonArgs } from './json-body.js';
@@ -14,7 +14,7 @@ export const settingsRoutes: readonly Route[] = [
     method: 'GET',
     path: '/v1/settings',
     async handler({ req, res, ctx }) {
-      const project = projectForRead(ctx.projects, req);
+      const project = await projectForRead(ctx, req);
       sendJson(res, 200, ctx.settings.keySettingsFor(project.id));
     },
   },
@@ -22,7 +22,7 @@ export const settingsRoutes: readonly Route[] = [
     method: 'PUT',
     path: '/v1/settings',
     async handler({ req, res, ctx }) {
-      const project = projectForRead(ctx.projects, req);
+      const project = await projectForOwner(ctx, req);
       const patch = await readJsonArgs(req, keySettingsPatchSchema);
       sendJson(res, 200, await ctx.settings.updateKeySettings(project.id, patch));
     },

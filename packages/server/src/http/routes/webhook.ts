@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { webhookTargetPolicyFromEnv, webhookUrlProblem } from '../../delivery/webhook-target.js';
 import { ApiError } from '../../errors.js';
-import { projectForRead } from '../auth.js';
+import { projectForOwner } from '../auth.js';
 import type { Route } from '../context.js';
 import { sendJson } from '../respond.js';
 import { readJsonArgs } from './json-body.js';
@@ -23,7 +23,7 @@ export const webhookRoutes: readonly Route[] = [
     method: 'GET',
     path: '/v1/webhook',
     async handler({ req, res, ctx }) {
-      const project = projectForRead(ctx.projects, req);
+      const project = await projectForOwner(ctx, req);
       sendJson(res, 200, { url: ctx.settings.webhookFor(project.id) ?? null });
     },
   },
@@ -31,7 +31,7 @@ export const webhookRoutes: readonly Route[] = [
     method: 'PUT',
     path: '/v1/webhook',
     async handler({ req, res, ctx }) {
-      const project = projectForRead(ctx.projects, req);
+      const project = await projectForOwner(ctx, req);
       const { url } = await readJsonArgs(req, webhookBody);
       if (url !== null) {
         // The same SIGHTLINE_WEBHOOK_ALLOW_PRIVATE the dispatcher is built with (app.ts).
