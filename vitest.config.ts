@@ -1,12 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const schemaSrc = (file: string) => fileURLToPath(new URL(`./packages/schema/src/${file}`, import.meta.url));
 
 export default defineConfig({
   resolve: {
     // Tests run against the TypeScript sources; the built dist is what `sightline` runs.
-    alias: { '@sightline/schema': src('schema') },
+    // Subpath exports (`@sightline/schema/friction`) map to their source file, the root to index.ts.
+    alias: [
+      { find: /^@sightline\/schema$/, replacement: schemaSrc('index.ts') },
+      { find: /^@sightline\/schema\/(.+)$/, replacement: schemaSrc('$1.ts') },
+    ],
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'e2e/**/*.test.ts', 'scripts/**/*.test.ts'],

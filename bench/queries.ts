@@ -7,6 +7,7 @@
 import { DEMO_KEY_SETTINGS } from '@sightline/schema';
 import { QUERIES } from '../packages/server/src/query/index.js';
 import type { StorageEngine } from '../packages/server/src/storage/engine.js';
+import { ensureInsights, insightCases } from './lib/insight-dataset.js';
 import { openQueryDataset, PROJECT } from './lib/query-dataset.js';
 import { rssMiB } from './lib/server.js';
 import { fmt, summarize } from './lib/stats.js';
@@ -26,8 +27,39 @@ const CASES: Array<[string, unknown]> = [
   ['drop_offs', { time_range: '24h' }],
   ['user_flow', { time_range: '24h' }],
   ['performance', { time_range: '24h' }],
+  ['performance', { time_range: '24h', filters: [{ property: 'device', op: 'eq', value: 'mobile' }] }],
+  ['sessions', { time_range: '24h' }],
   ['sessions', { time_range: '24h', has_error: true }],
+  ['sessions', { time_range: '24h', sort: 'event_count' }],
+  ['sessions', { time_range: '24h', sort: 'friction_score' }],
+  // A part of a distinct id (the data set's visitors are visitor-<n>), and a page every session visited.
+  ['sessions', { time_range: '24h', search: 'visitor-123' }],
+  ['sessions', { time_range: '24h', page: '/demo/' }],
   ['dashboard', { time_range: '24h' }],
+  // Web overview (the range and the period before it: for "1h" both hold events) and pages, without
+  // and with a filter on a column and on a derived property (the referrer's domain).
+  ['web_overview', { time_range: '24h' }],
+  ['web_overview', { time_range: '1h' }],
+  ['web_overview', { time_range: '24h', filters: [{ property: 'browser', op: 'eq', value: 'Chrome' }] }],
+  [
+    'web_overview',
+    { time_range: '24h', filters: [{ property: 'referrer_domain', op: 'eq', value: 'google.com' }] },
+  ],
+  ['pages', { time_range: '24h' }],
+  [
+    'pages',
+    { time_range: '24h', sort: 'entries', filters: [{ property: 'browser', op: 'eq', value: 'Chrome' }] },
+  ],
+  // Sessions by entry source and client, daily retention: each without and with a filter.
+  ['sources', { time_range: '24h' }],
+  ['sources', { time_range: '24h', filters: [{ property: 'browser', op: 'eq', value: 'Chrome' }] }],
+  ['devices', { time_range: '24h' }],
+  ['devices', { time_range: '24h', filters: [{ property: 'browser', op: 'eq', value: 'Chrome' }] }],
+  ['countries', { time_range: '24h' }],
+  ['countries', { time_range: '24h', filters: [{ property: 'browser', op: 'eq', value: 'Chrome' }] }],
+  ['bots', { time_range: '30d' }],
+  ['retention', { period: 'day', periods: 8 }],
+  ['retention', { period: 'day', periods: 8, filters: [{ property: 'browser', op: 'eq', value: 'Chrome' }] }],
 ];
 
 async function time(engine: StorageEngine, name: string, args: unknown, now: number): Promise<number> {
@@ -69,7 +101,21 @@ export async function benchQueries(options: QueryBenchOptions): Promise<string[]
       'session_timeline',
       { session_id: sample.sessions[0]?.session_id ?? '' },
     ];
-    for (const [name, args] of [...CASES, timeline]) {
+    // The sessions list's second page, by the first page's cursor.
+    const firstPage = (await sessions.run(
+      { engine, projectId: PROJECT, now, settings: DEMO_KEY_SETTINGS },
+      sessions.args.parse({ time_range: '24h' }),
+    )) as { next_cursor: string | null };
+    const secondPage: [string, unknown] = ['sessions', { time_range: '24h', cursor: firstPage.next_cursor }];
+    // Insights come from the processor run over the events once (kept in the cached data set).
+    const insightData = await ensureInsights(engine, options.events, now);
+    lines.splice(
+      lines.length - 2,
+      0,
+      `Insights: ${fmt(insightData.insights)} from the processor${insightData.processSeconds === null ? ' (cached)' : ` (run over the events in ${fmt(insightData.processSeconds, 1)} s)`}.`,
+      '',
+    );
+    for (const [name, args] of [...CASES, secondPage, timeline, ...(await insightCases(engine, now))]) {
       await time(engine, name, args, now); // warm-up
       const runs: number[] = [];
       for (let i = 0; i < options.runs; i++) runs.push(await time(engine, name, args, now));

@@ -13,10 +13,10 @@ const VIEWS = [
   { id: 'funnel', search: 'view=funnel', ready: '[data-testid="funnel-result"] table' },
   { id: 'drop-offs', search: 'view=drop-offs', ready: '[data-testid="drop-off"]' },
   { id: 'flow', search: 'view=flow', ready: 'canvas' },
-  { id: 'performance', search: 'view=performance', ready: 'table' },
+  { id: 'performance', search: 'view=performance', ready: '[data-testid="vitals-pages"]' },
   { id: 'journeys', search: 'view=journeys', ready: '[data-testid="journey"] canvas' },
   { id: 'insights', search: 'view=insights', ready: '[data-testid="insight"]' },
-  { id: 'interventions', search: 'view=interventions', ready: 'table' },
+  { id: 'interventions', search: 'view=interventions', ready: '[data-testid="intervention-rule"]' },
   { id: 'sessions', search: 'view=sessions&session=sess-sim23', ready: '[data-testid="timeline-event"]' },
 ] as const;
 

@@ -1,10 +1,12 @@
 import { LiveQueryProvider } from '@sightline/react';
+import type { SignInState } from '@sightline/schema/query-results';
 import { useEffect, useRef } from 'react';
+import { AccountMenu } from './auth/account-menu';
 import { RangePicker } from './components/range-picker';
 import { QueryBoundary } from './components/states';
 import { ConnectionBadge } from './live/connection-badge';
 import { useLiveConnection } from './live/use-live-connection';
-import { SecretKeyContext } from './secret-key-context';
+import { AccessContext } from './secret-key-context';
 import { useUrlParams } from './url-state';
 import { VIEWS, viewById } from './views/registry';
 
@@ -14,21 +16,26 @@ const CLEARED_VIEW_PARAMS = Object.fromEntries(
 );
 
 interface ShellProps {
-  secretKey: string;
+  /** Who is signed in (the server's cookie session). */
+  access: SignInState;
   onRefused(): void;
   onSignOut(): void;
+  onSignOutEverywhere(): void;
 }
 
 /** The signed-in dashboard: header with the connection state, view tabs, time range, one view. */
-export function Shell({ secretKey, onRefused, onSignOut }: ShellProps) {
-  const { client, state, refused } = useLiveConnection(secretKey);
+export function Shell({ access, onRefused, onSignOut, onSignOutEverywhere }: ShellProps) {
+  const { client, state, refused } = useLiveConnection();
   const [params, setParams] = useUrlParams();
   const view = viewById(params.get('view'));
   const View = view.component;
 
+  // Once per refusal, whatever the parent re-renders in the meantime.
+  const whenRefused = useRef(onRefused);
+  whenRefused.current = onRefused;
   useEffect(() => {
-    if (refused) onRefused();
-  }, [refused, onRefused]);
+    if (refused) whenRefused.current();
+  }, [refused]);
 
   useEffect(() => {
     document.title = `${view.label} · Sightline`;
@@ -43,7 +50,7 @@ export function Shell({ secretKey, onRefused, onSignOut }: ShellProps) {
   }, [view.id]);
 
   return (
-    <SecretKeyContext.Provider value={secretKey}>
+    <AccessContext.Provider value={access}>
       <LiveQueryProvider client={client}>
         <div className="shell">
           <header className="topbar">
@@ -52,9 +59,7 @@ export function Shell({ secretKey, onRefused, onSignOut }: ShellProps) {
               Sightline
             </div>
             <ConnectionBadge state={state} />
-            <button type="button" className="button button-quiet" onClick={onSignOut}>
-              Sign out
-            </button>
+            <AccountMenu access={access} onSignOut={onSignOut} onSignOutEverywhere={onSignOutEverywhere} />
           </header>
           <nav className="tabs" aria-label="Views" ref={tabs}>
             {VIEWS.map((v) => (
@@ -85,6 +90,6 @@ export function Shell({ secretKey, onRefused, onSignOut }: ShellProps) {
           </main>
         </div>
       </LiveQueryProvider>
-    </SecretKeyContext.Provider>
+    </AccessContext.Provider>
   );
 }

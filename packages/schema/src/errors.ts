@@ -16,6 +16,13 @@ export const ERROR_CODES = {
   invalid_api_key: 401,
   missing_secret_key: 401,
   invalid_secret_key: 401,
+  /** A read-only share key (or a share link's sign-in) tried to change something. */
+  read_only_key: 403,
+  /**
+   * A request authenticated by the sign-in cookie that another site could have made: not a GET
+   * and without the X-Sightline-Request header, or a live connection from another origin.
+   */
+  cross_site_request: 403,
   not_found: 404,
   method_not_allowed: 405,
   body_too_large: 413,

@@ -5,6 +5,7 @@ export * from './friction.js';
 export * from './json-depth.js';
 export * from './limits.js';
 export * from './queries/args.js';
+export * from './queries/filters.js';
 export * from './query-results.js';
 export * from './time-range.js';
 export * from './vocabulary.js';

@@ -1,3 +1,6 @@
+import type { FrictionFactorId } from './queries/processor-results.js';
+import type { TimelineDetail } from './timeline-details.js';
+
 /**
  * Shapes of query results that the server returns and the browser apps read (docs/API.md,
  * docs/SEMANTICS.md): one definition for both sides.
@@ -25,11 +28,23 @@ export interface KeyFunnel {
   window_ms: number;
 }
 
+/**
+ * What ingest does with events recognised as sent by bots (crawlers, AI crawlers, headless
+ * browsers): `drop` counts them per day and stores nothing (the `bots` query shows the counts);
+ * `flag` stores them with `properties.$bot = true`.
+ */
+export const BOT_POLICIES = ['drop', 'flag'] as const;
+export type BotPolicy = (typeof BOT_POLICIES)[number];
+/** A project that never set `bots`: bot traffic is not analytics. */
+export const DEFAULT_BOT_POLICY: BotPolicy = 'drop';
+
 /** A project's settings (GET / PUT /v1/settings): what "conversion" and "the journey" mean for it. */
 export interface KeySettings {
   key_funnel: KeyFunnel | null;
   /** The journey whose completion the interventions report compares (targeted vs hold-out). */
   key_journey: string | null;
+  /** Bot events at ingest; absent until the project sets it, meaning DEFAULT_BOT_POLICY. */
+  bots?: BotPolicy;
 }
 
 /** The default project's settings while it has none stored: the demo's video funnel and journey. */
@@ -115,12 +130,24 @@ export interface TimelineEvent {
   timestamp: number;
   event: string;
   path: string;
+  /** As received. */
   properties: unknown;
+  /** What happened, to read inline: the properties `TIMELINE_DETAILS` lists for this event name. */
+  details: TimelineDetail[];
+  /** Friction factors (catalogue ids) of the processor's insights citing this event as evidence; none: []. */
+  friction: FrictionFactorId[];
 }
 
 // Each query's result, and the map of every query's arguments and result (types and plain
 // constants only: browser apps import this entry point without pulling in zod).
+export * from './dashboard-access.js';
 export * from './queries/dashboard-result.js';
 export * from './queries/event-results.js';
+export * from './queries/filter-vocabulary.js';
 export * from './queries/processor-results.js';
 export * from './queries/query-map.js';
+export * from './queries/web-countries-results.js';
+export * from './queries/web-results.js';
+export * from './queries/web-sources-results.js';
+export * from './timeline-details.js';
+export * from './web-vitals.js';

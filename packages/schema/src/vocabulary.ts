@@ -24,3 +24,6 @@ export const EVENTS = {
 } as const;
 
 export type NativeEventName = (typeof EVENTS)[keyof typeof EVENTS];
+
+/** Apps that name steps in the event itself send `journey_step_<step>` (docs/SEMANTICS.md, Journeys). */
+export const JOURNEY_STEP_EVENT_PREFIX = 'journey_step_';

@@ -7,6 +7,12 @@ import { type ExportLimits, ExportSlots, exportLimitsFromEnv } from './export/ex
 import { type ConnectionLimits, connectionLimitsFromEnv, fitToOpenFiles } from './http/connection-limits.js';
 import type { ServerContext } from './http/context.js';
 import { createHttpServer } from './http/server.js';
+import {
+  ClientCountry,
+  DEFAULT_GEO,
+  type GeoOptions,
+  geoOptionsFromEnv,
+} from './ingest/geo/client-country.js';
 import { DEFAULT_GROUP_COMMIT, type GroupCommitOptions, GroupCommitter } from './ingest/group-commit.js';
 import {
   attachLiveServer,
@@ -21,8 +27,11 @@ import { DEFAULT_HOLDOUT_PERCENT } from './processor/intervention-rules.js';
 import { type ProcessorOptions, StreamProcessor } from './processor/processor.js';
 import { ProjectSettings } from './processor/project-settings.js';
 import { RecentEvents } from './processor/recent-events.js';
+import { DashboardAccess } from './projects/dashboard-access.js';
 import { type DefaultProjectKeys, ensureDefaultProject } from './projects/default-project.js';
 import { ProjectDirectory } from './projects/directory.js';
+import { shareKeyLimitsFromEnv } from './projects/share-keys.js';
+import { signInOptionsFromEnv } from './projects/sign-in-sessions.js';
 import { type QueryLimits, queryLimitsFromEnv } from './query/query-limits.js';
 import { QueryRunner } from './query/query-runner.js';
 import type { StorageEngine } from './storage/engine.js';
@@ -61,6 +70,8 @@ export interface StartOptions {
   streams?: Partial<StreamLimits>;
   /** Exports running at once, and how long a stalled one may hold its slot (export/export-limits.ts). */
   exports?: Partial<ExportLimits>;
+  /** Reverse proxies whose X-Forwarded-For names the client (ingest/geo/client-country.ts). */
+  geo?: Partial<GeoOptions>;
 }
 
 /** The composition root: opens the engine, wires ingest, queries and HTTP, and listens. */
@@ -77,7 +88,16 @@ export async function startSightline(
     });
     const projects = new ProjectDirectory(engine);
     await projects.reload();
+    const access = new DashboardAccess(projects, engine, {
+      shareKeys: shareKeyLimitsFromEnv(process.env),
+      sessions: signInOptionsFromEnv(process.env),
+    });
     const committer = new GroupCommitter(engine, { ...DEFAULT_GROUP_COMMIT, ...options.groupCommit });
+    const geo = await ClientCountry.load({
+      ...DEFAULT_GEO,
+      ...geoOptionsFromEnv(process.env),
+      ...options.geo,
+    });
     // Every write announces here what it touched; live queries re-run what reads it (below).
     const notices = new WriteNotices();
     const settings = await ProjectSettings.load(engine, notices);
@@ -120,6 +140,9 @@ export async function startSightline(
     const { highWaterBytes, ...liveLimits } = options.live ?? {};
     const live = new LiveQueries(queries, { ...liveLimitsFromEnv(process.env), ...liveLimits });
     committer.onCommitted((rows, result) => notices.notifyWrites(committedEventWrites(rows, result)));
+    committer.onBotsCounted((projectIds) => {
+      for (const projectId of projectIds) notices.notifyWrite(projectId, ['bots']);
+    });
     processor.onCommitted(({ writes }) => notices.notifyWrites(writes));
     notices.onWrite((projectId, sets) => live.invalidate(projectId, sets));
     // Loads the checkpoint and replays what was stored after it while the server starts listening.
@@ -128,7 +151,9 @@ export async function startSightline(
     const ctx: ServerContext = {
       engine,
       projects,
+      access,
       committer,
+      geo,
       queries,
       interventions,
       exports: new ExportSlots({ ...exportLimitsFromEnv(process.env), ...options.exports }),
@@ -138,7 +163,7 @@ export async function startSightline(
       demo: config.demo,
     };
     const server = createHttpServer(ctx, connections);
-    const liveServer = attachLiveServer(server, projects, live, {
+    const liveServer = attachLiveServer(server, access, live, {
       ...(highWaterBytes ? { highWaterBytes } : {}),
     });
     await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,5 @@
 import type { KeyFunnel, KeySettings } from '@sightline/schema/query-results';
+import { dashboardFetch } from '../auth/dashboard-fetch';
 
 export type { KeyFunnel, KeySettings };
 
@@ -8,21 +9,15 @@ async function answer(res: Response): Promise<KeySettings> {
   return { key_funnel: body.key_funnel, key_journey: body.key_journey };
 }
 
-/** `GET /v1/settings` with the secret key: the project's key funnel and key journey. */
-export async function getSettings(key: string): Promise<KeySettings> {
-  return answer(await fetch('/v1/settings', { headers: { authorization: `Bearer ${key}` } }));
+/** `GET /v1/settings` (the sign-in cookie): the project's key funnel and key journey. */
+export async function getSettings(): Promise<KeySettings> {
+  return answer(await dashboardFetch('/v1/settings'));
 }
 
 /**
  * `PUT /v1/settings`: the fields given replace the stored ones (null clears one). Live queries that
  * read the settings (overview, drop-off points, interventions) re-run on their own.
  */
-export async function putSettings(key: string, patch: Partial<KeySettings>): Promise<KeySettings> {
-  return answer(
-    await fetch('/v1/settings', {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify(patch),
-    }),
-  );
+export async function putSettings(patch: Partial<KeySettings>): Promise<KeySettings> {
+  return answer(await dashboardFetch('/v1/settings', { method: 'PUT', body: JSON.stringify(patch) }));
 }

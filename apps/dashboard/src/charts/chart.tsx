@@ -1,7 +1,12 @@
 import { useEffect, useRef } from 'react';
 import { type EChartsCoreOption, echarts } from './echarts';
+import { nextOption, SET_OPTION_OPTS } from './option-updates';
 
 interface ChartProps {
+  /**
+   * Plain data plus module-level formatters that read what they show from their params: a result
+   * equal to the last one then gives an equal option and nothing is redrawn (see option-updates).
+   */
   option: EChartsCoreOption;
   /** CSS height; the width follows the container. */
   height?: number | string;
@@ -12,13 +17,15 @@ interface ChartProps {
 }
 
 /**
- * A minimal ECharts host: one instance per mount, the option replaced on every change (live
- * results are complete values, not deltas), resized with its container so it works from phone
- * width to wide screens.
+ * A minimal ECharts host: one instance per mount, resized with its container so it works from
+ * phone width to wide screens. Live results are complete values: each one changes the drawn chart
+ * in place (the opening animation plays once, later pushes transition briefly), and a value equal
+ * to the drawn one is not applied.
  */
 export function Chart({ option, height = 280, label, minWidth }: ChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<ReturnType<typeof echarts.init> | null>(null);
+  const drawn = useRef<EChartsCoreOption | null>(null);
 
   useEffect(() => {
     const element = host.current;
@@ -31,13 +38,17 @@ export function Chart({ option, height = 280, label, minWidth }: ChartProps) {
       observer.disconnect();
       instance.dispose();
       chart.current = null;
+      drawn.current = null;
     };
   }, []);
 
   useEffect(() => {
-    // Merge (so live updates animate from the old values) but replace the series wholesale, so a
-    // series or data point that disappeared from the result disappears from the chart.
-    chart.current?.setOption(option, { replaceMerge: ['series'], lazyUpdate: true });
+    const instance = chart.current;
+    if (!instance) return;
+    const update = nextOption(drawn.current, option);
+    if (!update) return;
+    instance.setOption(update, SET_OPTION_OPTS);
+    drawn.current = option;
   }, [option]);
 
   const hostElement = (

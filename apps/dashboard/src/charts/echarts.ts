@@ -1,6 +1,7 @@
 import { BarChart, LineChart, SankeyChart } from 'echarts/charts';
-import { DataZoomComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
+import { LabelLayout } from 'echarts/features';
 import { CanvasRenderer } from 'echarts/renderers';
 
 /**
@@ -14,7 +15,8 @@ echarts.use([
   GridComponent,
   TooltipComponent,
   LegendComponent,
-  DataZoomComponent,
+  // Series `labelLayout` (the sankey hides node labels that would overlap).
+  LabelLayout,
   CanvasRenderer,
 ]);
 

@@ -4,17 +4,17 @@ import { useEffect, useState } from 'react';
 export interface LiveConnection {
   client: LiveClient;
   state: ConnectionState;
-  /** The server refused the key (`invalid_secret_key`, close code 4401): sign in again. */
+  /** The server refused the sign-in (close code 4401: signed out, expired, revoked): sign in again. */
   refused: boolean;
 }
 
 /**
- * One `/v1/live` connection per signed-in key, to the server that served the page. The client
- * reconnects with backoff and resubscribes by itself; this hook only mirrors its state for the
- * badge and notices a refused key.
+ * One `/v1/live` connection per sign-in, to the server that served the page; the sign-in cookie
+ * authenticates it (no key in the browser). The client reconnects with backoff and resubscribes
+ * by itself; this hook only mirrors its state for the badge and notices a refused sign-in.
  */
-export function useLiveConnection(key: string): LiveConnection {
-  const [client] = useState(() => new LiveClient({ url: window.location.origin, key }));
+export function useLiveConnection(): LiveConnection {
+  const [client] = useState(() => new LiveClient({ url: window.location.origin }));
   const [state, setState] = useState<ConnectionState>(client.state);
   const [refused, setRefused] = useState(false);
 

@@ -7,7 +7,7 @@ import { useRange } from '../use-range';
 import { funnelLabel, SettingsLink } from './settings/settings-link';
 
 /** Labels of the friction catalogue's factors, in catalogue order. */
-const FRICTION_LABELS: Record<FrictionKind, string> = {
+export const FRICTION_LABELS: Record<FrictionKind, string> = {
   rapid_clicking: 'Rapid clicking',
   rage_click: 'Rage clicks',
   dead_click: 'Dead clicks',
@@ -56,17 +56,21 @@ export function DropOffsView() {
               </div>
               <div className="dropoff-body">
                 <h3 className="mono">{point.step}</h3>
-                <p className="muted">
-                  {formatCount(point.dropped_sessions)} sessions stopped before this step
+                <p className="muted" data-testid="drop-off-summary">
+                  {formatCount(point.dropped_sessions)} sessions stopped before this step.{' '}
                   {point.dominant_friction
-                    ? `; most met ${FRICTION_LABELS[point.dominant_friction].toLowerCase()}`
-                    : ''}
-                  .
+                    ? `Friction the processor detected most often in them: ${FRICTION_LABELS[
+                        point.dominant_friction
+                      ].toLowerCase()}, in ${formatCount(point.friction[point.dominant_friction])} (${formatPercent(
+                        point.friction[point.dominant_friction] / point.dropped_sessions,
+                      )}).`
+                    : 'The processor detected no friction in them.'}
                 </p>
                 <p className="recommendation">
                   <span className="recommendation-label">Recommendation</span> {point.recommendation}
                 </p>
-                <ul className="friction-tags">
+                <p className="muted friction-tags-label">Dropped sessions with each factor detected:</p>
+                <ul className="friction-tags" aria-label="Dropped sessions with each factor detected">
                   {(Object.keys(FRICTION_LABELS) as FrictionKind[]).map((kind) => (
                     <li
                       key={kind}

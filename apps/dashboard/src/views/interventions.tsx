@@ -1,79 +1,21 @@
 import { useLiveQuery } from '@sightline/react';
-import { useMemo } from 'react';
-import type { InterventionGroup } from '../api/types';
-import { Chart } from '../charts/chart';
-import { tooltipHtml } from '../charts/escape';
-import { AXIS_LABEL, COLORS, TOOLTIP_BASE } from '../charts/theme';
 import { Panel } from '../components/panel';
 import { Empty, Loading } from '../components/states';
-import { formatCount, formatPercent, humanize } from '../format';
 import { useRange } from '../use-range';
+import { RuleComparison } from './interventions/rule-comparison';
+import { SettingsLink } from './settings/settings-link';
+import './interventions/interventions.css';
 
-const groupCells = (g: InterventionGroup) => (
-  <>
-    <td className="num">{formatCount(g.sessions)}</td>
-    <td className="num">{formatCount(g.journeys)}</td>
-    <td className="num">{formatPercent(g.completion_rate)}</td>
-  </>
-);
-
-/** Per rule: journey completion of sessions that got the intervention vs the hold-out group. */
+/**
+ * Per rule: how often sessions that got the intervention completed the key journey, against the
+ * hold-out group that got none, with both sample sizes and the difference's 95 % confidence
+ * interval; a verdict only once both groups are large enough (the server decides, docs/SEMANTICS.md).
+ */
 export function InterventionsView() {
   const range = useRange();
   const result = useLiveQuery('interventions', { time_range: range });
-  const option = useMemo(() => {
-    if (!result) return null;
-    const rules = result.rules;
-    const rate = (g: InterventionGroup) => (g.completion_rate === null ? null : g.completion_rate * 100);
-    const tooltip = (name: string, g: InterventionGroup | undefined) =>
-      g
-        ? tooltipHtml(name, [
-            ['Sessions', formatCount(g.sessions)],
-            ['Journeys', formatCount(g.journeys)],
-            ['Completed', formatCount(g.completed_journeys)],
-            ['Completion rate', formatPercent(g.completion_rate)],
-          ])
-        : '';
-    return {
-      grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
-      legend: { top: 0, right: 0, textStyle: { color: COLORS.muted } },
-      tooltip: {
-        ...TOOLTIP_BASE,
-        trigger: 'item',
-        formatter: ({ dataIndex, seriesIndex }: { dataIndex: number; seriesIndex: number }) => {
-          const rule = rules[dataIndex];
-          if (!rule) return '';
-          return seriesIndex === 0
-            ? tooltip(`${rule.rule_id}: targeted`, rule.targeted)
-            : tooltip(`${rule.rule_id}: hold-out`, rule.held_out);
-        },
-      },
-      xAxis: {
-        type: 'category',
-        data: rules.map((r) => humanize(r.rule_id)),
-        axisLabel: { ...AXIS_LABEL, interval: 0, width: 110, overflow: 'truncate' },
-      },
-      yAxis: { type: 'value', max: 100, axisLabel: { ...AXIS_LABEL, formatter: '{value}%' } },
-      series: [
-        { name: 'Targeted', data: rules.map((r) => rate(r.targeted)), itemStyle: { color: COLORS.accent } },
-        { name: 'Hold-out', data: rules.map((r) => rate(r.held_out)), itemStyle: { color: '#94a3b8' } },
-      ].map((series) => ({
-        ...series,
-        type: 'bar',
-        barMaxWidth: 48,
-        // A 0 % bar is invisible: the label says it is there (no label without journeys).
-        label: {
-          show: true,
-          position: 'top',
-          color: COLORS.muted,
-          fontSize: 11,
-          formatter: ({ value }: { value: number | null }) => (value === null ? '' : `${Math.round(value)}%`),
-        },
-      })),
-    };
-  }, [result]);
 
-  if (!result || !option) return <Loading height={240} />;
+  if (!result) return <Loading height={240} />;
   if (result.rules.length === 0)
     return (
       <Panel title="Targeted vs hold-out">
@@ -84,49 +26,27 @@ export function InterventionsView() {
       </Panel>
     );
   return (
-    <div className="stack">
-      <Panel
-        title="Journey completion: targeted vs hold-out"
-        hint="Completed / started journeys of each group's sessions"
-      >
-        <Chart option={option} height={280} label="Completion rate per rule, targeted vs hold-out" />
-      </Panel>
-      <Panel title="Per rule">
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th rowSpan={2}>Rule</th>
-                <th rowSpan={2}>Action</th>
-                <th colSpan={3} className="group">
-                  Targeted
-                </th>
-                <th colSpan={3} className="group">
-                  Hold-out
-                </th>
-              </tr>
-              <tr>
-                <th className="num">Sessions</th>
-                <th className="num">Journeys</th>
-                <th className="num">Completion</th>
-                <th className="num">Sessions</th>
-                <th className="num">Journeys</th>
-                <th className="num">Completion</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.rules.map((r) => (
-                <tr key={r.rule_id}>
-                  <td className="mono">{r.rule_id}</td>
-                  <td>{humanize(r.action)}</td>
-                  {groupCells(r.targeted)}
-                  {groupCells(r.held_out)}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </Panel>
-    </div>
+    <Panel
+      title="Key journey completion: targeted vs hold-out"
+      hint={
+        result.key_journey ? (
+          <>
+            Completed / started <span className="mono">{result.key_journey}</span> journeys in sessions that
+            got the intervention and in the hold-out group, which got none; the difference (targeted −
+            hold-out) with its 95% confidence interval.
+          </>
+        ) : (
+          <span data-testid="interventions-no-journey">
+            No key journey yet: <SettingsLink>set your key journey</SettingsLink> to compare completion.
+          </span>
+        )
+      }
+    >
+      <div className="comparisons">
+        {result.rules.map((report) => (
+          <RuleComparison key={report.rule_id} report={report} />
+        ))}
+      </div>
+    </Panel>
   );
 }

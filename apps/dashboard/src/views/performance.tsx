@@ -1,4 +1,5 @@
 import { useLiveQuery } from '@sightline/react';
+import type { PerformanceResult } from '@sightline/schema/query-results';
 import { useMemo } from 'react';
 import { PERFORMANCE_METRICS, type Percentiles, type PerformanceMetric } from '../api/types';
 import { Chart } from '../charts/chart';
@@ -6,38 +7,111 @@ import { tooltipHtml } from '../charts/escape';
 import { AXIS_LABEL, COLORS, TOOLTIP_BASE } from '../charts/theme';
 import { Panel } from '../components/panel';
 import { Empty, Loading } from '../components/states';
-import { formatCount, formatDuration } from '../format';
+import { formatCount } from '../format';
 import { useUrlParams } from '../url-state';
 import { useRange } from '../use-range';
+import { formatMetric, METRIC_LABELS, ThresholdsLegend, VitalsTable } from './performance-vitals';
 
-const LABELS: Record<PerformanceMetric, string> = {
-  page_load_time: 'Page load',
-  dom_ready_time: 'DOM ready',
-  time_to_interactive: 'Interactive',
-  lcp: 'LCP',
-  inp: 'INP',
-  cls: 'CLS',
-  fcp: 'FCP',
-  ttfb: 'TTFB',
+const LABELS = METRIC_LABELS;
+
+/** The p50 bar's data item: the page's identity rides along for the tooltip. */
+interface PageDatum {
+  value: number | null;
+  path: string;
+  samples: number;
+}
+
+type AxisTooltipItem = { seriesName: string; value: number | null; data: PageDatum | number | null };
+
+/** Per metric, once: the value axis's labels and the tooltip (module-level, so options compare equal). */
+const METRIC_FORMATS = Object.fromEntries(
+  PERFORMANCE_METRICS.map((metric) => [
+    metric,
+    {
+      axis: (value: number) => formatMetric(metric, value),
+      tooltip: (items: AxisTooltipItem[]) => {
+        const page = items
+          .map((item) => item.data)
+          .find((d): d is PageDatum => typeof d === 'object' && d !== null);
+        if (!page) return '';
+        return tooltipHtml(page.path || '(no path)', [
+          ['Samples', formatCount(page.samples)],
+          ...items.map((item) => [item.seriesName, formatMetric(metric, item.value)] as const),
+        ]);
+      },
+    },
+  ]),
+) as Record<
+  PerformanceMetric,
+  { axis: (value: number) => string; tooltip: (items: AxisTooltipItem[]) => string }
+>;
+
+/** Past this many pages the path labels are slanted, so each keeps its own room at phone width. */
+const UPRIGHT_LABELS_MAX = 4;
+/**
+ * Characters of a path under its bars. A longer one keeps its start and its end, where paths
+ * usually differ (`/docs/…/install`); the tooltip and the table have it whole.
+ */
+const PATH_LABEL_CHARS = 18;
+const pathLabel = (path: string) => {
+  if (path.length <= PATH_LABEL_CHARS) return path;
+  const head = Math.floor((PATH_LABEL_CHARS - 1) / 2);
+  return `${path.slice(0, head)}…${path.slice(head + 1 - PATH_LABEL_CHARS)}`;
 };
 
-/** web.dev's "good" and "poor" limits (p75 is what they are judged on). */
-const VITAL_LIMITS: Partial<Record<PerformanceMetric, [number, number]>> = {
-  lcp: [2500, 4000],
-  inp: [200, 500],
-  cls: [0.1, 0.25],
-  fcp: [1800, 3000],
-  ttfb: [800, 1800],
-  page_load_time: [3000, 4000],
-};
+/** A few pages on a wide screen would otherwise give slabs, not bars. */
+const BAR_MAX_WIDTH = 28;
+/** The most sampled pages drawn; the table below lists them all. */
+const CHART_PAGES = 12;
 
-const formatMetric = (metric: PerformanceMetric, value: number | null) =>
-  value === null ? '—' : metric === 'cls' ? value.toFixed(3) : formatDuration(value);
-
-function rating(metric: PerformanceMetric, value: number | null): string {
-  const limits = VITAL_LIMITS[metric];
-  if (!limits || value === null) return '';
-  return value <= limits[0] ? 'text-good' : value <= limits[1] ? 'text-warn' : 'text-bad';
+/** p50 / p75 / p95 of one metric for the most sampled pages that report it. */
+export function performanceOption(result: PerformanceResult, metric: PerformanceMetric) {
+  const pages = result.pages.filter((p) => p[metric].p50 !== null).slice(0, CHART_PAGES);
+  const pick = (k: keyof Percentiles) => pages.map((p) => p[metric][k]);
+  return {
+    grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
+    legend: { top: 0, right: 0, textStyle: { color: COLORS.muted } },
+    tooltip: { ...TOOLTIP_BASE, trigger: 'axis', formatter: METRIC_FORMATS[metric].tooltip },
+    xAxis: {
+      type: 'category',
+      data: pages.map((p) => p.path || '(no path)'),
+      axisLabel: {
+        ...AXIS_LABEL,
+        interval: 0,
+        rotate: pages.length > UPRIGHT_LABELS_MAX ? 40 : 0,
+        formatter: pathLabel,
+        hideOverlap: true,
+      },
+    },
+    yAxis: {
+      type: 'value',
+      axisLabel: { ...AXIS_LABEL, formatter: METRIC_FORMATS[metric].axis },
+      splitLine: { lineStyle: { color: COLORS.grid } },
+    },
+    series: [
+      {
+        name: 'p50',
+        type: 'bar',
+        barMaxWidth: BAR_MAX_WIDTH,
+        data: pages.map((p): PageDatum => ({ value: p[metric].p50, path: p.path, samples: p.samples })),
+        itemStyle: { color: COLORS.accentSoft },
+      },
+      {
+        name: 'p75',
+        type: 'bar',
+        barMaxWidth: BAR_MAX_WIDTH,
+        data: pick('p75'),
+        itemStyle: { color: COLORS.accent },
+      },
+      {
+        name: 'p95',
+        type: 'bar',
+        barMaxWidth: BAR_MAX_WIDTH,
+        data: pick('p95'),
+        itemStyle: { color: COLORS.accentDeep },
+      },
+    ],
+  };
 }
 
 /** p50 / p75 / p95 of the chosen metric per page, and every metric's p75 in a table. */
@@ -47,46 +121,7 @@ export function PerformanceView() {
   const chosen = params.get('metric');
   const metric: PerformanceMetric = PERFORMANCE_METRICS.find((m) => m === chosen) ?? 'page_load_time';
   const result = useLiveQuery('performance', { time_range: range, limit: 20 });
-
-  const option = useMemo(() => {
-    if (!result) return null;
-    const pages = result.pages.filter((p) => p[metric].p50 !== null).slice(0, 12);
-    const pick = (k: keyof Percentiles) => pages.map((p) => p[metric][k]);
-    return {
-      grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
-      legend: { top: 0, right: 0, textStyle: { color: COLORS.muted } },
-      tooltip: {
-        ...TOOLTIP_BASE,
-        trigger: 'axis',
-        formatter: (items: Array<{ dataIndex: number }>) => {
-          const page = pages[items[0]?.dataIndex ?? -1];
-          if (!page) return '';
-          const v = page[metric];
-          return tooltipHtml(page.path, [
-            ['Samples', formatCount(page.samples)],
-            ['p50', formatMetric(metric, v.p50)],
-            ['p75', formatMetric(metric, v.p75)],
-            ['p95', formatMetric(metric, v.p95)],
-          ]);
-        },
-      },
-      xAxis: {
-        type: 'category',
-        data: pages.map((p) => p.path || '(no path)'),
-        axisLabel: { ...AXIS_LABEL, hideOverlap: true, width: 100, overflow: 'truncate' },
-      },
-      yAxis: {
-        type: 'value',
-        axisLabel: { ...AXIS_LABEL, formatter: (value: number) => formatMetric(metric, value) },
-        splitLine: { lineStyle: { color: COLORS.grid } },
-      },
-      series: [
-        { name: 'p50', type: 'bar', data: pick('p50'), itemStyle: { color: COLORS.accentSoft } },
-        { name: 'p75', type: 'bar', data: pick('p75'), itemStyle: { color: COLORS.accent } },
-        { name: 'p95', type: 'bar', data: pick('p95'), itemStyle: { color: '#312e81' } },
-      ],
-    };
-  }, [result, metric]);
+  const option = useMemo(() => (result ? performanceOption(result, metric) : null), [result, metric]);
 
   if (!result || !option) return <Loading height={240} />;
   if (result.pages.length === 0)
@@ -116,39 +151,39 @@ export function PerformanceView() {
         <Chart option={option} height={280} label={`${LABELS[metric]} percentiles per page`} />
       </Panel>
       <Panel
-        title="Web vitals (p75)"
-        hint="Green: good, amber: needs improvement, red: poor (web.dev limits)"
+        title="Web vitals per page"
+        hint="p75 and the share of page views good / needs improvement / poor"
       >
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Page</th>
-                <th className="num">Samples</th>
-                {PERFORMANCE_METRICS.map((m) => (
-                  <th key={m} className="num">
-                    {LABELS[m]}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {result.pages.map((page) => (
-                <tr key={page.path}>
-                  <td className="mono truncate" title={page.path}>
-                    {page.path || '(no path)'}
-                  </td>
-                  <td className="num">{formatCount(page.samples)}</td>
-                  {PERFORMANCE_METRICS.map((m) => (
-                    <td key={m} className={`num ${rating(m, page[m].p75)}`}>
-                      {formatMetric(m, page[m].p75)}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <VitalsTable
+          testId="vitals-pages"
+          rows={[
+            {
+              key: '*',
+              label: 'All pages',
+              samples: result.overall.samples,
+              vitals: result.overall.vitals,
+              total: true,
+            },
+            ...result.pages.map((p) => ({
+              key: p.path,
+              label: p.path || '(no path)',
+              samples: p.samples,
+              vitals: p.vitals,
+            })),
+          ]}
+        />
+        <ThresholdsLegend />
+      </Panel>
+      <Panel title="Web vitals per device" hint="p75 per device class (from the User-Agent)">
+        <VitalsTable
+          testId="vitals-devices"
+          rows={result.devices.map((d) => ({
+            key: d.device,
+            label: d.device || '(unknown)',
+            samples: d.samples,
+            vitals: d.vitals,
+          }))}
+        />
       </Panel>
     </div>
   );

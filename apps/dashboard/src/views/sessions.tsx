@@ -1,23 +1,19 @@
 import { Panel } from '../components/panel';
-import { Segmented } from '../components/segmented';
 import { QueryBoundary } from '../components/states';
 import { useUrlParams } from '../url-state';
 import { useRange } from '../use-range';
-import { type SessionFilter, SessionList } from './sessions/session-list';
+import { SessionFilters } from './sessions/session-filters';
+import { SessionList } from './sessions/session-list';
+import { SORT_LABELS, sessionListArgs } from './sessions/session-params';
 import { SessionTimelineView } from './sessions/session-timeline';
 
-const FILTERS: ReadonlyArray<{ value: SessionFilter; label: string }> = [
-  { value: 'all', label: 'All' },
-  { value: 'errors', label: 'With errors' },
-  { value: 'at_risk', label: 'At risk' },
-];
-
-/** The session list and, once one is chosen (`?session=`), its timeline. */
+/** The session list (search, filters, sort, paging) and, once one is chosen (`?session=`), its timeline. */
 export function SessionsView() {
   const range = useRange();
   const [params, setParams] = useUrlParams();
   const selected = params.get('session');
-  const filter = FILTERS.find((f) => f.value === params.get('filter'))?.value ?? 'all';
+  const args = sessionListArgs(params, range);
+  const listKey = JSON.stringify(args);
   const select = (id: string) => {
     setParams({ session: id });
     // One column (phones, narrow windows): the timeline moves above the list; show it.
@@ -26,20 +22,12 @@ export function SessionsView() {
 
   return (
     <div className={selected ? 'split split-selected' : 'split'}>
-      <Panel
-        title="Sessions"
-        hint="Most recently active first"
-        actions={
-          <Segmented
-            small
-            legend="Filter"
-            options={FILTERS}
-            value={filter}
-            onChange={(value) => setParams({ filter: value === 'all' ? null : value }, true)}
-          />
-        }
-      >
-        <SessionList range={range} filter={filter} selected={selected} onSelect={select} />
+      <Panel title="Sessions" hint={`${SORT_LABELS[args.sort ?? 'last_seen']} first`}>
+        <SessionFilters />
+        <QueryBoundary resetKey={listKey}>
+          {/* Keyed by the arguments: new choices start a new list (first page, no cursors). */}
+          <SessionList key={listKey} args={args} selected={selected} onSelect={select} />
+        </QueryBoundary>
       </Panel>
       <Panel
         title="Timeline"

@@ -3,11 +3,13 @@ import { useEffect, useState } from 'react';
 import { getSettings, type KeySettings, putSettings } from '../api/settings';
 import { Panel } from '../components/panel';
 import { Empty, Loading } from '../components/states';
-import { useSecretKey } from '../secret-key-context';
+import { useAccess } from '../secret-key-context';
 import { useRange } from '../use-range';
 import { DEFAULT_WINDOW_MS, type FunnelParams } from './funnel/funnel-params';
 import { StepPicker } from './funnel/step-picker';
+import { ReadOnlySettings } from './settings/read-only-settings';
 import { funnelLabel } from './settings/settings-link';
+import { ShareLinks } from './settings/share-links';
 
 type Saving =
   | { state: 'idle' }
@@ -30,7 +32,7 @@ const draftOf = (settings: KeySettings): FunnelParams =>
  * in the range, journeys from the journeys seen.
  */
 export function SettingsView() {
-  const key = useSecretKey();
+  const { read_only: readOnly } = useAccess();
   const range = useRange();
   const [stored, setStored] = useState<KeySettings | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -41,7 +43,7 @@ export function SettingsView() {
 
   useEffect(() => {
     let live = true;
-    getSettings(key).then(
+    getSettings().then(
       (settings) => {
         if (!live) return;
         setStored(settings);
@@ -53,12 +55,12 @@ export function SettingsView() {
     return () => {
       live = false;
     };
-  }, [key]);
+  }, []);
 
   const save = async (patch: Partial<KeySettings>) => {
     setSaving({ state: 'saving' });
     try {
-      const settings = await putSettings(key, patch);
+      const settings = await putSettings(patch);
       setStored(settings);
       setSaving({ state: 'saved' });
     } catch (error) {
@@ -68,6 +70,7 @@ export function SettingsView() {
 
   if (loadError) return <Empty>Could not load the settings: {loadError}</Empty>;
   if (!stored) return <Loading label="Loading settings…" />;
+  if (readOnly) return <ReadOnlySettings settings={stored} />;
 
   const journeyNames = [
     ...new Set([...(journeys?.journeys ?? []).map((j) => j.journey_name), ...(journey ? [journey] : [])]),
@@ -160,6 +163,7 @@ export function SettingsView() {
               ? `Not saved: ${saving.message}`
               : ''}
       </p>
+      <ShareLinks />
     </div>
   );
 }

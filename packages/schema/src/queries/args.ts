@@ -1,7 +1,24 @@
 import { z } from 'zod';
+import { LIMITS } from '../limits.js';
 import { DEFAULT_FUNNEL_STEPS, DEFAULT_FUNNEL_WINDOW_MS } from '../query-results.js';
 import { timeRangeSchema } from '../time-range.js';
-import { INSIGHT_STATUSES, JOURNEY_STATUSES } from './processor-results.js';
+import { filtersSchema } from './filters.js';
+import {
+  FRICTION_FACTOR_IDS,
+  INSIGHT_KINDS,
+  INSIGHT_STATUSES,
+  JOURNEY_STATUSES,
+  PROBLEM_KEY_MAX_LENGTH,
+  SESSION_SORTS,
+} from './processor-results.js';
+import { PAGE_SORTS } from './web-results.js';
+import {
+  RETENTION_DEFAULT_PERIODS,
+  RETENTION_MAX_PERIODS,
+  RETENTION_PERIODS,
+  WEB_BREAKDOWN_DEFAULT_LIMIT,
+  WEB_BREAKDOWN_MAX_LIMIT,
+} from './web-sources-results.js';
 
 /**
  * What a caller may send to each query (`POST /v1/query/<name>`, live subscriptions): the server
@@ -13,12 +30,19 @@ import { INSIGHT_STATUSES, JOURNEY_STATUSES } from './processor-results.js';
 export const queryLimitSchema = (fallback: number, max: number) =>
   z.number().int().min(1).max(max).default(fallback);
 
-/** 2–10 event names, in order; the demo's upload funnel when none are given. */
-export const funnelStepsSchema = z
-  .array(z.string().min(1).max(200))
-  .min(2)
-  .max(10)
-  .default([...DEFAULT_FUNNEL_STEPS]);
+/** An event name as a query argument. */
+export const eventNameArgSchema = z.string().min(1).max(200);
+/** 2–10 event names, in order (a funnel's steps, a project's key funnel). */
+export const funnelStepListSchema = z.array(eventNameArgSchema).min(2).max(10);
+/** A funnel's steps; the demo's upload funnel when none are given. */
+export const funnelStepsSchema = funnelStepListSchema.default([...DEFAULT_FUNNEL_STEPS]);
+export const funnelUnitSchema = z.enum(['session', 'user']);
+/** A conversion window: never longer than the longest time range a query takes (90 days). */
+export const funnelWindowSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(90 * 86_400_000);
 
 /** A step's drop above this fraction makes it a drop-off point (the largest drop always is one). */
 export const DEFAULT_DROP_OFF_THRESHOLD = 0.3;
@@ -33,12 +57,42 @@ export const dashboardArgs = rangeArgs;
 export const overviewArgs = rangeArgs;
 export const interventionsArgs = rangeArgs;
 
+/**
+ * An insights cursor's text at most: what the server hands out (an event time and an insight id,
+ * base64url) stays well under it.
+ */
+export const INSIGHTS_CURSOR_MAX_LENGTH = 400;
+/** Problem groups per answer unless asked otherwise, and at most. */
+export const INSIGHT_GROUPS_DEFAULT_LIMIT = 50;
+export const INSIGHT_GROUPS_MAX_LIMIT = 500;
+
+const insightTypeSchema = z.string().min(1).max(100);
+/** A problem key as `insight_groups` hands it out. */
+export const problemKeySchema = z.string().min(1).max(PROBLEM_KEY_MAX_LENGTH);
+
 export const insightsArgs = z.object({
   time_range: timeRangeSchema.default('24h'),
   status: z.enum(INSIGHT_STATUSES).optional(),
-  insight_type: z.string().min(1).max(100).optional(),
+  insight_type: insightTypeSchema.optional(),
+  /** Problems only, outcomes only (OUTCOME_INSIGHT_TYPES), or both. */
+  kind: z.enum(INSIGHT_KINDS).default('all'),
+  /** Insights whose problem has this catalogue factor. */
+  factor: z.enum(FRICTION_FACTOR_IDS).optional(),
+  /** The insights of one problem group (its `problem` key): the group's drill-down. */
+  problem: problemKeySchema.optional(),
   session_id: z.string().min(1).max(200).optional(),
   limit: queryLimitSchema(INSIGHTS_DEFAULT_LIMIT, INSIGHTS_MAX_LIMIT),
+  /** `next_cursor` of the previous page: the insights after it, in the same order. */
+  cursor: z.string().min(1).max(INSIGHTS_CURSOR_MAX_LENGTH).optional(),
+});
+
+export const insightGroupsArgs = z.object({
+  time_range: timeRangeSchema.default('24h'),
+  /** Groups whose status (InsightGroup.status) is this. */
+  status: z.enum(INSIGHT_STATUSES).optional(),
+  factor: z.enum(FRICTION_FACTOR_IDS).optional(),
+  insight_type: insightTypeSchema.optional(),
+  limit: queryLimitSchema(INSIGHT_GROUPS_DEFAULT_LIMIT, INSIGHT_GROUPS_MAX_LIMIT),
 });
 
 export const journeysArgs = z.object({
@@ -65,13 +119,8 @@ export const topEventsArgs = z.object({
 export const funnelArgs = z.object({
   time_range: timeRangeSchema.default('24h'),
   steps: funnelStepsSchema,
-  unit: z.enum(['session', 'user']).default('session'),
-  window_ms: z
-    .number()
-    .int()
-    .min(0)
-    .max(90 * 86_400_000)
-    .default(DEFAULT_FUNNEL_WINDOW_MS),
+  unit: funnelUnitSchema.default('session'),
+  window_ms: funnelWindowSchema.default(DEFAULT_FUNNEL_WINDOW_MS),
   breakdown: z.string().min(1).max(200).optional(),
 });
 
@@ -92,17 +141,44 @@ export const userFlowArgs = z.object({
 
 export const performanceArgs = z.object({
   time_range: timeRangeSchema.default('24h'),
+  /** Conditions on the performance events (page_performance, web_vitals, $web_vitals) themselves. */
+  filters: filtersSchema,
+  /** Paths in `pages` (devices and the overall figures are always complete). */
   limit: queryLimitSchema(50, 1000),
 });
 
+/** Sessions per page unless asked otherwise: a screenful of rows. */
+export const SESSIONS_DEFAULT_LIMIT = 50;
+/** Sessions per page at most: one response stays small enough to render. */
+export const SESSIONS_MAX_LIMIT = 1000;
+/** A page filter's path at most: longer than any URL path browsers send in practice (2 KiB). */
+export const SESSIONS_PAGE_MAX_LENGTH = 2048;
+/**
+ * A cursor's text at most: what the server hands out (base64url JSON of a session id of at most
+ * LIMITS.maxIdLength characters, 6 bytes each when JSON escapes them, and a few numbers) fits.
+ */
+export const SESSIONS_CURSOR_MAX_LENGTH = 4096;
+
 export const sessionsArgs = z.object({
   time_range: timeRangeSchema.default('24h'),
+  /** Text found in the session id or one of its distinct ids, ignoring case (a part is enough). */
+  search: z.string().trim().min(1).max(LIMITS.maxIdLength).optional(),
   has_error: z.boolean().optional(),
   /** Sessions with (true) or without (false) a `user_at_risk` insight. */
   at_risk: z.boolean().optional(),
   /** Sessions with a journey in this state. */
   journey_status: z.enum(JOURNEY_STATUSES).optional(),
-  limit: queryLimitSchema(50, 1000),
+  /** Sessions in which the processor detected this friction factor. */
+  factor: z.enum(FRICTION_FACTOR_IDS).optional(),
+  /** Sessions with an event on this path in the range (exact). */
+  page: z.string().min(1).max(SESSIONS_PAGE_MAX_LENGTH).optional(),
+  /** Sessions with an event from this browser / device class in the range (ignoring case). */
+  browser: z.string().min(1).max(LIMITS.maxIdLength).optional(),
+  device: z.string().min(1).max(LIMITS.maxIdLength).optional(),
+  sort: z.enum(SESSION_SORTS).default('last_seen'),
+  /** `next_cursor` of the previous page (with the same other arguments). */
+  cursor: z.string().min(1).max(SESSIONS_CURSOR_MAX_LENGTH).optional(),
+  limit: queryLimitSchema(SESSIONS_DEFAULT_LIMIT, SESSIONS_MAX_LIMIT),
 });
 
 export const sessionTimelineArgs = z.object({
@@ -110,3 +186,54 @@ export const sessionTimelineArgs = z.object({
   time_range: timeRangeSchema.default('30d'),
   limit: queryLimitSchema(1000, 10_000),
 });
+
+/** web_overview: the headline figures of the range and of the period of the same length before it. */
+export const webOverviewArgs = z.object({
+  time_range: timeRangeSchema.default('24h'),
+  filters: filtersSchema,
+});
+
+/** Pages per answer unless asked otherwise, and at most. */
+export const PAGES_DEFAULT_LIMIT = 50;
+export const PAGES_MAX_LIMIT = 1000;
+
+export const pagesArgs = z.object({
+  time_range: timeRangeSchema.default('24h'),
+  filters: filtersSchema,
+  /** `entries` / `exits`: the entry or exit pages (pages no counted session entered / left by are left out). */
+  sort: z.enum(PAGE_SORTS).default('views'),
+  limit: queryLimitSchema(PAGES_DEFAULT_LIMIT, PAGES_MAX_LIMIT),
+});
+
+/** sources and devices: breakdowns of the range's sessions (each list at most `limit` values). */
+const webBreakdownArgs = z.object({
+  time_range: timeRangeSchema.default('24h'),
+  filters: filtersSchema,
+  limit: queryLimitSchema(WEB_BREAKDOWN_DEFAULT_LIMIT, WEB_BREAKDOWN_MAX_LIMIT),
+});
+export const sourcesArgs = webBreakdownArgs;
+export const devicesArgs = webBreakdownArgs;
+/** countries: sessions by their entry event's country (each list at most `limit` values). */
+export const countriesArgs = webBreakdownArgs;
+
+/**
+ * bots: bot events dropped at ingest per UTC day. No `filters`: a dropped event is only counted,
+ * so none of its properties is left to filter on.
+ */
+export const botsArgs = z.object({
+  time_range: timeRangeSchema.default('30d'),
+});
+
+/** retention: `periods` cohorts of the last `periods` days or weeks, the current one included. */
+export const retentionArgs = z
+  .object({
+    period: z.enum(RETENTION_PERIODS).default('week'),
+    periods: z.number().int().min(1).max(RETENTION_MAX_PERIODS.day).default(RETENTION_DEFAULT_PERIODS),
+    /** The event that makes an id count as returning; any event when absent. */
+    returning_event: eventNameArgSchema.optional(),
+    filters: filtersSchema,
+  })
+  .refine((args) => args.periods <= RETENTION_MAX_PERIODS[args.period], {
+    message: `periods is at most ${RETENTION_MAX_PERIODS.week} weeks or ${RETENTION_MAX_PERIODS.day} days`,
+    path: ['periods'],
+  });

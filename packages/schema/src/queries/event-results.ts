@@ -1,4 +1,5 @@
 import type { FunnelStepResult, KeyFunnel } from '../query-results.js';
+import type { WebVitalName, WebVitalRating } from '../web-vitals.js';
 
 /**
  * Results of the queries over raw events (overview, timeseries, top events, funnel, user flow,
@@ -86,8 +87,39 @@ export interface Quantiles {
   p95: number | null;
 }
 
-export type PagePerformance = { path: string; samples: number } & Record<PerformanceMetric, Quantiles>;
+/** One web vital over a group of page views (docs/SEMANTICS.md, Web vitals). */
+export interface VitalSummary {
+  /** Page views that reported it: page loads for lcp, fcp and ttfb; every page view (SPA routes too) for inp and cls. */
+  samples: number;
+  /** Nearest-rank p75 of those page views' values; null without samples. */
+  p75: number | null;
+  /** The p75's rating (WEB_VITAL_THRESHOLDS); null without samples. */
+  rating: WebVitalRating | null;
+  /** Fraction of the samples in each rating (summing to 1; all 0 without samples). */
+  shares: Record<WebVitalRating, number>;
+}
+
+export type WebVitalsSummary = Record<WebVitalName, VitalSummary>;
+
+export type PagePerformance = {
+  path: string;
+  /** Page views with any performance report. */
+  samples: number;
+  vitals: WebVitalsSummary;
+} & Record<PerformanceMetric, Quantiles>;
+
+/** The web vitals of one device class (the `device` column: desktop, mobile, tablet, …; '' unknown). */
+export interface DevicePerformance {
+  device: string;
+  samples: number;
+  vitals: WebVitalsSummary;
+}
 
 export interface PerformanceResult {
+  /** The most sampled paths (`limit`), most samples first. */
   pages: PagePerformance[];
+  /** Every device class, most samples first. */
+  devices: DevicePerformance[];
+  /** All matching page views together. */
+  overall: { samples: number; vitals: WebVitalsSummary };
 }

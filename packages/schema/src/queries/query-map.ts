@@ -12,12 +12,16 @@ import type {
 import type {
   DropOffsResult,
   FrictionResult,
+  InsightGroupsResult,
   InsightsResult,
   InterventionsResult,
   JourneysResult,
   SessionsResult,
   SessionTimelineResult,
 } from './processor-results.js';
+import type { BotsResult, CountriesResult } from './web-countries-results.js';
+import type { PagesResult, WebOverviewResult } from './web-results.js';
+import type { DevicesResult, RetentionResult, SourcesResult } from './web-sources-results.js';
 
 /**
  * Every query the server runs (`POST /v1/query/<name>`, live subscriptions), by name: the zod
@@ -27,6 +31,7 @@ import type {
 export interface QueryArgSchemas {
   dashboard: typeof args.dashboardArgs;
   insights: typeof args.insightsArgs;
+  insight_groups: typeof args.insightGroupsArgs;
   journeys: typeof args.journeysArgs;
   interventions: typeof args.interventionsArgs;
   friction: typeof args.frictionArgs;
@@ -39,11 +44,19 @@ export interface QueryArgSchemas {
   performance: typeof args.performanceArgs;
   sessions: typeof args.sessionsArgs;
   session_timeline: typeof args.sessionTimelineArgs;
+  web_overview: typeof args.webOverviewArgs;
+  pages: typeof args.pagesArgs;
+  sources: typeof args.sourcesArgs;
+  devices: typeof args.devicesArgs;
+  countries: typeof args.countriesArgs;
+  bots: typeof args.botsArgs;
+  retention: typeof args.retentionArgs;
 }
 
 interface QueryResults {
   dashboard: DashboardResult;
   insights: InsightsResult;
+  insight_groups: InsightGroupsResult;
   journeys: JourneysResult;
   interventions: InterventionsResult;
   friction: FrictionResult;
@@ -56,6 +69,13 @@ interface QueryResults {
   performance: PerformanceResult;
   sessions: SessionsResult;
   session_timeline: SessionTimelineResult;
+  web_overview: WebOverviewResult;
+  pages: PagesResult;
+  sources: SourcesResult;
+  devices: DevicesResult;
+  countries: CountriesResult;
+  bots: BotsResult;
+  retention: RetentionResult;
 }
 
 /** Per query: `args`, what a caller may send (defaults optional); `result`, what it answers. */
@@ -72,6 +92,7 @@ export type ParsedQueryArgs<N extends QueryName> = z.output<QueryArgSchemas[N]>;
 export const QUERY_NAMES = [
   'dashboard',
   'insights',
+  'insight_groups',
   'journeys',
   'interventions',
   'friction',
@@ -84,6 +105,13 @@ export const QUERY_NAMES = [
   'performance',
   'sessions',
   'session_timeline',
+  'web_overview',
+  'pages',
+  'sources',
+  'devices',
+  'countries',
+  'bots',
+  'retention',
 ] as const satisfies readonly QueryName[];
 
 type Assert<T extends true> = T;

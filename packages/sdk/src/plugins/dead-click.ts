@@ -1,4 +1,4 @@
-import { DEAD_CLICK_WAIT_MS } from '@sightline/schema';
+import { DEAD_CLICK_WAIT_MS } from '@sightline/schema/friction';
 import { listen } from '../core/dom.js';
 import { cssSelector, targetElement } from './element.js';
 import { type Plugin, stopAll } from './plugin.js';

@@ -2,7 +2,7 @@ import {
   RAGE_CLICK_MAX_DISTANCE_PX,
   RAGE_CLICK_MAX_INTERVAL_MS,
   RAGE_CLICK_MIN_CLICKS,
-} from '@sightline/schema';
+} from '@sightline/schema/friction';
 import { listen } from '../core/dom.js';
 import { cssSelector, targetElement } from './element.js';
 import type { Plugin } from './plugin.js';

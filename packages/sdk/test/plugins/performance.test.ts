@@ -111,7 +111,7 @@ describe('performance plugin', () => {
     expect(unpainted.named('page_performance')).toHaveLength(1);
   });
 
-  it('sends the final web vitals once when the page is hidden', async () => {
+  it('sends the final web vitals once when the page is hidden, with its page view', async () => {
     const server = stubFetch();
     const client = startClient({ performance: true });
     await vi.advanceTimersByTimeAsync(50);
@@ -122,10 +122,10 @@ describe('performance plugin', () => {
       { startTime: 4000, value: 0.02 },
     ]);
     FakeObserver.emit('event', [
-      { interactionId: 1, duration: 80 },
-      { interactionId: 1, duration: 120 },
-      { interactionId: 2, duration: 64 },
-      { interactionId: 0, duration: 900 },
+      { interactionId: 1, duration: 80, startTime: 2000 },
+      { interactionId: 1, duration: 120, startTime: 2000 },
+      { interactionId: 2, duration: 64, startTime: 2500 },
+      { interactionId: 0, duration: 900, startTime: 2600 },
     ]);
     FakeObserver.emit('largest-contentful-paint', [{ startTime: 1500 }]);
     vi.spyOn(document, 'hidden', 'get').mockReturnValue(true);
@@ -135,8 +135,11 @@ describe('performance plugin', () => {
     await client.flush();
     expect(server.named('page_performance')).toHaveLength(1);
     expect(server.named('web_vitals').map((e) => e.properties)).toMatchObject([
-      { cls: 0.09, inp: 120, lcp: 1500, ttfb: 180 },
+      { cls: 0.09, inp: 120, lcp: 1500, ttfb: 180, path: '/' },
     ]);
+    const [load] = server.named('page_performance');
+    expect(server.named('web_vitals')[0]!.properties['page_view_id']).toBe(load!.properties['page_view_id']);
+    expect(load!.properties['page_view_id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('reports page_performance before web_vitals when the page is hidden before its first frame', async () => {

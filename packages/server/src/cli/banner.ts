@@ -12,7 +12,7 @@ function demoLines(app: RunningSightline, options: BannerOptions): string[] {
   return [
     `  demo app:    ${app.url}/demo/`,
     options.demoTraffic
-      ? `  demo traffic: on (~${DEMO_TRAFFIC_RATE} simulated events/s; --no-demo-traffic or SIGHTLINE_DEMO_TRAFFIC=0 turns it off)`
+      ? `  demo traffic: on (~${DEMO_TRAFFIC_RATE} simulated events/s on average; --no-demo-traffic or SIGHTLINE_DEMO_TRAFFIC=0 turns it off)`
       : '  demo traffic: off',
   ];
 }

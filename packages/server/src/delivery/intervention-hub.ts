@@ -11,6 +11,8 @@ import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './stream-limits.js';
 const CLAIMED_MEMORY = 20_000;
 /** Open streams per session (tabs); the oldest is closed beyond it. */
 export const MAX_STREAMS_PER_SESSION = 8;
+/** Seconds a refused stream is told to wait: long enough for a cap to have room again, short for a real visitor. */
+export const INTERVENTION_STREAM_RETRY_AFTER_S = 30;
 
 const REFUSALS = {
   client: 'too many intervention streams from this address',
@@ -87,7 +89,11 @@ export class InterventionHub {
       { name: 'project', slots: this.perProject, key: projectId },
       { name: 'client', slots: this.perClient, key: client },
     ]);
-    if ('full' in slot) throw new ApiError('rate_limited', REFUSALS[slot.full.name]);
+    // The SDK reconnects with its own backoff; this tells other clients when to try again.
+    if ('full' in slot)
+      throw new ApiError('rate_limited', REFUSALS[slot.full.name], {
+        retryAfterS: INTERVENTION_STREAM_RETRY_AFTER_S,
+      });
     // A peer gone before now already had its 'close': release at once rather than wait for one.
     if (res.destroyed || !res.socket || res.socket.destroyed) {
       slot.release();

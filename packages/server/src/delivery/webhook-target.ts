@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { booleanFromEnv } from '../env.js';
 
 /**
  * Which webhook targets are allowed. A webhook is set with a project's secret key, but it makes
@@ -16,12 +17,9 @@ export interface WebhookTargetPolicy {
 
 export const DEFAULT_WEBHOOK_TARGET_POLICY: WebhookTargetPolicy = { allowPrivateTargets: false };
 
-/** Reads SIGHTLINE_WEBHOOK_ALLOW_PRIVATE: `1`/`true` allows private targets; unset, `0`, `false` do not. */
+/** Reads SIGHTLINE_WEBHOOK_ALLOW_PRIVATE: `1`/`true`/`on`/`yes` allows private targets; unset or an off word does not. */
 export function webhookTargetPolicyFromEnv(env: NodeJS.ProcessEnv): WebhookTargetPolicy {
-  const value = (env['SIGHTLINE_WEBHOOK_ALLOW_PRIVATE'] ?? '').trim().toLowerCase();
-  if (value === '' || value === '0' || value === 'false') return { allowPrivateTargets: false };
-  if (value === '1' || value === 'true') return { allowPrivateTargets: true };
-  throw new Error(`SIGHTLINE_WEBHOOK_ALLOW_PRIVATE must be 1 or 0, got "${value}"`);
+  return { allowPrivateTargets: booleanFromEnv(env, 'SIGHTLINE_WEBHOOK_ALLOW_PRIVATE') ?? false };
 }
 
 /** What each non-public ipaddr.js range is, in the words of an error message. */

@@ -84,6 +84,7 @@ export class ExportSlots {
       slot.full.name === 'project'
         ? `this project already runs ${this.limits.maxPerProject} exports; retry when one ends`
         : `the server already runs ${this.limits.maxTotal} exports; retry shortly`,
+      { retryAfterS: EXPORT_RETRY_AFTER_S },
     );
   }
 }

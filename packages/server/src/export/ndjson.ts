@@ -19,6 +19,7 @@ export function eventToNdjson(e: StoredEvent): string {
     browser: e.browser,
     os: e.os,
     device: e.device,
+    country: e.country,
   });
   return `${head.slice(0, -1)},"properties":${e.properties}}\n`;
 }

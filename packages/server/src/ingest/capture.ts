@@ -1,6 +1,6 @@
-import type { CaptureResponse, RejectedEvent } from '@sightline/schema';
+import type { BotPolicy, CaptureResponse, RejectedEvent } from '@sightline/schema';
 import { ApiError } from '../errors.js';
-import type { Project } from '../storage/engine.js';
+import { type BotCount, botCountDay, type Project } from '../storage/engine.js';
 import type { GroupCommitter } from './group-commit.js';
 import type { EventCut } from './json-scan.js';
 import { assertBatchSize, type CandidateEvent, validateCandidates } from './native-batch.js';
@@ -18,6 +18,10 @@ export interface CaptureCommand {
   cut?: ReadonlyMap<number, EventCut> | undefined;
   /** The sender's User-Agent string ('' when none), for device and browser columns. */
   userAgent: string;
+  /** The sending client's country (ISO 3166-1 alpha-2, '' unknown); its address is not passed on. */
+  country: string;
+  /** The project's bot setting: drop (count only) or flag (store with `$bot: true`). */
+  bots: BotPolicy;
   /**
    * A batch without one valid event: `error` fails the whole batch (native, PostHog v0, Segment:
    * none of their clients retries such a refusal); `answer` still succeeds (PostHog v1 reads
@@ -47,25 +51,30 @@ export async function captureBatch(
   committer: EventCommitter,
 ): Promise<CaptureResult> {
   assertBatchSize(command.candidates.length);
-  const { rows, indexes, rejected } = validateCandidates(command.candidates, {
+  const { rows, indexes, rejected, droppedBots } = validateCandidates(command.candidates, {
     projectId: command.project.id,
     receivedAt: command.receivedAt,
     sentAt: command.sentAt,
     userAgent: command.userAgent,
+    country: command.country,
+    bots: command.bots,
     ...(command.cut ? { cut: command.cut } : {}),
   });
-  if (rows.length === 0 && rejected.length > 0 && command.allInvalid !== 'answer') {
+  if (rows.length === 0 && droppedBots === 0 && rejected.length > 0 && command.allInvalid !== 'answer') {
     return { ok: false, error: allInvalidError(rejected), rejected };
   }
-  const outcome = await committer.submit(rows);
+  const bots: BotCount[] =
+    droppedBots > 0
+      ? [{ project_id: command.project.id, day: botCountDay(command.receivedAt), dropped: droppedBots }]
+      : [];
+  const outcome = await committer.submit(rows, bots);
   for (const { row, error } of outcome.refused) {
     rejected.push({ index: indexes[row]!, code: 'storage_rejected', error: `not stored: ${error}` });
   }
   if (outcome.refused.length > 0) rejected.sort((a, b) => a.index - b.index);
-  return {
-    ok: true,
-    response: { accepted: rows.length - outcome.refused.length, duplicates: outcome.duplicates, rejected },
-  };
+  // A dropped bot event is answered as accepted: a bot is not told it was recognised.
+  const accepted = rows.length + droppedBots - outcome.refused.length;
+  return { ok: true, response: { accepted, duplicates: outcome.duplicates, rejected } };
 }
 
 /** An oversized event names the batch's failure (the client must split it); otherwise the first refusal. */

@@ -1,5 +1,6 @@
 import { ApiError } from '../errors.js';
-import type { EventRow, InsertResult, StorageEngine, StorageErrorKind } from '../storage/engine.js';
+import type { BotCount, EventRow, InsertResult, StorageEngine, StorageErrorKind } from '../storage/engine.js';
+import { type BotsCountedListener, BotTally } from './bot-tally.js';
 
 export type CommitListener = (rows: readonly EventRow[], result: InsertResult) => void;
 
@@ -35,6 +36,8 @@ export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = {
 
 interface Waiter {
   rows: readonly EventRow[];
+  /** Bot events the request dropped: counted with its group (bot-tally.ts). */
+  bots: readonly BotCount[];
   resolve: (outcome: CommitOutcome) => void;
   reject: (error: Error) => void;
 }
@@ -65,23 +68,31 @@ export class GroupCommitter {
   private timer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly committedListeners = new Set<CommitListener>();
+  private readonly bots: BotTally;
 
   constructor(
     private readonly engine: StorageEngine,
     private readonly options: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
     /** Tells data errors from storage failures (the engine's own classifier when it has one). */
     private readonly classify: (error: unknown) => FailureKind = (error) => engine.classifyError(error),
-  ) {}
+  ) {
+    this.bots = new BotTally(engine);
+  }
 
-  submit(rows: readonly EventRow[]): Promise<CommitOutcome> {
-    if (rows.length === 0) return Promise.resolve({ inserted: 0, duplicates: 0, refused: [] });
+  /**
+   * Commits `rows` with the next group and counts `bots` (events a bot sent, not stored) with it;
+   * resolves once both are written.
+   */
+  submit(rows: readonly EventRow[], bots: readonly BotCount[] = []): Promise<CommitOutcome> {
+    if (rows.length === 0 && bots.length === 0)
+      return Promise.resolve({ inserted: 0, duplicates: 0, refused: [] });
     if (this.pendingRows + rows.length > this.options.maxPendingRows) {
       return Promise.reject(
         new ApiError('overloaded', 'too many events waiting to be stored; retry shortly'),
       );
     }
     return new Promise<CommitOutcome>((resolve, reject) => {
-      this.queue.push({ rows, resolve, reject });
+      this.queue.push({ rows, bots, resolve, reject });
       this.pendingRows += rows.length;
       if (this.inFlight.size < this.options.maxInFlight && !this.timer)
         this.timer = setTimeout(() => this.flush(), this.options.lingerMs);
@@ -95,6 +106,11 @@ export class GroupCommitter {
   onCommitted(listener: CommitListener): () => void {
     this.committedListeners.add(listener);
     return () => this.committedListeners.delete(listener);
+  }
+
+  /** Called after bot counts were stored, with the projects whose counts changed. */
+  onBotsCounted(listener: BotsCountedListener): () => void {
+    return this.bots.onCounted(listener);
   }
 
   /** Resolves once everything submitted so far is committed (or failed). */
@@ -124,7 +140,8 @@ export class GroupCommitter {
     const parts = group.map((waiter): Part => ({ waiter, from: 0, to: waiter.rows.length }));
     const tallies = new Map<Waiter, Tally>(group.map((w) => [w, { inserted: 0, seen: 0, refused: [] }]));
     const commit = this.commitParts(parts, tallies).then(
-      () => {
+      async () => {
+        await this.bots.record(group.flatMap((waiter) => waiter.bots));
         for (const [waiter, tally] of tallies) {
           waiter.resolve({
             inserted: tally.inserted,
@@ -156,6 +173,8 @@ export class GroupCommitter {
     // One whole request (the common case while idle) is handed over as it is, without a copy.
     const whole = parts.length === 1 && parts[0]!.from === 0 && parts[0]!.to === parts[0]!.waiter.rows.length;
     const rows: readonly EventRow[] = whole ? parts[0]!.waiter.rows : partRows(parts);
+    // A group of requests whose every event a bot sent has only counts to write.
+    if (rows.length === 0) return;
     let result: InsertResult;
     try {
       result = await this.engine.insertEvents(rows);

@@ -1,5 +1,6 @@
 import {
   batchEnvelopeSchema,
+  DEFAULT_BOT_POLICY,
   describeIssues,
   LIMITS,
   nativeEventSchema,
@@ -17,6 +18,8 @@ export interface ValidatedBatch {
   /** The request's index of each row (rows[i] came from event indexes[i]). */
   indexes: number[];
   rejected: RejectedEvent[];
+  /** Valid events a bot sent, left out of `rows` (the `drop` policy): counted, never stored. */
+  droppedBots: number;
 }
 
 /** The envelope `{ api_key, batch, sent_at }`; anything else is not a batch. */
@@ -64,6 +67,8 @@ export function validateCandidates(
   const rows: EventRow[] = [];
   const indexes: number[] = [];
   const rejected: RejectedEvent[] = [];
+  const dropBots = (ctx.bots ?? DEFAULT_BOT_POLICY) === 'drop';
+  let droppedBots = 0;
   for (const { index, value, hints, sentAt, rejection } of candidates) {
     const refused = cut?.get(index);
     if (refused) {
@@ -86,10 +91,12 @@ export function validateCandidates(
     }
     const eventCtx: IngestContext = sentAt === undefined ? ctx : { ...ctx, sentAt: sentAt ?? undefined };
     const normalized = normalizeNativeEvent(parsed.data, eventCtx, hints);
-    if (normalized.ok) {
+    if (!normalized.ok) rejected.push({ index, code: normalized.code, error: normalized.error });
+    else if (normalized.bot && dropBots) droppedBots++;
+    else {
       rows.push(normalized.row);
       indexes.push(index);
-    } else rejected.push({ index, code: normalized.code, error: normalized.error });
+    }
   }
-  return { rows, indexes, rejected };
+  return { rows, indexes, rejected, droppedBots };
 }

@@ -1,5 +1,12 @@
-import { LIMITS, type NativeEvent, timestampToMs } from '@sightline/schema';
+import {
+  type BotPolicy,
+  DEFAULT_BOT_POLICY,
+  LIMITS,
+  type NativeEvent,
+  timestampToMs,
+} from '@sightline/schema';
 import type { EventRow } from '../storage/engine.js';
+import { sentByBot } from './bots.js';
 import { correctedTimestamp, timestampOutsideWindow } from './timestamps.js';
 import { parseUserAgent } from './user-agent.js';
 
@@ -11,6 +18,10 @@ export interface IngestContext {
   sentAt: number | undefined;
   /** The request's User-Agent, used when the event carries none. */
   userAgent: string;
+  /** The sending client's country (ISO 3166-1 alpha-2, '' unknown), from its address (geo/). */
+  country?: string;
+  /** What to do with bot events (bots.ts); DEFAULT_BOT_POLICY when not given. */
+  bots?: BotPolicy;
 }
 
 /**
@@ -36,7 +47,8 @@ function pathOf(url: string): string {
 }
 
 export type NormalizeResult =
-  | { ok: true; row: EventRow }
+  /** `bot`: a bot sent it (bots.ts); with the `flag` policy its properties say so (`$bot: true`). */
+  | { ok: true; row: EventRow; bot: boolean }
   | { ok: false; code: 'event_too_large' | 'invalid_timestamp'; error: string };
 
 /** A validated native event → the stored columns (docs/ARCHITECTURE.md, Storage; docs/API.md, `POST /v1/events`). */
@@ -45,7 +57,13 @@ export function normalizeNativeEvent(
   ctx: IngestContext,
   hints: ColumnHints = {},
 ): NormalizeResult {
-  const props = event.properties ?? {};
+  const given = event.properties ?? {};
+  // The User-Agent the event names (the visitor's), else the request's (bots.ts tells them apart).
+  const named = hints.userAgent ?? (str(given['user_agent']) || str(given['$user_agent']) || undefined);
+  const userAgent = named ?? ctx.userAgent;
+  const bot = sentByBot(userAgent, named === undefined ? 'request' : 'event');
+  const flagged = bot && (ctx.bots ?? DEFAULT_BOT_POLICY) === 'flag';
+  const props = flagged ? { ...given, $bot: true } : given;
   const properties = JSON.stringify(props);
   const size =
     Buffer.byteLength(properties) + event.uuid.length + event.event.length + event.distinct_id.length + 64;
@@ -57,15 +75,14 @@ export function normalizeNativeEvent(
     };
   }
   const url = hints.url ?? (str(props['url']) || str(props['$current_url']));
-  const client = parseUserAgent(
-    hints.userAgent ?? (str(props['user_agent']) || str(props['$user_agent']) || ctx.userAgent),
-  );
+  const client = parseUserAgent(userAgent);
   const sent = event.timestamp === undefined ? undefined : timestampToMs(event.timestamp);
   const timestamp = Math.round(correctedTimestamp(sent, ctx.receivedAt, ctx.sentAt));
   const outside = timestampOutsideWindow(timestamp, ctx.receivedAt);
   if (outside !== null) return { ok: false, code: 'invalid_timestamp', error: outside };
   return {
     ok: true,
+    bot,
     row: {
       project_id: ctx.projectId,
       uuid: event.uuid,
@@ -81,6 +98,7 @@ export function normalizeNativeEvent(
       os: client.os,
       device: client.device,
       properties,
+      country: ctx.country ?? '',
     },
   };
 }

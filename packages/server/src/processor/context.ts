@@ -22,5 +22,7 @@ export interface ProcessorEvent {
   session_id: string;
   timestamp: number;
   received_at: number;
+  /** Page path ('' when the event has none). */
+  path: string;
   properties: Record<string, unknown>;
 }

@@ -5,6 +5,7 @@ import type { InsightData, InsightRecord, InsightSeverity } from '../storage/pro
 import type { ProcessingContext } from './context.js';
 import { stableId } from './ids.js';
 import { recordIntervention } from './interventions.js';
+import { type Problem, problemOf } from './problem-key.js';
 import type { SessionState } from './session-state.js';
 
 export const USER_AT_RISK = 'user_at_risk';
@@ -17,15 +18,33 @@ export interface NewInsight {
   data: InsightData;
 }
 
+/** A problem's parts as the insight's data carries them (absent parts left out). */
+function problemFields(p: Problem & { problem: string }): Record<string, string> {
+  return {
+    problem: p.problem,
+    ...(p.factor ? { factor: p.factor } : {}),
+    ...(p.path ? { path: p.path } : {}),
+  };
+}
+
+/**
+ * Stores an insight of the session. A problem insight also gets its problem key and factor
+ * (processor/problem-key.ts), as columns queries group identical problems by, and with the page
+ * path in its data.
+ */
 export function recordInsight(ctx: ProcessingContext, s: SessionState, insight: NewInsight): InsightRecord {
+  const problem = problemOf(insight.insight_type, insight.data.risk_factors, s.page_path ?? '');
   const record: InsightRecord = {
     ...insight,
+    data: problem ? { ...insight.data, ...problemFields(problem) } : insight.data,
     project_id: s.project_id,
     session_id: s.session_id,
     distinct_id: s.distinct_id,
     status: 'open',
     created_at: ctx.wallNow(),
     time_range: 'real_time',
+    problem: problem?.problem ?? '',
+    factor: problem?.factor ?? '',
   };
   ctx.out.insights.push(record);
   return record;

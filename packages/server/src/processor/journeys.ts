@@ -1,3 +1,4 @@
+import { JOURNEY_STEP_EVENT_PREFIX as STEP_EVENT_PREFIX } from '@sightline/schema';
 import type { JourneyRecord, JourneyStatus, JourneyStepRecord } from '../storage/processor-records.js';
 import type { ProcessingContext, ProcessorEvent } from './context.js';
 import { stableId } from './ids.js';
@@ -7,8 +8,6 @@ import { type ActiveJourney, MAX_JOURNEY_STEPS, type SessionState } from './sess
 /** An active journey whose session is idle this long (event time) is abandoned with reason `timeout`. */
 export const JOURNEY_TIMEOUT_MS = 30 * 60_000;
 export const TIMEOUT_REASON = 'timeout';
-/** Apps that name steps in the event itself send `journey_step_<step>` (docs/SEMANTICS.md, Journeys). */
-export const STEP_EVENT_PREFIX = 'journey_step_';
 
 /** Properties that describe the journey itself (the rest of a step's properties is its metadata). */
 const JOURNEY_KEYS = new Set([

@@ -84,6 +84,7 @@ export function handleEvent(ctx: ProcessingContext, s: SessionState, e: Processo
     s.last_event_at = e.timestamp;
     s.last_event_uuid = e.uuid;
     s.live = e.received_at - e.timestamp <= LIVE_ARRIVAL_MS;
+    if (e.path) s.page_path = e.path;
   }
   ctx.out.touch(s);
   forgetOldClicks(s, RAPID_CLICKING_SPAN_MS);

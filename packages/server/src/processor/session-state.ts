@@ -41,6 +41,11 @@ export interface SessionState {
   rage_click_at?: number | null;
   /** lastEventAt of the idle period already reported as potential abandonment. */
   gap_reported_for: number | null;
+  /**
+   * Page path of the session's latest event that had one: where its problems happen (the problem
+   * key, processor/problem-key.ts). Absent in states saved before it existed.
+   */
+  page_path?: string;
   /** Event time of the last insight per factor (cooldown). */
   last_reported: Partial<Record<RiskFactor, number>>;
   /** Event time of the last intervention per rule id (cooldown). */

@@ -2,6 +2,7 @@ import { dashboardQuery } from './dashboard.js';
 import { dropOffsQuery } from './drop-offs.js';
 import { frictionQuery } from './friction.js';
 import { funnelQuery } from './funnel/index.js';
+import { insightGroupsQuery } from './insight-groups.js';
 import { insightsQuery } from './insights.js';
 import { interventionsQuery } from './interventions.js';
 import { journeysQuery } from './journeys.js';
@@ -13,12 +14,20 @@ import { sessionsQuery } from './sessions.js';
 import { timeseriesQuery } from './timeseries.js';
 import { topEventsQuery } from './top-events.js';
 import { userFlowQuery } from './user-flow.js';
+import { botsQuery } from './web/bots.js';
+import { countriesQuery } from './web/countries.js';
+import { devicesQuery } from './web/devices.js';
+import { pagesQuery } from './web/pages.js';
+import { retentionQuery } from './web/retention.js';
+import { sourcesQuery } from './web/sources.js';
+import { webOverviewQuery } from './web/web-overview.js';
 
 /** Every query `POST /v1/query/<name>` and live subscriptions can run, by name. */
 export const QUERIES: ReadonlyMap<string, QueryDefinition<unknown, unknown>> = new Map(
   [
     dashboardQuery,
     insightsQuery,
+    insightGroupsQuery,
     journeysQuery,
     interventionsQuery,
     frictionQuery,
@@ -31,5 +40,12 @@ export const QUERIES: ReadonlyMap<string, QueryDefinition<unknown, unknown>> = n
     performanceQuery,
     sessionsQuery,
     sessionTimelineQuery,
+    webOverviewQuery,
+    pagesQuery,
+    sourcesQuery,
+    devicesQuery,
+    countriesQuery,
+    botsQuery,
+    retentionQuery,
   ].map((q) => [q.name, q as unknown as QueryDefinition<unknown, unknown>]),
 );

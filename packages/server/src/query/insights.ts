@@ -9,6 +9,8 @@ import {
 } from '@sightline/schema';
 import { raw, type SqlFragment, sql } from '../sql/sql.js';
 import type { QueryRow } from '../storage/engine.js';
+import { allFilters, countCubeSql, countsFromCube, insightFilters } from './insight-counts.js';
+import { afterPosition, decodeInsightsCursor, encodeInsightsCursor } from './insights-cursor.js';
 import { defineQuery } from './registry.js';
 
 export type { InsightView };
@@ -29,28 +31,41 @@ export function toInsightView(r: QueryRow): InsightView {
   };
 }
 
-/** Insights of the processor (the shape of docs/API.md, Insights and interventions) whose event time falls in the range, newest first. */
+/** `LIMIT n + 1`: a page, and the one row more that says whether another page follows. */
+const pageLimit = (limit: number): SqlFragment => raw(`LIMIT ${Math.trunc(limit) + 1}`);
+
+const and = (conditions: readonly SqlFragment[]): SqlFragment =>
+  conditions.reduce((a, b) => sql`${a} AND ${b}`);
+
+/**
+ * Insights of the processor (the shape of docs/API.md, Insights and interventions) whose event time
+ * falls in the range, newest first, a page at a time by cursor; with the range's total and counts
+ * per type, factor and status (insight-counts.ts), so the dashboard never counts a page.
+ */
 export const insightsQuery = defineQuery({
   name: 'insights',
   reads: ['insights'],
   args: insightsArgs,
   async run({ engine, projectId, now }, args): Promise<InsightsResult> {
-    const { from, to } = resolveTimeRange(args.time_range, now);
-    const filters: SqlFragment[] = [
-      sql`project_id = ${projectId}`,
-      sql`generated_at >= ${from}`,
-      sql`generated_at < ${to}`,
-    ];
-    if (args.status) filters.push(sql`status = ${args.status}`);
-    if (args.insight_type) filters.push(sql`insight_type = ${args.insight_type}`);
-    if (args.session_id) filters.push(sql`session_id = ${args.session_id}`);
-    const where = filters.reduce((a, b) => sql`${a} AND ${b}`);
-    const rows = await engine.query(
-      sql`SELECT id, insight_type, severity, session_id, distinct_id, status, data, generated_at, created_at,
-                 status_changed_at, time_range
-          FROM insights WHERE ${where}
-          ORDER BY generated_at DESC, id DESC LIMIT ${raw(String(args.limit))}`,
-    );
-    return { insights: rows.map(toInsightView) };
+    const range = resolveTimeRange(args.time_range, now);
+    const filters = insightFilters(projectId, range, args);
+    const page = allFilters(filters);
+    if (args.cursor) page.push(afterPosition(decodeInsightsCursor(args.cursor)));
+    const [rows, cube] = await Promise.all([
+      engine.query(
+        sql`SELECT id, insight_type, severity, session_id, distinct_id, status, data, generated_at, created_at,
+                   status_changed_at, time_range
+            FROM insights WHERE ${and(page)}
+            ORDER BY generated_at DESC, id DESC ${pageLimit(args.limit)}`,
+      ),
+      engine.query(countCubeSql(filters)),
+    ]);
+    const insights = rows.slice(0, args.limit).map(toInsightView);
+    const last = insights[insights.length - 1];
+    return {
+      insights,
+      ...countsFromCube(cube, args),
+      next_cursor: rows.length > args.limit && last ? encodeInsightsCursor(last) : null,
+    };
   },
 });

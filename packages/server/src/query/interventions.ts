@@ -10,6 +10,7 @@ export type { InterventionRuleReport };
 
 import { sql } from '../sql/sql.js';
 import type { QueryRow } from '../storage/engine.js';
+import { compareCompletion } from './completion-comparison.js';
 import { defineQuery } from './registry.js';
 
 const emptyGroup = (): InterventionGroup => ({
@@ -28,7 +29,9 @@ const isHeldOut = (r: QueryRow) => r['held_out'] === true || Number(r['held_out'
  * The effect of interventions per rule: sessions that got one vs sessions of the hold-out group,
  * and how often each completed the project's key journey (ctx.settings). Without a key journey the
  * journey fields stay empty (0 journeys, completion null) and `key_journey: null` says why: other
- * journeys of a session say nothing about what the project wants its users to finish.
+ * journeys of a session say nothing about what the project wants its users to finish. Each rule's
+ * `comparison` gives the difference of completion rates with its 95 % interval, and a verdict only
+ * once both groups have enough key journeys (completion-comparison.ts).
  */
 export const interventionsQuery = defineQuery({
   name: 'interventions',
@@ -65,6 +68,7 @@ export const interventionsQuery = defineQuery({
         action: String(r['action']),
         targeted: emptyGroup(),
         held_out: emptyGroup(),
+        comparison: compareCompletion(emptyGroup(), emptyGroup()),
       };
       reports.set(id, report);
       const group = isHeldOut(r) ? report.held_out : report.targeted;
@@ -80,9 +84,11 @@ export const interventionsQuery = defineQuery({
       group.journeys += Number(r['journeys']);
       group.completed_journeys += Number(r['completed'] ?? 0);
     }
-    for (const report of reports.values())
+    for (const report of reports.values()) {
       for (const group of [report.targeted, report.held_out])
         group.completion_rate = group.journeys > 0 ? group.completed_journeys / group.journeys : null;
+      report.comparison = compareCompletion(report.targeted, report.held_out);
+    }
     return {
       rules: [...reports.values()].sort((a, b) => a.rule_id.localeCompare(b.rule_id)),
       key_journey: keyJourney,

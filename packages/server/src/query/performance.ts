@@ -1,41 +1,18 @@
 import {
+  type DevicePerformance,
   type PagePerformance,
-  type PerformanceMetric,
+  PERFORMANCE_METRICS,
   type PerformanceResult,
   performanceArgs,
   type Quantiles,
-  type TimeRange,
 } from '@sightline/schema';
-import { inList, join, raw, type SqlFragment, sql } from '../sql/sql.js';
-import type { QueryRow } from '../storage/engine.js';
+import { join, raw, type SqlFragment, sql } from '../sql/sql.js';
+import type { QueryRow, StorageEngine } from '../storage/engine.js';
+import { type PageViewsArgs, performancePageViews } from './performance-views.js';
 import { defineQuery, type QueryContext } from './registry.js';
-import { eventScope, limitClause } from './scope.js';
+import { limitClause } from './scope.js';
+import { toVitalsSummary, vitalAggregates } from './vital-summary.js';
 
-/** SDK events (packages/sdk/src/plugins/performance.ts): load timings + vitals at load, final vitals later. */
-const PAGE_PERFORMANCE = 'page_performance';
-const WEB_VITALS = 'web_vitals';
-/** posthog-js: `$web_vitals` with `$web_vitals_<NAME>_value`. */
-const POSTHOG_WEB_VITALS = '$web_vitals';
-
-const LOAD_EVENTS = [PAGE_PERFORMANCE];
-const VITALS_EVENTS = [PAGE_PERFORMANCE, WEB_VITALS];
-
-/** Each metric: the SDK property, the SDK events carrying it and, for web vitals, posthog-js's name. */
-const METRICS = [
-  { name: 'page_load_time', sdk: 'page_load_time', events: LOAD_EVENTS },
-  { name: 'dom_ready_time', sdk: 'dom_ready_time', events: LOAD_EVENTS },
-  { name: 'time_to_interactive', sdk: 'time_to_interactive', events: LOAD_EVENTS },
-  { name: 'lcp', sdk: 'lcp', events: VITALS_EVENTS, posthog: '$web_vitals_LCP_value' },
-  { name: 'inp', sdk: 'inp', events: VITALS_EVENTS, posthog: '$web_vitals_INP_value' },
-  { name: 'cls', sdk: 'cls', events: VITALS_EVENTS, posthog: '$web_vitals_CLS_value' },
-  { name: 'fcp', sdk: 'fcp', events: VITALS_EVENTS, posthog: '$web_vitals_FCP_value' },
-  { name: 'ttfb', sdk: 'ttfb', events: VITALS_EVENTS, posthog: '$web_vitals_TTFB_value' },
-] as const satisfies ReadonlyArray<{
-  name: PerformanceMetric;
-  sdk: string;
-  events: readonly string[];
-  posthog?: string;
-}>;
 const QUANTILES = [
   ['p50', 0.5],
   ['p75', 0.75],
@@ -44,40 +21,32 @@ const QUANTILES = [
 
 export type { PagePerformance, Quantiles };
 
-export interface PerformanceArgs {
-  time_range: TimeRange;
+export interface PerformanceArgs extends PageViewsArgs {
   limit: number;
 }
 
 /**
- * Per path, quantiles over page visits. A visit is (session, path); its value of a metric is the
- * largest reported by any of the three events: vitals only grow while the page lives (LCP, CLS,
- * INP) or are fixed (FCP, TTFB), so the largest is the final one and a visit counts once.
+ * Per path (the `limit` most sampled), quantiles of every metric over its page views and the web
+ * vitals' p75 and rating shares (docs/SEMANTICS.md, Web vitals).
  */
-export async function pagePerformance(
-  { engine, projectId, now }: QueryContext,
-  args: PerformanceArgs,
+export async function pagePerformance(ctx: QueryContext, args: PerformanceArgs): Promise<PagePerformance[]> {
+  return pagesOf(ctx.engine, await performancePageViews(ctx, args), args.limit);
+}
+
+async function pagesOf(
+  engine: StorageEngine,
+  pageViews: SqlFragment,
+  limit: number,
 ): Promise<PagePerformance[]> {
   const { dialect } = engine;
-  const scope = eventScope(projectId, args.time_range, now);
-  const props = raw('properties');
-  const perVisit = METRICS.map((m) => {
-    const posthog: SqlFragment =
-      'posthog' in m
-        ? sql` WHEN event = ${POSTHOG_WEB_VITALS} THEN ${dialect.jsonNumber(props, m.posthog)}`
-        : raw('');
-    return sql`max(CASE WHEN ${inList(raw('event'), m.events)} THEN ${dialect.jsonNumber(props, m.sdk)}${posthog} END) AS ${raw(m.name)}`;
-  });
-  const perPath = METRICS.flatMap((m) =>
-    QUANTILES.map(([label, q]) => sql`${dialect.quantile(raw(m.name), q)} AS ${raw(`${m.name}_${label}`)}`),
+  const quantiles = PERFORMANCE_METRICS.flatMap((metric) =>
+    QUANTILES.map(([label, q]) => sql`${dialect.quantile(raw(metric), q)} AS ${raw(`${metric}_${label}`)}`),
   );
+  // The p75 columns above are the vitals' p75 too (same names), so vitalAggregates leaves them out.
   const rows = await engine.query(
-    sql`SELECT path, count(*) AS samples, ${join(perPath)} FROM (
-          SELECT session_id, path, ${join(perVisit)} FROM events
-          WHERE ${scope.where} AND ${inList(raw('event'), [PAGE_PERFORMANCE, WEB_VITALS, POSTHOG_WEB_VITALS])}
-          GROUP BY session_id, path
-        ) AS visits
-        GROUP BY path ORDER BY samples DESC, path ASC ${limitClause(args.limit)}`,
+    sql`SELECT path, count(*) AS samples, ${join([...quantiles, ...vitalAggregates(dialect, { p75: false })])}
+        FROM (${pageViews}) AS views
+        GROUP BY path ORDER BY samples DESC, path ASC ${limitClause(limit)}`,
   );
   return rows.map(toPagePerformance);
 }
@@ -85,20 +54,62 @@ export async function pagePerformance(
 const numberOrNull = (v: QueryRow[string] | undefined) => (v === null || v === undefined ? null : Number(v));
 
 function toPagePerformance(r: QueryRow): PagePerformance {
-  const page: Record<string, unknown> = { path: String(r['path']), samples: Number(r['samples']) };
-  for (const m of METRICS) {
-    page[m.name] = Object.fromEntries(
-      QUANTILES.map(([label]) => [label, numberOrNull(r[`${m.name}_${label}`])]),
+  const page: Record<string, unknown> = {
+    path: String(r['path']),
+    samples: Number(r['samples']),
+    vitals: toVitalsSummary(r),
+  };
+  for (const metric of PERFORMANCE_METRICS) {
+    page[metric] = Object.fromEntries(
+      QUANTILES.map(([label]) => [label, numberOrNull(r[`${metric}_${label}`])]),
     );
   }
   return page as PagePerformance;
+}
+
+/**
+ * The web vitals per device class and over every page view, in one pass: each page view is read
+ * twice (index 0 grouped by its device, index 1 into the single overall group).
+ */
+async function devicesAndOverall(
+  engine: StorageEngine,
+  pageViews: SqlFragment,
+): Promise<Pick<PerformanceResult, 'devices' | 'overall'>> {
+  const { dialect } = engine;
+  const rows = await engine.query(
+    sql`SELECT grouping_index, grouping_key, count(*) AS samples, ${join(vitalAggregates(dialect))}
+        FROM (SELECT grouping_index, CASE WHEN grouping_index = 0 THEN device ELSE '' END AS grouping_key,
+                ${raw(PERFORMANCE_METRICS.join(', '))}
+              FROM (SELECT *, ${dialect.rowPerIndex(2)} AS grouping_index
+                    FROM (${pageViews}) AS views) AS doubled) AS g
+        GROUP BY grouping_index, grouping_key`,
+  );
+  const devices: DevicePerformance[] = rows
+    .filter((r) => Number(r['grouping_index']) === 0)
+    .map((r) => ({
+      device: String(r['grouping_key']),
+      samples: Number(r['samples']),
+      vitals: toVitalsSummary(r),
+    }))
+    .sort((a, b) => b.samples - a.samples || (a.device < b.device ? -1 : a.device > b.device ? 1 : 0));
+  const all = rows.find((r) => Number(r['grouping_index']) === 1);
+  return {
+    devices,
+    overall: { samples: all ? Number(all['samples']) : 0, vitals: toVitalsSummary(all ?? {}) },
+  };
 }
 
 export const performanceQuery = defineQuery({
   name: 'performance',
   reads: ['events'],
   args: performanceArgs,
-  run: async (ctx, args): Promise<PerformanceResult> => ({
-    pages: await pagePerformance(ctx, args),
-  }),
+  async run(ctx, args): Promise<PerformanceResult> {
+    // One relation (one read of the rollup's cover) for both statements.
+    const pageViews = await performancePageViews(ctx, args);
+    const [pages, groups] = await Promise.all([
+      pagesOf(ctx.engine, pageViews, args.limit),
+      devicesAndOverall(ctx.engine, pageViews),
+    ]);
+    return { pages, ...groups };
+  },
 });

@@ -76,6 +76,8 @@ export class QueryScheduler {
         new ApiError(
           'rate_limited',
           `this project already has ${lane.waiting.length} queries waiting for the engine; retry later`,
+          // Its queries take about a second each to drain.
+          { retryAfterS: 1 },
         ),
       );
     }

@@ -21,6 +21,8 @@ export const DATA_SETS = [
   'webhooks',
   /** Per-project key settings: the key funnel and key journey (`project_settings`). */
   'settings',
+  /** Bot events dropped at ingest, per project and day (`bot_counts`). */
+  'bots',
 ] as const;
 
 export type DataSet = (typeof DATA_SETS)[number];

@@ -1,6 +1,6 @@
 import { resolveTimeRange, type TimeRange } from '@sightline/schema';
 import { join, raw, type SqlFragment, sql } from '../sql/sql.js';
-import { ROLLUP_HOUR_MS, type SessionRollupCapability } from '../storage/engine.js';
+import { ROLLUP_HOUR_MS, type RollupCover, type SessionRollupCapability } from '../storage/engine.js';
 import type { QueryContext } from './registry.js';
 
 export { ROLLUP_HOUR_MS };
@@ -41,11 +41,20 @@ export async function splitRange(
   const { engine, projectId, now } = ctx;
   const store = engine.rollup;
   if (!store) return null;
-  const { from, to } = resolveTimeRange(range, now);
-  const { generation, coveredSeq, coveredEnd, nameIds } = await store.readCover(
-    (fragment) => engine.query(fragment),
-    names,
-  );
+  const cover = await store.readCover((fragment) => engine.query(fragment), names);
+  return splitAtCover(store, projectId, resolveTimeRange(range, now), cover);
+}
+
+/**
+ * The split of [from, to) at a given cover: splitRange's, with the cover it just read; a caller
+ * that pins an earlier cover (a page of the sessions list continuing an earlier one) passes that.
+ */
+export function splitAtCover(
+  store: SessionRollupCapability,
+  projectId: string,
+  { from, to }: { from: number; to: number },
+  { generation, coveredSeq, coveredEnd, nameIds }: RollupCover,
+): RangeSplit {
   const project = sql`project_id = ${projectId}`;
   const between = (a: number, b: number) => sql`${project} AND timestamp >= ${a} AND timestamp < ${b}`;
   // Whole hours inside the range that the rollup covers (it covers none before 0).

@@ -108,6 +108,11 @@ export class TrafficSimulator {
   private inFlight = 0;
   private timer: NodeJS.Timeout | null = null;
   private startedAt = 0;
+  /**
+   * The spawner's spent budget: events taken from sessions so far (sent or queued), plus any
+   * shortfall forgiven after a stall (see spawnUpTo).
+   */
+  private spent = 0;
   private ending = false;
   private resolveDone!: (stats: TrafficStats) => void;
   /** Resolves once the run ended (duration over or stop()) and every request was answered. */
@@ -158,8 +163,10 @@ export class TrafficSimulator {
     for (let i = this.running.length - 1; i >= 0; i--) {
       const run = this.running[i]!;
       const events = run.session.events;
-      while (run.cursor < events.length && events[run.cursor]!.timestamp <= now)
+      while (run.cursor < events.length && events[run.cursor]!.timestamp <= now) {
+        this.spent++;
         this.enqueue(events[run.cursor++]!);
+      }
       if (run.cursor === events.length) {
         this.running.splice(i, 1);
         run.stopListening?.();
@@ -170,15 +177,24 @@ export class TrafficSimulator {
   }
 
   /**
-   * Keeps the next second's worth of scheduled events at `rate`: sessions are generated whole, so
-   * the events already due in [now, now + 1 s) are known; new sessions (starting within that
-   * second) fill the rest. The rate holds from the first second, not after a session lifetime.
+   * Holds the average at `rate`: by the end of the next second, the events released so far plus
+   * those already scheduled in [now, now + 1 s) should be rate × elapsed; new sessions fill the
+   * gap. Sessions are bursty (upload progress, a page load's events, answers to interventions), so
+   * a budget over the whole run — not just the next second — spawns fewer sessions after a burst
+   * instead of letting every burst add to the rate. The rate holds from the first second.
    */
   private spawnUpTo(now: number): void {
     const horizon = now + LOOKAHEAD_MS;
     let scheduled = 0;
     for (const run of this.running) scheduled += countBefore(run, horizon);
-    let deficit = (this.options.rate * LOOKAHEAD_MS) / 1000 - scheduled;
+    let deficit = (this.options.rate * (horizon - this.startedAt)) / 1000 - this.spent - scheduled;
+    // After a stall (a paused process, a slow machine) the shortfall is forgiven, not caught up in
+    // one burst: never more than one second's worth of new events at once.
+    const oneSecond = (this.options.rate * LOOKAHEAD_MS) / 1000;
+    if (deficit > oneSecond) {
+      this.spent += deficit - oneSecond;
+      deficit = oneSecond;
+    }
     while (deficit > 0) {
       const startMs = now + Math.floor(this.rng.next() * LOOKAHEAD_MS);
       const seed = this.rng.int(0, 0x7fffffff);

@@ -22,6 +22,20 @@ export interface SqlDialect {
   quantile(expr: SqlFragment, q: number): SqlFragment;
   /** Aggregate: the values (text) joined by a code-chosen separator, in any order ('' or NULL for none). */
   stringAgg(expr: SqlFragment, separator: string): SqlFragment;
+  /** True when `needle` occurs in `text`, ignoring case; the needle is plain text, not a pattern. */
+  containsIgnoreCase(text: SqlFragment, needle: SqlFragment): SqlFragment;
+  /**
+   * The first capture group of the first match of an RE2 `pattern` in `text`; '' when none matches.
+   * The pattern is code-chosen text (engines may inline it so it is compiled once), never a user's.
+   */
+  regexpExtract(text: SqlFragment, pattern: string): SqlFragment;
+  /** A query-string value percent-decoded, `+` read as a space (a malformed escape stays as sent). */
+  urlDecode(text: SqlFragment): SqlFragment;
+  /**
+   * True when `expr` equals one of `values` (up to thousands of code-chosen strings without
+   * U+001F, e.g. a list of known hosts), looked up in a hash set, also inside CASE.
+   */
+  inSet(expr: SqlFragment, values: readonly string[]): SqlFragment;
   /** A number as its decimal text (integers without a fraction). */
   toText(expr: SqlFragment): SqlFragment;
   /** A string's UTF-8 bytes as upper-case hex (safe to embed in packed text). */
@@ -31,6 +45,8 @@ export interface SqlDialect {
    * holds; NULL (or the type's default) when none does.
    */
   argMinIf(value: SqlFragment, keys: readonly SqlFragment[], condition: SqlFragment): SqlFragment;
+  /** Aggregate: `value` of the row with the smallest (keys…) tuple (argMinIf over every row, cheaper). */
+  argMin(value: SqlFragment, keys: readonly SqlFragment[]): SqlFragment;
   /** An integer 0 … buckets−1 from a hash of the value: splits units into chunks of similar size. */
   hashBucket(expr: SqlFragment, buckets: number): SqlFragment;
   /**
@@ -58,5 +74,17 @@ export interface SqlDialect {
     keys: readonly string[],
     value: string,
     count: number,
+  ): SqlFragment;
+  /**
+   * A sub-query with every row of `from` as (`partition`, …`columns`) plus, within its partition
+   * in the order of `keys`: `seq_pos` (1-based) and `next_<c>` for each of `next`: that column of
+   * the following row, NULL on the last (so a non-NULL column's `next_` tells the last row).
+   */
+  inSequence(
+    from: SqlFragment,
+    partition: string,
+    keys: readonly string[],
+    columns: readonly string[],
+    next: readonly string[],
   ): SqlFragment;
 }

@@ -32,6 +32,7 @@ const ERR = targeted('err-session');
 const SUBSCRIPTIONS: Record<string, Record<string, unknown>> = {
   dashboard: { time_range: RANGE },
   insights: { time_range: RANGE },
+  insight_groups: { time_range: RANGE },
   journeys: { time_range: RANGE },
   interventions: { time_range: RANGE },
   friction: { time_range: RANGE },
@@ -44,6 +45,10 @@ const SUBSCRIPTIONS: Record<string, Record<string, unknown>> = {
   performance: { time_range: RANGE },
   sessions: { time_range: RANGE },
   session_timeline: { time_range: RANGE, session_id: ERR },
+  web_overview: { time_range: RANGE },
+  pages: { time_range: RANGE },
+  countries: { time_range: RANGE },
+  bots: { time_range: RANGE },
 };
 
 let uuid = 0;
@@ -193,19 +198,20 @@ describe('live invalidation: declared reads × announced writes', () => {
     {
       name: 'an insight (slow page: no intervention)',
       touches: ['events', 'insights', 'friction'],
-      changes: ['insights', 'friction', 'performance'],
+      changes: ['insights', 'insight_groups', 'friction', 'performance'],
       run: () => send([event('page_performance', SLOW, { page_load_time: 9000 })]),
     },
     {
       name: 'an intervention created (error)',
       touches: ['events', 'insights', 'interventions', 'friction'],
-      changes: ['interventions', 'insights', 'friction', 'session_timeline'],
+      changes: ['interventions', 'insights', 'insight_groups', 'friction', 'session_timeline'],
       run: () => send([event('error', ERR, { message: 'boom' })]),
     },
     {
       name: 'an intervention delivered over SSE',
       touches: ['interventions'],
-      changes: ['interventions'],
+      // The session's timeline shows when its intervention was delivered.
+      changes: ['interventions', 'session_timeline'],
       async run() {
         const delivered = async () =>
           (await interventionsReport()).rules.reduce((n, r) => n + r.targeted.delivered, 0);
@@ -228,7 +234,7 @@ describe('live invalidation: declared reads × announced writes', () => {
     {
       name: 'an insight status change',
       touches: ['insights'],
-      changes: ['insights', 'session_timeline'],
+      changes: ['insights', 'insight_groups', 'session_timeline'],
       async run() {
         const { insights } = (await call('POST', '/v1/query/insights', {
           time_range: RANGE,

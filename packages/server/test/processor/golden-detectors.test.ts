@@ -38,11 +38,16 @@ describe('processor golden: detectors, insights and interventions', () => {
           recommended_actions: ['Show helpful tooltips or loading states'],
           evidence: clicks.slice(1).map((c) => c.uuid),
           friction_score: 2,
+          // Its problem (processor/problem-key.ts): type, factor and page path (these clicks have none).
+          problem: 'user_at_risk:rapid_clicking:',
+          factor: 'rapid_clicking',
         },
         generated_at: T0 + 1200,
         created_at: out.insights[0]!['created_at'],
         status_changed_at: null,
         time_range: 'real_time',
+        problem: 'user_at_risk:rapid_clicking:',
+        factor: 'rapid_clicking',
       },
     ]);
     expect(out.interventions).toMatchObject([

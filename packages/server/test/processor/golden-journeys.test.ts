@@ -83,6 +83,9 @@ describe('processor golden: journeys', () => {
         created_at: WALL,
         status_changed_at: null,
         time_range: 'real_time',
+        // An outcome: counted, never a problem (processor/problem-key.ts).
+        problem: '',
+        factor: '',
       },
     ]);
     expect(out.interventions).toEqual([]);

@@ -67,6 +67,8 @@ export function insight(projectId: string, sessionId = `s-${++counter}`): Insigh
     generated_at: 1_700_000_000_000,
     created_at: 1_700_000_000_000,
     time_range: 'real_time',
+    problem: 'user_at_risk:error_encountered:',
+    factor: 'error_encountered',
   };
 }
 

@@ -7,6 +7,12 @@ import { FIXTURE_ROWS, NOW, PROJECT } from './fixture.js';
 import { ENGINES, openTestEngine, runQuery } from './support.js';
 
 const q = (p50: number | null, p75: number | null, p95: number | null) => ({ p50, p75, p95 });
+const vital = (samples: number, p75: number, rating: string, [good, needs_improvement, poor]: number[]) => ({
+  samples,
+  p75,
+  rating,
+  shares: { good, needs_improvement, poor },
+});
 
 describe.each(ENGINES)('performance on $name', (kind) => {
   let engine: StorageEngine;
@@ -19,7 +25,19 @@ describe.each(ENGINES)('performance on $name', (kind) => {
   });
 
   it('per path quantiles over page visits, from page_performance, web_vitals and $web_vitals', async () => {
-    expect(await runQuery(engine, performanceQuery, PROJECT, { time_range: '1h' }, NOW)).toEqual({
+    const result = await runQuery(engine, performanceQuery, PROJECT, { time_range: '1h' }, NOW);
+    // Reports without a page view id: one page view per session and path (s2 and s4 on /home).
+    expect(result.pages.map((p) => [p.path, p.vitals.lcp, p.vitals.cls, p.vitals.inp.p75])).toEqual([
+      [
+        '/home',
+        vital(2, 3500, 'needs_improvement', [0, 1, 0]),
+        vital(2, 0.2, 'needs_improvement', [0.5, 0.5, 0]),
+        200,
+      ],
+      ['/pricing', vital(1, 1800, 'good', [1, 0, 0]), vital(1, 0.05, 'good', [1, 0, 0]), 120],
+    ]);
+    expect(result.devices.map((d) => [d.device, d.samples])).toEqual([['desktop', 3]]);
+    expect({ pages: result.pages.map(({ vitals: _, ...quantiles }) => quantiles) }).toEqual({
       pages: [
         {
           path: '/home',

@@ -40,6 +40,8 @@ export function makeInsight(overrides: Partial<InsightRecord> = {}): InsightReco
     generated_at: 2000,
     created_at: 3000,
     time_range: 'real_time',
+    problem: 'user_at_risk:error_encountered:',
+    factor: 'error_encountered',
     ...overrides,
   };
 }

@@ -18,6 +18,7 @@ export function makeRow(overrides: Partial<EventRow> = {}): EventRow {
     os: 'Linux',
     device: 'desktop',
     properties: '{"a":1}',
+    country: 'DE',
     ...overrides,
   };
 }

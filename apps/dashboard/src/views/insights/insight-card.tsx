@@ -1,4 +1,5 @@
 import type { Insight, InsightStatus } from '../../api/types';
+import { WriteOnly } from '../../auth/write-only';
 import { formatDateTime, humanize } from '../../format';
 import { updateParams } from '../../url-state';
 
@@ -58,10 +59,12 @@ export function InsightCard({ insight, busy, onStatus }: InsightCardProps) {
         </button>
         <span className={`status status-${insight.status}`}>{insight.status}</span>
         <span className="spacer" />
-        {insight.status === 'open' ? statusButton('acknowledged', 'Acknowledge') : null}
-        {insight.status !== 'resolved'
-          ? statusButton('resolved', 'Resolve', 'button-primary')
-          : statusButton('open', 'Reopen')}
+        <WriteOnly>
+          {insight.status === 'open' ? statusButton('acknowledged', 'Acknowledge') : null}
+          {insight.status !== 'resolved'
+            ? statusButton('resolved', 'Resolve', 'button-primary')
+            : statusButton('open', 'Reopen')}
+        </WriteOnly>
       </footer>
     </article>
   );

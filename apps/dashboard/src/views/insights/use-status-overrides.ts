@@ -1,7 +1,6 @@
 import { useCallback, useState } from 'react';
 import { setInsightStatus } from '../../api/insight-status';
 import type { Insight, InsightStatus } from '../../api/types';
-import { useSecretKey } from '../../secret-key-context';
 
 /**
  * Status changes shown at once. The live `insights` query is re-run on the processor's writes, and
@@ -9,30 +8,26 @@ import { useSecretKey } from '../../secret-key-context';
  * the list itself says the same.
  */
 export function useStatusOverrides() {
-  const key = useSecretKey();
   const [overrides, setOverrides] = useState<ReadonlyMap<string, InsightStatus>>(new Map());
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
 
-  const change = useCallback(
-    async (id: string, status: InsightStatus) => {
-      setBusy((b) => new Set(b).add(id));
-      setError(null);
-      try {
-        await setInsightStatus(key, id, status);
-        setOverrides((o) => new Map(o).set(id, status));
-      } catch (e) {
-        setError(`Could not change the status: ${(e as Error).message}`);
-      } finally {
-        setBusy((b) => {
-          const next = new Set(b);
-          next.delete(id);
-          return next;
-        });
-      }
-    },
-    [key],
-  );
+  const change = useCallback(async (id: string, status: InsightStatus) => {
+    setBusy((b) => new Set(b).add(id));
+    setError(null);
+    try {
+      await setInsightStatus(id, status);
+      setOverrides((o) => new Map(o).set(id, status));
+    } catch (e) {
+      setError(`Could not change the status: ${(e as Error).message}`);
+    } finally {
+      setBusy((b) => {
+        const next = new Set(b);
+        next.delete(id);
+        return next;
+      });
+    }
+  }, []);
 
   const apply = useCallback(
     (insights: readonly Insight[]): Insight[] =>

@@ -1,24 +1,40 @@
 import { useLiveQuery } from '@sightline/react';
+import type { SessionClient, TimelineIntervention } from '@sightline/schema/query-results';
 import type { Insight, TimelineEvent } from '../../api/types';
 import { Empty, Loading } from '../../components/states';
-import { formatCount, formatDuration, formatTime, humanize } from '../../format';
+import { formatCount, formatDuration, formatTime } from '../../format';
+import { EventRow, InsightRow, InterventionRow } from './timeline-rows';
+import './session-timeline.css';
 
 type Entry =
   | { kind: 'event'; at: number; event: TimelineEvent }
-  | { kind: 'insight'; at: number; insight: Insight };
+  | { kind: 'insight'; at: number; insight: Insight }
+  | { kind: 'intervention'; at: number; intervention: TimelineIntervention };
 
-/** Properties in one line, for a glance; the full JSON is in the row's title. */
-function summarize(properties: unknown): string {
-  if (properties === null || typeof properties !== 'object') return String(properties ?? '');
-  const entries = Object.entries(properties as Record<string, unknown>)
-    .filter(([name]) => !['url', 'user_agent', '$current_url', '$raw_user_agent', 'referrer'].includes(name))
-    .slice(0, 5)
-    .map(([name, value]) => `${name}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
-  const line = entries.join('  ');
-  return line.length > 160 ? `${line.slice(0, 157)}…` : line;
+/** At one moment: the event first, then what the processor made of it. */
+const KIND_ORDER: Record<Entry['kind'], number> = { event: 0, insight: 1, intervention: 2 };
+
+const plural = (n: number, word: string) => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+
+/** Browser, OS, device class and screen, once for the session. */
+function ClientLine({ client }: { client: SessionClient | null }) {
+  const parts = client ? [client.browser, client.os, client.device, client.screen].filter(Boolean) : [];
+  if (parts.length === 0) return null;
+  return (
+    <ul className="timeline-client" data-testid="timeline-client" aria-label="Device">
+      {parts.map((part) => (
+        <li key={part} className="pill">
+          {part}
+        </li>
+      ))}
+    </ul>
+  );
 }
 
-/** One session in order: its events, with the processor's insights placed at their event time. */
+/**
+ * One session in order: its events with what happened in each, the processor's insights and
+ * interventions placed at the moment they refer to, and the device once at the top.
+ */
 export function SessionTimelineView({ sessionId }: { sessionId: string }) {
   const timeline = useLiveQuery('session_timeline', {
     session_id: sessionId,
@@ -33,51 +49,41 @@ export function SessionTimelineView({ sessionId }: { sessionId: string }) {
   const entries: Entry[] = [
     ...timeline.events.map((event): Entry => ({ kind: 'event', at: event.timestamp, event })),
     ...timeline.insights.map((insight): Entry => ({ kind: 'insight', at: insight.generated_at, insight })),
-  ].sort((a, b) => a.at - b.at || (a.kind === 'event' ? -1 : 1));
+    ...timeline.interventions.map(
+      (intervention): Entry => ({ kind: 'intervention', at: intervention.at, intervention }),
+    ),
+  ].sort((a, b) => a.at - b.at || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+  const extras = [
+    timeline.insights.length > 0 ? plural(timeline.insights.length, 'insight') : null,
+    timeline.interventions.length > 0 ? plural(timeline.interventions.length, 'intervention') : null,
+  ].filter(Boolean);
 
   return (
     <div data-testid="session-timeline">
-      <p className="muted timeline-summary">
-        {formatCount(timeline.events.length)} events over {formatDuration(end - start)}, started{' '}
-        {formatTime(start)}
-        {timeline.insights.length > 0 ? `; ${timeline.insights.length} insight(s)` : ''}
-      </p>
+      <div className="timeline-summary">
+        <p className="muted">
+          {plural(timeline.events.length, 'event')} over {formatDuration(end - start)}, started{' '}
+          {formatTime(start)}
+          {extras.length > 0 ? `; ${extras.join(', ')}` : ''}
+        </p>
+        <ClientLine client={timeline.client} />
+      </div>
       <ol className="timeline">
-        {entries.map((entry) =>
-          entry.kind === 'event' ? (
-            <li
-              key={entry.event.uuid}
-              className="timeline-item"
-              title={JSON.stringify(entry.event.properties)}
-            >
-              <span className="timeline-offset">+{formatDuration(entry.at - start)}</span>
-              <span className="timeline-dot" aria-hidden="true" />
-              <div className="timeline-body">
-                <span className="mono timeline-event" data-testid="timeline-event">
-                  {entry.event.event}
-                </span>
-                {entry.event.path ? <span className="muted"> {entry.event.path}</span> : null}
-                <div className="timeline-props mono">{summarize(entry.event.properties)}</div>
-              </div>
-            </li>
-          ) : (
-            <li key={`insight-${entry.insight.id}`} className="timeline-item timeline-insight">
-              <span className="timeline-offset">+{formatDuration(entry.at - start)}</span>
-              <span className="timeline-dot" aria-hidden="true" />
-              <div className="timeline-body">
-                <strong>{humanize(entry.insight.insight_type)}</strong>{' '}
-                {(entry.insight.data.risk_factors ?? []).map((f) => (
-                  <span key={f} className="pill pill-warn">
-                    {humanize(f)}
-                  </span>
-                ))}
-                <div className="timeline-props">
-                  {(entry.insight.data.recommended_actions ?? []).join(' · ')}
-                </div>
-              </div>
-            </li>
-          ),
-        )}
+        {entries.map((entry) => {
+          const offset = entry.at - start;
+          if (entry.kind === 'event')
+            return <EventRow key={entry.event.uuid} event={entry.event} offset={offset} />;
+          if (entry.kind === 'insight')
+            return <InsightRow key={`insight-${entry.insight.id}`} insight={entry.insight} offset={offset} />;
+          return (
+            <InterventionRow
+              key={`intervention-${entry.intervention.id}`}
+              intervention={entry.intervention}
+              offset={offset}
+              start={start}
+            />
+          );
+        })}
       </ol>
     </div>
   );
