@@ -49,6 +49,9 @@ const SUBSCRIPTIONS: Record<string, Record<string, unknown>> = {
   pages: { time_range: RANGE },
   countries: { time_range: RANGE },
   bots: { time_range: RANGE },
+  sources: { time_range: RANGE },
+  devices: { time_range: RANGE },
+  retention: { period: 'day', periods: 2 },
 };
 
 let uuid = 0;

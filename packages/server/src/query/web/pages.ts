@@ -17,8 +17,8 @@ import { matchingSessions, sessionSummaries } from './session-summaries.js';
 /**
  * Pages (docs/SEMANTICS.md, Web analytics): per path of the matching page views, its views,
  * visitors, entries, exits, bounce rate and time on page. Each view is joined to its session's
- * summary (session-summaries.ts: page views and last event, from the rollup where kept); the
- * views of sessions with several are put in order to know the first, the last and the next.
+ * last event time (session-summaries.ts, from the rollup where kept), and each session's views
+ * are put in order to know its first, its last and every view's next.
  */
 
 /** The figure each sort orders by (descending, then path ascending). */
@@ -33,9 +33,8 @@ type PagesArgs = ParsedQueryArgs<'pages'>;
 
 /**
  * The period's page views with what each needs: m (the view matches the filters), sm (its session
- * has a matching event: session figures count it), and its session's page views (spv) and last
- * event time (end_t) from the session summaries. A view without a session has neither (NULL, or 0
- * where a join gives defaults).
+ * has a matching event: session figures count it) and its session's last event time (end_t; NULL,
+ * or 0 where a join gives defaults, for a view without a session, which gets no time).
  */
 function pageViews(ctx: QueryContext, period: Period, filters: PagesArgs['filters']): SqlFragment {
   const { dialect } = ctx.engine;
@@ -46,7 +45,7 @@ function pageViews(ctx: QueryContext, period: Period, filters: PagesArgs['filter
     ? sql`CASE WHEN session_id IN (${matchingSessions(ctx, period, filters)}) THEN 1 ELSE 0 END`
     : raw("CASE WHEN session_id <> '' THEN 1 ELSE 0 END");
   return sql`SELECT v.session_id AS session_id, v.distinct_id AS distinct_id, v.path AS path,
-      v.timestamp AS timestamp, v.seq AS seq, v.m AS m, v.sm AS sm, s.pv AS spv, s.l AS end_t
+      v.timestamp AS timestamp, v.seq AS seq, v.m AS m, v.sm AS sm, s.l AS end_t
     FROM (SELECT session_id, distinct_id, path, timestamp, seq, ${matches} AS m, ${sessionMatches} AS sm
           FROM events
           WHERE project_id = ${ctx.projectId} AND timestamp >= ${period.from} AND timestamp < ${period.to}
