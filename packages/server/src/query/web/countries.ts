@@ -1,8 +1,7 @@
 import { type CountriesResult, countriesArgs, type ParsedQueryArgs } from '@sightline/schema';
 import { join, raw, type SqlFragment, sql } from '../../sql/sql.js';
 import { filterCondition, hasFilters } from '../filters.js';
-import type { QueryContext } from '../registry.js';
-import { defineQuery } from '../registry.js';
+import { defineQuery, type QueryContext } from '../registry.js';
 import { eventScope } from '../scope.js';
 import { rawEvents, splitRange } from '../session-rollup.js';
 import { loadBreakdowns } from './breakdowns.js';
