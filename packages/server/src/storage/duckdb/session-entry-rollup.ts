@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ROLLUP_HOUR_MS } from '../engine.js';
+import { ensureDerivedRollup } from './derived-rollup.js';
 
 /**
  * The session-entry part of the hourly rollup (session-rollup.ts refreshes it in the same
@@ -45,35 +46,12 @@ export async function insertSessionEntryHours(
   );
 }
 
-/**
- * Creates session_entry_hours when it is missing or of another layout, filled up to the session
- * rollup's current cover (as its last generation) in one transaction, so a file rolled up before
- * this table existed needs no rebuild of session_hours. Runs at open, before any refresh.
- */
-export async function ensureSessionEntryHours(conn: DuckDBConnection): Promise<void> {
-  const reader = await conn.runAndReadAll(
-    `SELECT column_name FROM information_schema.columns WHERE table_name = '${SESSION_ENTRY_HOURS}' ORDER BY ordinal_position`,
-  );
-  const columns = reader.getRows().map((row) => String(row[0]));
-  if (columns.join() === COLUMNS.join()) return;
-  await conn.run('BEGIN TRANSACTION');
-  try {
-    await conn.run(`DROP TABLE IF EXISTS ${SESSION_ENTRY_HOURS}`);
-    await conn.run(DDL);
-    const state = await conn.runAndReadAll(
-      'SELECT generation, covered_seq, covered_hour FROM session_rollup_state',
-    );
-    const [generation, seq, hour] = (state.getRows()[0] ?? []).map(Number);
-    if (generation && seq !== undefined && hour !== undefined && hour >= 0) {
-      await insertSessionEntryHours(
-        conn,
-        `seq <= ${seq} AND timestamp >= 0 AND timestamp < ${hour + ROLLUP_HOUR_MS}`,
-        generation,
-      );
-    }
-    await conn.run('COMMIT');
-  } catch (error) {
-    await conn.run('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+/** Creates or backfills the table at open (storage/duckdb/derived-rollup.ts). */
+export function ensureSessionEntryHours(conn: DuckDBConnection): Promise<void> {
+  return ensureDerivedRollup(conn, {
+    table: SESSION_ENTRY_HOURS,
+    columns: COLUMNS,
+    ddl: DDL,
+    insert: insertSessionEntryHours,
+  });
 }

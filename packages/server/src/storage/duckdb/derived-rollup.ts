@@ -1,0 +1,44 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ROLLUP_HOUR_MS } from '../engine.js';
+
+/** A table rolled up beside session_hours, under the same cover and generations. */
+export interface DerivedRollup {
+  table: string;
+  columns: readonly string[];
+  ddl: string;
+  /** Inserts the rows of the events matching `where`, tagged with `generation`. */
+  insert(conn: DuckDBConnection, where: string, generation: number): Promise<void>;
+}
+
+/**
+ * Creates the table when it is missing or of another layout, filled up to the session rollup's
+ * current cover (as its last generation) in one transaction, so a file rolled up before the table
+ * existed needs no rebuild of session_hours. Runs at open, before any refresh.
+ */
+export async function ensureDerivedRollup(conn: DuckDBConnection, rollup: DerivedRollup): Promise<void> {
+  const reader = await conn.runAndReadAll(
+    `SELECT column_name FROM information_schema.columns WHERE table_name = '${rollup.table}' ORDER BY ordinal_position`,
+  );
+  const columns = reader.getRows().map((row) => String(row[0]));
+  if (columns.join() === rollup.columns.join()) return;
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    await conn.run(`DROP TABLE IF EXISTS ${rollup.table}`);
+    await conn.run(rollup.ddl);
+    const state = await conn.runAndReadAll(
+      'SELECT generation, covered_seq, covered_hour FROM session_rollup_state',
+    );
+    const [generation, seq, hour] = (state.getRows()[0] ?? []).map(Number);
+    if (generation && seq !== undefined && hour !== undefined && hour >= 0) {
+      await rollup.insert(
+        conn,
+        `seq <= ${seq} AND timestamp >= 0 AND timestamp < ${hour + ROLLUP_HOUR_MS}`,
+        generation,
+      );
+    }
+    await conn.run('COMMIT');
+  } catch (error) {
+    await conn.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
