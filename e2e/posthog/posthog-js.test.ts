@@ -9,16 +9,11 @@ import {
 } from '../support/sightline.js';
 import { type PageServer, startPageServer } from './support/page-server.js';
 
-/** posthog-js drops events from headless or automated browsers: look like a desktop Chrome. */
-const DESKTOP_CHROME_UA =
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-
-const launch = (): Promise<Browser> =>
-  launchChromium([
-    `--user-agent=${DESKTOP_CHROME_UA}`,
-    // navigator.webdriver is another of posthog-js's bot signals.
-    '--disable-blink-features=AutomationControlled',
-  ]);
+/**
+ * posthog-js drops events from headless or automated browsers: launchChromium already looks like a
+ * desktop Chrome, and navigator.webdriver (another of posthog-js's bot signals) is switched off.
+ */
+const launch = (): Promise<Browser> => launchChromium(['--disable-blink-features=AutomationControlled']);
 
 describe('posthog-js (real bundle, Chromium) against Sightline', () => {
   let sightline: SightlineProcess;

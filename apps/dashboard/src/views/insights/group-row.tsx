@@ -1,12 +1,12 @@
 import type { InsightGroup, InsightGroupsResult } from '@sightline/schema/query-results';
 import { useState } from 'react';
 import type { InsightStatus } from '../../api/types';
-import { WriteOnly } from '../../auth/write-only';
 import { formatAgo, formatCount, formatDateTime } from '../../format';
 import type { TimeRange } from '../../time-range';
 import { GroupSessions } from './group-sessions';
 import { problemTitle } from './labels';
 import { Sparkline } from './sparkline';
+import { SEVERITY_CLASS, StatusActions } from './status-actions';
 
 interface GroupRowProps {
   group: InsightGroup;
@@ -16,21 +16,9 @@ interface GroupRowProps {
   onStatus(status: InsightStatus): void;
 }
 
-const SEVERITY_CLASS: Record<string, string> = { high: 'pill-bad', medium: 'pill-warn', low: 'pill-muted' };
-
 /** One problem: how many sessions met it, since when, its trend, and one decision for all of it. */
 export function GroupRow({ group, trend, range, busy, onStatus }: GroupRowProps) {
   const [open, setOpen] = useState(false);
-  const button = (to: InsightStatus, label: string, variant = '') => (
-    <button
-      type="button"
-      className={`button button-small ${variant}`.trim()}
-      disabled={busy}
-      onClick={() => onStatus(to)}
-    >
-      {label}
-    </button>
-  );
   const title = problemTitle(group);
   return (
     <article
@@ -78,12 +66,7 @@ export function GroupRow({ group, trend, range, busy, onStatus }: GroupRowProps)
         </button>
         <span className={`status status-${group.status}`}>{group.status}</span>
         <span className="spacer" />
-        <WriteOnly>
-          {group.status === 'open' ? button('acknowledged', 'Acknowledge') : null}
-          {group.status !== 'resolved'
-            ? button('resolved', 'Resolve', 'button-primary')
-            : button('open', 'Reopen')}
-        </WriteOnly>
+        <StatusActions status={group.status} busy={busy} onStatus={onStatus} />
       </footer>
       {open ? <GroupSessions problem={group.problem} range={range} /> : null}
     </article>

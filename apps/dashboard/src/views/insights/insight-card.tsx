@@ -1,7 +1,7 @@
 import type { Insight, InsightStatus } from '../../api/types';
-import { WriteOnly } from '../../auth/write-only';
 import { formatDateTime, humanize } from '../../format';
 import { updateParams } from '../../url-state';
+import { SEVERITY_CLASS, StatusActions } from './status-actions';
 
 interface InsightCardProps {
   insight: Insight;
@@ -9,22 +9,10 @@ interface InsightCardProps {
   onStatus(status: InsightStatus): void;
 }
 
-const SEVERITY_CLASS: Record<string, string> = { high: 'pill-bad', medium: 'pill-warn', low: 'pill-muted' };
-
 /** One insight: what was seen, what to do about it, and acknowledge / resolve. */
 export function InsightCard({ insight, busy, onStatus }: InsightCardProps) {
   const factors = insight.data.risk_factors ?? [];
   const actions = insight.data.recommended_actions ?? [];
-  const statusButton = (to: InsightStatus, label: string, variant = '') => (
-    <button
-      type="button"
-      className={`button button-small ${variant}`.trim()}
-      disabled={busy}
-      onClick={() => onStatus(to)}
-    >
-      {label}
-    </button>
-  );
   return (
     <article
       className={`insight insight-${insight.status}`}
@@ -59,12 +47,7 @@ export function InsightCard({ insight, busy, onStatus }: InsightCardProps) {
         </button>
         <span className={`status status-${insight.status}`}>{insight.status}</span>
         <span className="spacer" />
-        <WriteOnly>
-          {insight.status === 'open' ? statusButton('acknowledged', 'Acknowledge') : null}
-          {insight.status !== 'resolved'
-            ? statusButton('resolved', 'Resolve', 'button-primary')
-            : statusButton('open', 'Reopen')}
-        </WriteOnly>
+        <StatusActions status={insight.status} busy={busy} onStatus={onStatus} />
       </footer>
     </article>
   );
