@@ -7,18 +7,24 @@ import { gzipSync } from 'node:zlib';
 import { Pool } from 'undici';
 import { BatchFactory, USER_AGENTS } from './lib/events.js';
 
-const [url, apiKey, connectionsArg, secondsArg, mode, rateArg] = process.argv.slice(2);
+const [url, apiKey, connectionsArg, secondsArg, mode, rateArg, batchArg] = process.argv.slice(2);
 if (!url || !apiKey)
-  throw new Error('usage: load-generator <url> <public key> <connections> <seconds> <plain|gzip> [events/s]');
+  throw new Error(
+    'usage: load-generator <url> <public key> <connections> <seconds> <plain|gzip> [events/s, 0 = unpaced] [events per request]',
+  );
 /** Optional target rate (events/s): batches are paced instead of sent as fast as possible. */
 const rate = rateArg ? Number(rateArg) : 0;
 const connections = Number(connectionsArg ?? 8);
 const seconds = Number(secondsArg ?? 10);
 const gzip = mode === 'gzip';
-const BATCH = 50;
-/** Enough distinct bodies for ~120k events/s over the run: more than the server will take. */
+/** Events per request: 50 (the SDK's batches) unless given; 1 is how a browser sends one event at a time. */
+const BATCH = Number(batchArg ?? 50);
+/**
+ * Enough distinct bodies for ~120k events/s over the run (40k with smaller requests, which no
+ * server answers as fast): more than the server will take.
+ */
 const bodies: Buffer[] = [];
-const needed = Math.ceil(((rate > 0 ? rate * 1.2 : 120_000) * seconds) / BATCH);
+const needed = Math.ceil(((rate > 0 ? rate * 1.2 : BATCH >= 50 ? 120_000 : 40_000) * seconds) / BATCH);
 const factory = new BatchFactory(apiKey, process.pid);
 for (let i = 0; i < needed; i++) {
   const json = factory.body(BATCH);

@@ -11,6 +11,8 @@ export interface LoadRequest {
   mode: 'plain' | 'gzip';
   /** Events/s to pace at; unpaced (as fast as acknowledged) when absent. */
   rate?: number;
+  /** Events per request (default 50). */
+  batch?: number;
 }
 
 /** Runs bench/load-generator.ts in its own process; resolves with its one-line JSON result. */
@@ -19,7 +21,8 @@ export async function runLoadGenerator<Result>(
   load: LoadRequest,
 ): Promise<Result> {
   const args = [server.url, server.publicKey, String(load.connections), String(load.seconds), load.mode];
-  if (load.rate !== undefined) args.push(String(load.rate));
+  if (load.rate !== undefined || load.batch !== undefined) args.push(String(load.rate ?? 0));
+  if (load.batch !== undefined) args.push(String(load.batch));
   const { stdout } = await run(process.execPath, ['--import', 'tsx', GENERATOR, ...args], {
     maxBuffer: 1 << 20,
   });
