@@ -2,17 +2,20 @@
  * `npm run bench`: every benchmark, printed as a Markdown report (and saved under bench/results/).
  * Options: --runs N (default 3), --seconds S (default 10), --connections C (default 16);
  * --queries adds query timings over each of --query-events N[,N…] (default 1 000 000 and 10 000 000)
- * generated events (cached under .cache/bench/). --only ingest,intervention,live,queries runs just those.
+ * generated events (cached under .cache/bench/); --query-names a,b times only those queries. --only ingest,durable,log,intervention,live,queries runs just those
+ * (durable: the durable reference alone; log: event log appends as a ratio of it, bench/log-append.ts).
  * --engines duckdb,clickhouse (default: both when clickhouse-server is installed) runs ingest and
  * queries on each, in the same run: ClickHouse is the test config's clickhouse-server (bench/lib/clickhouse.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { benchDurableReference } from './durable-reference.js';
 import { benchIngest } from './ingest.js';
 import { benchInterventionLatency } from './intervention-latency.js';
 import { clickhouseAvailable, stopClickHouse } from './lib/clickhouse.js';
 import { benchLiveLatency } from './live-latency.js';
+import { benchLogAppend } from './log-append.js';
 import { benchQueries } from './queries.js';
 
 const { values } = parseArgs({
@@ -23,6 +26,7 @@ const { values } = parseArgs({
     queries: { type: 'boolean', default: false },
     only: { type: 'string' },
     'query-events': { type: 'string', default: '1000000,10000000' },
+    'query-names': { type: 'string' },
     engines: { type: 'string', default: clickhouseAvailable() ? 'duckdb,clickhouse' : 'duckdb' },
   },
 });
@@ -48,17 +52,34 @@ for (const engine of wanted('ingest') ? engines : []) {
     '',
   );
 }
+const durableOptions = {
+  runs: Number(values.runs),
+  seconds: Number(values.seconds),
+  connections: Number(values.connections),
+};
+const durable = wanted('durable') ? [...(await benchDurableReference(durableOptions)), ''] : [];
+const logAppend = wanted('log') ? [...(await benchLogAppend(durableOptions)), ''] : [];
 const interventionLatency = wanted('intervention') ? await benchInterventionLatency() : [];
 const liveLatency = wanted('live') ? await benchLiveLatency() : [];
 const queries: string[] = [];
+const names = values['query-names'] ? new Set(values['query-names'].split(',')) : undefined;
 if (wanted('queries')) {
   for (const events of values['query-events'].split(',').map(Number)) {
     for (const engine of engines)
-      queries.push(...(await benchQueries({ events, runs: Number(values.runs), engine })));
+      queries.push(...(await benchQueries({ events, runs: Number(values.runs), engine, names })));
   }
 }
 await stopClickHouse();
-const report = [...header, ...ingest, ...interventionLatency, ...liveLatency, ...queries, ''].join('\n');
+const report = [
+  ...header,
+  ...ingest,
+  ...durable,
+  ...logAppend,
+  ...interventionLatency,
+  ...liveLatency,
+  ...queries,
+  '',
+].join('\n');
 process.stdout.write(report);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL(`./results/bench-${Date.now()}.md`, import.meta.url), report);

@@ -1,3 +1,4 @@
+import type { QueryFilter } from './queries/filter-vocabulary.js';
 import type { FrictionFactorId } from './queries/processor-results.js';
 import type { TimelineDetail } from './timeline-details.js';
 
@@ -61,7 +62,10 @@ export const DEMO_KEY_SETTINGS: Readonly<KeySettings> = Object.freeze({
 export const NO_KEY_SETTINGS: Readonly<KeySettings> = Object.freeze({ key_funnel: null, key_journey: null });
 
 export interface FunnelStepResult {
+  /** The step's event name. */
   step: string;
+  /** The step's own filters, present when the step was given as `{ event, filters }`. */
+  filters?: QueryFilter[];
   count: number;
   conversion_from_first: number;
   conversion_from_previous: number;

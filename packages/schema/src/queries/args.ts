@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.js';
-import { DEFAULT_FUNNEL_STEPS, DEFAULT_FUNNEL_WINDOW_MS } from '../query-results.js';
+import { DEFAULT_FUNNEL_STEPS, DEFAULT_FUNNEL_WINDOW_MS, type FunnelStep } from '../query-results.js';
 import { timeRangeSchema } from '../time-range.js';
 import { filtersSchema } from './filters.js';
 import {
@@ -32,10 +32,21 @@ export const queryLimitSchema = (fallback: number, max: number) =>
 
 /** An event name as a query argument. */
 export const eventNameArgSchema = z.string().min(1).max(200);
-/** 2–10 event names, in order (a funnel's steps, a project's key funnel). */
+/** 2–10 event names, in order (a project's key funnel). */
 export const funnelStepListSchema = z.array(eventNameArgSchema).min(2).max(10);
-/** A funnel's steps; the demo's upload funnel when none are given. */
-export const funnelStepsSchema = funnelStepListSchema.default([...DEFAULT_FUNNEL_STEPS]);
+/** A step with conditions of its own: `event` events that also meet every one of `filters`. */
+export const funnelStepObjectSchema = z.object({ event: eventNameArgSchema, filters: filtersSchema });
+/** A funnel step as a query takes it (FunnelStep): an event name, or `{ event, filters }`. */
+export const funnelStepArgSchema = z.union([
+  eventNameArgSchema,
+  funnelStepObjectSchema,
+]) satisfies z.ZodType<FunnelStep>;
+/** A funnel query's 2–10 steps, in order; the demo's upload funnel when none are given. */
+export const funnelStepsSchema = z
+  .array(funnelStepArgSchema)
+  .min(2)
+  .max(10)
+  .default([...DEFAULT_FUNNEL_STEPS]);
 export const funnelUnitSchema = z.enum(['session', 'user']);
 /** A conversion window: never longer than the longest time range a query takes (90 days). */
 export const funnelWindowSchema = z
@@ -51,11 +62,13 @@ export const INSIGHTS_DEFAULT_LIMIT = 100;
 /** Insights per answer at most: the rows of one response stay small enough to render. */
 export const INSIGHTS_MAX_LIMIT = 1000;
 
-const rangeArgs = z.object({ time_range: timeRangeSchema.default('24h') });
+/** A range and the common `filters`: what every answer built from events (or their sessions) takes. */
+const filteredRangeArgs = z.object({ time_range: timeRangeSchema.default('24h'), filters: filtersSchema });
 
-export const dashboardArgs = rangeArgs;
-export const overviewArgs = rangeArgs;
-export const interventionsArgs = rangeArgs;
+export const dashboardArgs = filteredRangeArgs;
+export const overviewArgs = filteredRangeArgs;
+/** `filters`: only interventions of sessions with an event in the range meeting every filter. */
+export const interventionsArgs = filteredRangeArgs;
 
 /**
  * An insights cursor's text at most: what the server hands out (an event time and an insight id,
@@ -81,6 +94,8 @@ export const insightsArgs = z.object({
   /** The insights of one problem group (its `problem` key): the group's drill-down. */
   problem: problemKeySchema.optional(),
   session_id: z.string().min(1).max(200).optional(),
+  /** Only insights of sessions with an event in the range meeting every filter. */
+  filters: filtersSchema,
   limit: queryLimitSchema(INSIGHTS_DEFAULT_LIMIT, INSIGHTS_MAX_LIMIT),
   /** `next_cursor` of the previous page: the insights after it, in the same order. */
   cursor: z.string().min(1).max(INSIGHTS_CURSOR_MAX_LENGTH).optional(),
@@ -92,27 +107,35 @@ export const insightGroupsArgs = z.object({
   status: z.enum(INSIGHT_STATUSES).optional(),
   factor: z.enum(FRICTION_FACTOR_IDS).optional(),
   insight_type: insightTypeSchema.optional(),
+  /** Only insights of sessions with an event in the range meeting every filter. */
+  filters: filtersSchema,
   limit: queryLimitSchema(INSIGHT_GROUPS_DEFAULT_LIMIT, INSIGHT_GROUPS_MAX_LIMIT),
 });
 
 export const journeysArgs = z.object({
   time_range: timeRangeSchema.default('24h'),
   journey_name: z.string().min(1).max(200).optional(),
+  /** Only journeys of sessions with an event in the range meeting every filter. */
+  filters: filtersSchema,
 });
 
 export const frictionArgs = z.object({
   time_range: timeRangeSchema.default('24h'),
   session_id: z.string().min(1).max(200).optional(),
+  /** Only sessions with an event in the range meeting every filter. */
+  filters: filtersSchema,
   limit: queryLimitSchema(50, 1000),
 });
 
 export const timeseriesArgs = z.object({
   time_range: timeRangeSchema.default('24h'),
   interval: z.enum(['minute', 'hour', 'day']).default('hour'),
+  filters: filtersSchema,
 });
 
 export const topEventsArgs = z.object({
   time_range: timeRangeSchema.default('24h'),
+  filters: filtersSchema,
   limit: queryLimitSchema(10, 1000),
 });
 
@@ -122,6 +145,8 @@ export const funnelArgs = z.object({
   unit: funnelUnitSchema.default('session'),
   window_ms: funnelWindowSchema.default(DEFAULT_FUNNEL_WINDOW_MS),
   breakdown: z.string().min(1).max(200).optional(),
+  /** Conditions every step's events must meet (a step's own filters are AND-ed with these). */
+  filters: filtersSchema,
 });
 
 export const dropOffsArgs = z.object({
@@ -129,6 +154,8 @@ export const dropOffsArgs = z.object({
   /** Without steps, the project's key funnel's. */
   steps: funnelStepsSchema.unwrap().optional(),
   threshold: z.number().min(0).max(1).default(DEFAULT_DROP_OFF_THRESHOLD),
+  /** As the funnel's: conditions every step's events must meet. */
+  filters: filtersSchema,
 });
 
 export const userFlowArgs = z.object({
@@ -137,6 +164,8 @@ export const userFlowArgs = z.object({
   mode: z.enum(['events', 'pages']).default('events'),
   limit: queryLimitSchema(20, 1000),
   path_length: z.number().int().min(1).max(20).default(3),
+  /** Only sessions with an event in the range meeting every filter (their flow whole). */
+  filters: filtersSchema,
 });
 
 export const performanceArgs = z.object({
@@ -175,6 +204,8 @@ export const sessionsArgs = z.object({
   /** Sessions with an event from this browser / device class in the range (ignoring case). */
   browser: z.string().min(1).max(LIMITS.maxIdLength).optional(),
   device: z.string().min(1).max(LIMITS.maxIdLength).optional(),
+  /** Sessions with an event in the range meeting every filter. */
+  filters: filtersSchema,
   sort: z.enum(SESSION_SORTS).default('last_seen'),
   /** `next_cursor` of the previous page (with the same other arguments). */
   cursor: z.string().min(1).max(SESSIONS_CURSOR_MAX_LENGTH).optional(),
@@ -204,6 +235,13 @@ export const pagesArgs = z.object({
   sort: z.enum(PAGE_SORTS).default('views'),
   limit: queryLimitSchema(PAGES_DEFAULT_LIMIT, PAGES_MAX_LIMIT),
 });
+
+/**
+ * entry_pages / exit_pages: views of `pages` sorted by entries / exits (as `sort` would), pages no
+ * counted session entered / left by left out.
+ */
+export const entryPagesArgs = pagesArgs.omit({ sort: true });
+export const exitPagesArgs = entryPagesArgs;
 
 /** sources and devices: breakdowns of the range's sessions (each list at most `limit` values). */
 const webBreakdownArgs = z.object({

@@ -1,5 +1,6 @@
 import type { FunnelStepResult, KeyFunnel } from '../query-results.js';
 import type { WebVitalName, WebVitalRating } from '../web-vitals.js';
+import type { QueryFilter } from './filter-vocabulary.js';
 
 /**
  * Results of the queries over raw events (overview, timeseries, top events, funnel, user flow,
@@ -43,6 +44,17 @@ export interface EventCount {
 
 export interface TopEventsResult {
   events: EventCount[];
+}
+
+/**
+ * A funnel step as a query takes it: an event name, or an event name whose events count only when
+ * they also meet every one of `filters` (AND-ed with the query's own `filters`). Two steps may
+ * name the same event with different filters (`page_view` on / then `page_view` on /pricing).
+ */
+export type FunnelStep = string | FunnelStepWithFilters;
+export interface FunnelStepWithFilters {
+  event: string;
+  filters?: QueryFilter[] | undefined;
 }
 
 export interface FunnelResult {

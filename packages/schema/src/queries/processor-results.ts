@@ -6,6 +6,7 @@ import type {
   TimelineEvent,
 } from '../query-results.js';
 import type { SessionClient } from '../timeline-details.js';
+import type { QueryFilter } from './filter-vocabulary.js';
 
 /**
  * Results of the queries over what the stream processor stores (insights, journeys, interventions,
@@ -205,7 +206,10 @@ export interface FrictionResult {
 }
 
 export interface DropOffPoint {
+  /** The step's event name. */
   step: string;
+  /** The step's own filters, present when the step was given as `{ event, filters }`. */
+  filters?: QueryFilter[];
   /** Percent, as the dashboard prints it. */
   drop_rate: number;
   /** Fraction 0..1 (= funnel drop_off). */

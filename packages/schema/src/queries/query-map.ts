@@ -46,6 +46,8 @@ export interface QueryArgSchemas {
   session_timeline: typeof args.sessionTimelineArgs;
   web_overview: typeof args.webOverviewArgs;
   pages: typeof args.pagesArgs;
+  entry_pages: typeof args.entryPagesArgs;
+  exit_pages: typeof args.exitPagesArgs;
   sources: typeof args.sourcesArgs;
   devices: typeof args.devicesArgs;
   countries: typeof args.countriesArgs;
@@ -71,6 +73,8 @@ interface QueryResults {
   session_timeline: SessionTimelineResult;
   web_overview: WebOverviewResult;
   pages: PagesResult;
+  entry_pages: PagesResult;
+  exit_pages: PagesResult;
   sources: SourcesResult;
   devices: DevicesResult;
   countries: CountriesResult;
@@ -107,6 +111,8 @@ export const QUERY_NAMES = [
   'session_timeline',
   'web_overview',
   'pages',
+  'entry_pages',
+  'exit_pages',
   'sources',
   'devices',
   'countries',

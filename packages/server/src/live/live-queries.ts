@@ -2,7 +2,7 @@ import { describeIssues } from '@sightline/schema';
 import { ApiError } from '../errors.js';
 import { QUERIES } from '../query/index.js';
 import type { QueryRunner } from '../query/query-runner.js';
-import { type DataSet, readsAny } from '../query/reads.js';
+import { type DataSet, readsAny, readsFor } from '../query/reads.js';
 import { LiveLanes } from './live-lanes.js';
 import { DEFAULT_LIVE_LIMITS, type LiveLimits } from './live-limits.js';
 import { SharedQuery, type SubscriberSink } from './shared-query.js';
@@ -109,7 +109,7 @@ export class LiveQueries {
           this.runsByQuery.set(runs, (this.runsByQuery.get(runs) ?? 0) + 1);
         },
       });
-      entry = { query, projectId, reads: definition.reads };
+      entry = { query, projectId, reads: readsFor(definition.reads, parsed.data) };
       this.shared.set(key, entry);
       this.entriesOf(projectId).add(entry);
       usage.computations++;

@@ -7,6 +7,7 @@ import {
 } from '@sightline/schema';
 import { inList, raw, sql } from '../sql/sql.js';
 import { DEFAULT_DROP_OFF_THRESHOLD, dropOffPoints, findDropOffs } from './drop-offs.js';
+import { filterCondition } from './filters.js';
 import { loadFunnelTallies, totalTally } from './funnel/index.js';
 import { summarizeTally } from './funnel/tally.js';
 import { loadTotals } from './overview.js';
@@ -31,7 +32,9 @@ async function stepEventCounts(
   const rows = await engine.query(
     sql`SELECT event, count(*) AS events,
           ${engine.dialect.countDistinct(raw("CASE WHEN session_id <> '' THEN session_id END"))} AS sessions
-        FROM events WHERE ${scope.where} AND ${inList(raw('event'), steps)} GROUP BY event`,
+        FROM events WHERE ${scope.where} AND ${inList(raw('event'), steps)}
+          AND ${filterCondition(args.filters, engine.dialect)}
+        GROUP BY event`,
   );
   return new Map(
     rows.map((r) => [String(r['event']), { events: Number(r['events']), sessions: Number(r['sessions']) }]),
@@ -63,13 +66,24 @@ async function keyFunnelPart(
   const [tallies, stepCounts, sessionDropOffs] = await Promise.all([
     loadFunnelTallies(
       ctx,
-      { time_range: args.time_range, steps, unit: keyFunnel.unit, window_ms: keyFunnel.window_ms },
+      {
+        time_range: args.time_range,
+        steps,
+        unit: keyFunnel.unit,
+        window_ms: keyFunnel.window_ms,
+        filters: args.filters,
+      },
       { friction: bySession },
     ),
     stepEventCounts(ctx, args, steps),
     bySession
       ? null
-      : dropOffPoints(ctx, { time_range: args.time_range, steps, threshold: DEFAULT_DROP_OFF_THRESHOLD }),
+      : dropOffPoints(ctx, {
+          time_range: args.time_range,
+          steps,
+          threshold: DEFAULT_DROP_OFF_THRESHOLD,
+          filters: args.filters,
+        }),
   ]);
   const tally = totalTally(steps.length, tallies);
   const funnel = summarizeTally(steps, tally);
@@ -86,7 +100,10 @@ async function keyFunnelPart(
   };
 }
 
-/** The `dashboard` query's shape over one time range (docs/API.md). */
+/**
+ * The `dashboard` query's shape over one time range (docs/API.md); its `filters` reach every part,
+ * each with the meaning the part's own query gives them.
+ */
 export const dashboardQuery = defineQuery({
   name: 'dashboard',
   reads: ['events', 'friction', 'settings'],
@@ -94,12 +111,13 @@ export const dashboardQuery = defineQuery({
   async run(ctx, args): Promise<DashboardResult> {
     const { from, to } = eventScope(ctx.projectId, args.time_range, ctx.now);
     const keyFunnel = ctx.settings.key_funnel;
+    const { time_range, filters } = args;
     const [totals, top, funnelPart, flow, performance] = await Promise.all([
       loadTotals(ctx, args),
-      topEvents(ctx, { time_range: args.time_range, limit: TOP_EVENTS_LIMIT }),
+      topEvents(ctx, { time_range, filters, limit: TOP_EVENTS_LIMIT }),
       keyFunnel ? keyFunnelPart(ctx, args, keyFunnel) : NO_KEY_FUNNEL_PART,
-      userFlow(ctx, { time_range: args.time_range, mode: 'events', limit: FLOW_LIMIT, path_length: 3 }),
-      pagePerformance(ctx, { time_range: args.time_range, limit: PERFORMANCE_PAGES }),
+      userFlow(ctx, { time_range, filters, mode: 'events', limit: FLOW_LIMIT, path_length: 3 }),
+      pagePerformance(ctx, { time_range, filters, limit: PERFORMANCE_PAGES }),
     ]);
     return {
       time_range: { from, to },

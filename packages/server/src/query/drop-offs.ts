@@ -3,6 +3,8 @@ import {
   type DropOffPoint,
   type DropOffsResult,
   dropOffsArgs,
+  type FunnelStep,
+  type QueryFilter,
   type TimeRange,
 } from '@sightline/schema';
 import { frictionFactor } from '../friction/catalogue.js';
@@ -26,8 +28,10 @@ export function dropOffRecommendation(dominant: FrictionKind | null): string {
 
 export interface DropOffArgs {
   time_range: TimeRange;
-  steps: string[];
+  steps: readonly FunnelStep[];
   threshold: number;
+  /** Conditions every step's events meet (the funnel's global filters). */
+  filters?: readonly QueryFilter[] | undefined;
 }
 
 /** Steps whose drop exceeds the threshold or is the largest, with the friction in the sessions that dropped there. */
@@ -44,6 +48,7 @@ export function findDropOffs(
     const dominant = dominantFriction(totals);
     points.push({
       step: s.step,
+      ...(s.filters ? { filters: s.filters } : {}),
       drop_rate: s.drop_off * 100,
       drop_off: s.drop_off,
       dropped_sessions: tally.byFurthest[k - 1] ?? 0,
@@ -57,10 +62,15 @@ export function findDropOffs(
 
 /** The session funnel of `steps` and its drop-off points. */
 export async function dropOffPoints(ctx: QueryContext, args: DropOffArgs): Promise<DropOffPoint[]> {
-  const spec = { time_range: args.time_range, steps: args.steps, unit: 'session' as const };
   const tallies = await loadFunnelTallies(
     ctx,
-    { ...spec, window_ms: DEFAULT_FUNNEL_WINDOW_MS },
+    {
+      time_range: args.time_range,
+      steps: args.steps,
+      unit: 'session',
+      window_ms: DEFAULT_FUNNEL_WINDOW_MS,
+      filters: args.filters,
+    },
     { friction: true },
   );
   const tally = totalTally(args.steps.length, tallies);

@@ -6,6 +6,13 @@ import {
 } from '@sightline/schema';
 import type { SqlDialect } from '../sql/dialect.js';
 import { inList, join, raw, type SqlFragment, sql } from '../sql/sql.js';
+import {
+  referrerDomainSql,
+  UTM_PARAMETERS,
+  type UtmParameter,
+  urlHostSql,
+  utmSql,
+} from '../storage/entry-dimensions.js';
 
 /**
  * The common `filters` argument as SQL: one condition on `events` rows (docs/SEMANTICS.md, Filters).
@@ -14,43 +21,9 @@ import { inList, join, raw, type SqlFragment, sql } from '../sql/sql.js';
  * (sources) read exactly what the filters compare.
  */
 
-/**
- * The host of an absolute URL (`scheme://[user@]host[:port]…`) lower-cased, without one leading
- * `www.`; '' for anything else (empty, `$direct`, a bare path). Bracketed IPv6 hosts keep their brackets.
- */
-const URL_HOST_WITHOUT_WWW = '^[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?(?:www[.])?(\\[[^\\]/?#]*\\]|[^/?#:]*)';
-
-/** The host of the URL in `column` as above (sources compares the entry URL's with its referrer's). */
-export function urlHostSql(dialect: SqlDialect, column: SqlFragment): SqlFragment {
-  // Most events carry no referrer (only a visit's first page does): the pattern is skipped for them.
-  return sql`(CASE WHEN ${column} = '' THEN '' ELSE ${dialect.regexpExtract(sql`lower(${column})`, URL_HOST_WITHOUT_WWW)} END)`;
-}
-
-/** referrer_domain: the referrer's host without `www.`, '' when the event has no referrer URL. */
-export function referrerDomainSql(dialect: SqlDialect): SqlFragment {
-  return urlHostSql(dialect, raw('referrer'));
-}
-
-export const UTM_PARAMETERS = [
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'utm_term',
-  'utm_content',
-] as const;
-export type UtmParameter = (typeof UTM_PARAMETERS)[number];
-
-/**
- * A UTM parameter of the event: `properties.<name>` when it is a non-empty string (the sender
- * said so explicitly: posthog-js and Segment copy them there), else the first `<name>=` value of
- * the event URL's query string, percent-decoded; '' when neither has it.
- */
-export function utmSql(dialect: SqlDialect, name: UtmParameter): SqlFragment {
-  const fromProperties = dialect.jsonString(raw('properties'), name);
-  // `name` is one of UTM_PARAMETERS: code-chosen, so safe inside the pattern.
-  const fromUrl = dialect.urlDecode(dialect.regexpExtract(raw('url'), `[?&]${name}=([^&#]*)`));
-  return sql`(CASE WHEN ${fromProperties} <> '' THEN ${fromProperties} ELSE ${fromUrl} END)`;
-}
+// The derived properties are defined with the other entry dimensions (the breakdowns and the DuckDB
+// session-entry rollup read the same expressions).
+export { referrerDomainSql, UTM_PARAMETERS, type UtmParameter, urlHostSql, utmSql };
 
 const COLUMNS: Record<FilterColumnProperty, (dialect: SqlDialect) => SqlFragment> = {
   path: () => raw('path'),

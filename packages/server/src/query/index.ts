@@ -17,7 +17,7 @@ import { userFlowQuery } from './user-flow.js';
 import { botsQuery } from './web/bots.js';
 import { countriesQuery } from './web/countries.js';
 import { devicesQuery } from './web/devices.js';
-import { pagesQuery } from './web/pages.js';
+import { entryPagesQuery, exitPagesQuery, pagesQuery } from './web/pages.js';
 import { retentionQuery } from './web/retention.js';
 import { sourcesQuery } from './web/sources.js';
 import { webOverviewQuery } from './web/web-overview.js';
@@ -42,6 +42,8 @@ export const QUERIES: ReadonlyMap<string, QueryDefinition<unknown, unknown>> = n
     sessionTimelineQuery,
     webOverviewQuery,
     pagesQuery,
+    entryPagesQuery,
+    exitPagesQuery,
     sourcesQuery,
     devicesQuery,
     countriesQuery,

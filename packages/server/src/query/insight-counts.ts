@@ -7,15 +7,18 @@ import {
   type ParsedQueryArgs,
 } from '@sightline/schema';
 import { isOutcomeSql, isOutcomeType, problemKeySql } from '../processor/problem-key.js';
+import type { SqlDialect } from '../sql/dialect.js';
 import { type SqlFragment, sql } from '../sql/sql.js';
 import type { QueryRow } from '../storage/engine.js';
+import { sessionsInRangeMeetingFilters } from './filtered-sessions.js';
 
 type InsightsArgs = ParsedQueryArgs<'insights'>;
 
 /**
  * The insights query's filters, split the way its counts need them: `shared` ones (project, range,
- * session, problem group) narrow every count; each counted dimension (type, factor, status) has
- * its own, applied to the other dimensions' counts but not to its own.
+ * session, problem group, the common `filters` as sessions: filtered-sessions.ts) narrow every
+ * count; each counted dimension (type, factor, status) has its own, applied to the other
+ * dimensions' counts but not to its own.
  */
 export interface InsightFilters {
   shared: SqlFragment[];
@@ -25,6 +28,7 @@ export interface InsightFilters {
 }
 
 export function insightFilters(
+  dialect: SqlDialect,
   projectId: string,
   range: { from: number; to: number },
   args: InsightsArgs,
@@ -36,6 +40,8 @@ export function insightFilters(
   ];
   if (args.session_id) shared.push(sql`session_id = ${args.session_id}`);
   if (args.problem) shared.push(sql`${problemKeySql()} = ${args.problem}`);
+  const sessions = sessionsInRangeMeetingFilters(dialect, projectId, range, args.filters);
+  if (sessions) shared.push(sessions);
   const type: SqlFragment[] = [];
   if (args.insight_type) type.push(sql`insight_type = ${args.insight_type}`);
   if (args.kind === 'problems') type.push(sql`NOT ${isOutcomeSql()}`);

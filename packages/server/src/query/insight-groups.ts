@@ -13,6 +13,7 @@ import { frictionFactor } from '../friction/catalogue.js';
 import { isOutcomeSql, parseProblemKey, problemKeySql } from '../processor/problem-key.js';
 import { inList, raw, type SqlFragment, sql } from '../sql/sql.js';
 import type { QueryRow } from '../storage/engine.js';
+import { andMaybe, sessionsInRangeMeetingFilters } from './filtered-sessions.js';
 import { defineQuery } from './registry.js';
 import { trendBuckets } from './trend-buckets.js';
 
@@ -20,8 +21,13 @@ type GroupArgs = ParsedQueryArgs<'insight_groups'>;
 
 const SEVERITIES: readonly InsightSeverity[] = ['low', 'medium', 'high'];
 
-/** Problem insights of the range under the type and factor filters, with their problem key. */
-function problemRows(projectId: string, args: GroupArgs, range: { from: number; to: number }): SqlFragment {
+/** Problem insights of the range under the type, factor and common filters, with their problem key. */
+function problemRows(
+  projectId: string,
+  args: GroupArgs,
+  range: { from: number; to: number },
+  sessions: SqlFragment | null,
+): SqlFragment {
   const conditions = [
     sql`project_id = ${projectId}`,
     sql`generated_at >= ${range.from}`,
@@ -30,6 +36,7 @@ function problemRows(projectId: string, args: GroupArgs, range: { from: number; 
   ];
   if (args.insight_type) conditions.push(sql`insight_type = ${args.insight_type}`);
   if (args.factor) conditions.push(sql`factor = ${args.factor}`);
+  if (sessions) conditions.push(sessions);
   return sql`SELECT ${problemKeySql()} AS problem_key, session_id, status, severity, generated_at,
       created_at, status_changed_at
     FROM insights WHERE ${conditions.reduce((a, b) => sql`${a} AND ${b}`)}`;
@@ -71,12 +78,15 @@ function toGroup(r: QueryRow): Omit<InsightGroup, 'trend'> {
  */
 export const insightGroupsQuery = defineQuery({
   name: 'insight_groups',
+  // Events too: with filters, an event can bring a session (and its insights) into the answer.
   reads: ['insights'],
   args: insightGroupsArgs,
   async run({ engine, projectId, now }, args): Promise<InsightGroupsResult> {
     const { from, to } = resolveTimeRange(args.time_range, now);
     const d = engine.dialect;
-    const rows = problemRows(projectId, args, { from, to });
+    // The common filters: insights of sessions with an event in the range meeting every one.
+    const sessions = sessionsInRangeMeetingFilters(d, projectId, { from, to }, args.filters);
+    const rows = problemRows(projectId, args, { from, to }, sessions);
     const [groupRows, outcomeRows] = await Promise.all([
       engine.query(
         sql`SELECT problem_key, count(*) AS insights, ${d.countDistinct(raw('session_id'))} AS sessions,
@@ -91,6 +101,7 @@ export const insightGroupsQuery = defineQuery({
       engine.query(
         sql`SELECT insight_type, count(*) AS n, ${d.countDistinct(raw('session_id'))} AS sessions FROM insights
             WHERE project_id = ${projectId} AND generated_at >= ${from} AND generated_at < ${to} AND ${isOutcomeSql()}
+              ${andMaybe(sessions)}
             GROUP BY insight_type`,
       ),
     ]);

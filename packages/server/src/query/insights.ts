@@ -40,15 +40,17 @@ const and = (conditions: readonly SqlFragment[]): SqlFragment =>
 /**
  * Insights of the processor (the shape of docs/API.md, Insights and interventions) whose event time
  * falls in the range, newest first, a page at a time by cursor; with the range's total and counts
- * per type, factor and status (insight-counts.ts), so the dashboard never counts a page.
+ * per type, factor and status (insight-counts.ts), so the dashboard never counts a page. With the
+ * common `filters`, only insights of sessions with an event in the range meeting every filter.
  */
 export const insightsQuery = defineQuery({
   name: 'insights',
+  // Events too: with filters, an event can bring a session (and its insights) into the answer.
   reads: ['insights'],
   args: insightsArgs,
   async run({ engine, projectId, now }, args): Promise<InsightsResult> {
     const range = resolveTimeRange(args.time_range, now);
-    const filters = insightFilters(projectId, range, args);
+    const filters = insightFilters(engine.dialect, projectId, range, args);
     const page = allFilters(filters);
     if (args.cursor) page.push(afterPosition(decodeInsightsCursor(args.cursor)));
     const [rows, cube] = await Promise.all([

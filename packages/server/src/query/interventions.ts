@@ -11,6 +11,7 @@ export type { InterventionRuleReport };
 import { sql } from '../sql/sql.js';
 import type { QueryRow } from '../storage/engine.js';
 import { compareCompletion } from './completion-comparison.js';
+import { andMaybe, sessionsInRangeMeetingFilters } from './filtered-sessions.js';
 import { defineQuery } from './registry.js';
 
 const emptyGroup = (): InterventionGroup => ({
@@ -31,16 +32,19 @@ const isHeldOut = (r: QueryRow) => r['held_out'] === true || Number(r['held_out'
  * journey fields stay empty (0 journeys, completion null) and `key_journey: null` says why: other
  * journeys of a session say nothing about what the project wants its users to finish. Each rule's
  * `comparison` gives the difference of completion rates with its 95 % interval, and a verdict only
- * once both groups have enough key journeys (completion-comparison.ts).
+ * once both groups have enough key journeys (completion-comparison.ts). With the common `filters`,
+ * only interventions of sessions with an event in the range meeting every filter count.
  */
 export const interventionsQuery = defineQuery({
   name: 'interventions',
+  // Events too: with filters, an event can bring a session (and its interventions) into the answer.
   reads: ['interventions', 'journeys', 'settings'],
   args: interventionsArgs,
   async run({ engine, projectId, now, settings }, args): Promise<InterventionsResult> {
     const keyJourney = settings.key_journey;
     const { from, to } = resolveTimeRange(args.time_range, now);
-    const scope = sql`project_id = ${projectId} AND created_at >= ${from} AND created_at < ${to}`;
+    const sessions = sessionsInRangeMeetingFilters(engine.dialect, projectId, { from, to }, args.filters);
+    const scope = sql`project_id = ${projectId} AND created_at >= ${from} AND created_at < ${to}${andMaybe(sessions)}`;
     const [counts, journeys] = await Promise.all([
       engine.query(
         sql`SELECT rule_id, action, held_out, count(DISTINCT session_id) AS sessions, count(*) AS interventions,

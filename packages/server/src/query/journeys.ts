@@ -1,6 +1,7 @@
 import { type JourneySummary, type JourneysResult, journeysArgs, resolveTimeRange } from '@sightline/schema';
 import { sql } from '../sql/sql.js';
 import type { JourneyStepRecord } from '../storage/processor-records.js';
+import { andMaybe, sessionsInRangeMeetingFilters } from './filtered-sessions.js';
 import { nearestRank } from './percentile.js';
 import { defineQuery } from './registry.js';
 
@@ -64,18 +65,21 @@ function summarize(name: string, rows: ReadonlyArray<Record<string, unknown>>): 
 /**
  * Journeys the processor stored (docs/SEMANTICS.md, Journeys), per journey name: started / completed / abandoned,
  * completion rate, median duration, and per step how many reached it, abandoned at it, and the
- * median time it took from the step before. A journey counts in the range it started in.
+ * median time it took from the step before. A journey counts in the range it started in. With the
+ * common `filters`, only journeys of sessions with an event in the range meeting every filter.
  */
 export const journeysQuery = defineQuery({
   name: 'journeys',
+  // Events too: with filters, an event can bring a session (and its journeys) into the answer.
   reads: ['journeys'],
   args: journeysArgs,
   async run({ engine, projectId, now }, args): Promise<JourneysResult> {
     const { from, to } = resolveTimeRange(args.time_range, now);
     const name = args.journey_name ? sql` AND journey_name = ${args.journey_name}` : sql``;
+    const sessions = sessionsInRangeMeetingFilters(engine.dialect, projectId, { from, to }, args.filters);
     const rows = await engine.query(
       sql`SELECT journey_name, status, steps, total_duration, abandon_reason FROM journeys
-          WHERE project_id = ${projectId} AND started_at >= ${from} AND started_at < ${to}${name}
+          WHERE project_id = ${projectId} AND started_at >= ${from} AND started_at < ${to}${name}${andMaybe(sessions)}
           ORDER BY journey_name, started_at, id`,
     );
     const byName = new Map<string, Array<Record<string, unknown>>>();

@@ -11,7 +11,8 @@ import { splitRange } from './session-rollup.js';
  * `path`, `device` and every metric's value for that page view (storage/page-view-metrics.ts says
  * what a page view and its values are). Whole hours the engine's rollup covers are read from its
  * page-view rows (StorageEngine.rollup.pageViews), the rest of the range from events; a page view
- * with rows in both, or cut by an hour, is merged by taking each metric's largest value again.
+ * with rows in both, or cut by an hour, is merged by taking each metric's largest value again;
+ * a rollup row marked `single` of a session without raw reports needs no merging.
  */
 
 export interface PageViewsArgs {
@@ -44,10 +45,20 @@ export async function performancePageViews(ctx: QueryContext, args: PageViewsArg
     const scope = eventScope(ctx.projectId, args.time_range, ctx.now);
     return sql`SELECT path, device, ${METRIC_LIST} FROM (${perPageView(scope.where)}) AS page_views`;
   }
+  // A row marked single is its page view's whole answer unless the session has raw reports too.
+  const rawSessions = join(
+    split.raw.map((part) => sql`SELECT session_id FROM events WHERE ${part} AND ${pageViewEventsSql()}`),
+    ' UNION ALL ',
+  );
+  const inRaw = sql`session_id IN (SELECT session_id FROM (${rawSessions}) AS r GROUP BY session_id)`;
+  const table = rollup.pageViews;
+  const rollupRows = (columns: SqlFragment, condition: SqlFragment) =>
+    sql`SELECT ${columns} FROM ${table} WHERE ${split.rollup} AND ${filters} AND ${condition}`;
   const parts = [
-    sql`SELECT ${PAGE_VIEW_KEY}, ${METRIC_LIST} FROM ${rollup.pageViews} WHERE ${split.rollup} AND ${filters}`,
+    rollupRows(sql`${PAGE_VIEW_KEY}, ${METRIC_LIST}`, sql`(NOT single OR ${inRaw})`),
     ...split.raw.map(perPageView),
   ];
-  return sql`SELECT path, device, ${LARGEST} FROM (${join(parts, ' UNION ALL ')}) AS parts
+  return sql`${rollupRows(sql`path, device, ${METRIC_LIST}`, sql`single AND NOT ${inRaw}`)}
+    UNION ALL SELECT path, device, ${LARGEST} FROM (${join(parts, ' UNION ALL ')}) AS parts
     GROUP BY ${PAGE_VIEW_KEY}`;
 }

@@ -11,7 +11,7 @@ import type { QueryRow, StorageEngine } from '../storage/engine.js';
 import { type PageViewsArgs, performancePageViews } from './performance-views.js';
 import { defineQuery, type QueryContext } from './registry.js';
 import { limitClause } from './scope.js';
-import { toVitalsSummary, vitalAggregates } from './vital-summary.js';
+import { toVitalsSummary, vitalAggregates, vitalColumns } from './vital-summary.js';
 
 const QUANTILES = [
   ['p50', 0.5],
@@ -39,14 +39,27 @@ async function pagesOf(
   limit: number,
 ): Promise<PagePerformance[]> {
   const { dialect } = engine;
-  const quantiles = PERFORMANCE_METRICS.flatMap((metric) =>
-    QUANTILES.map(([label, q]) => sql`${dialect.quantile(raw(metric), q)} AS ${raw(`${metric}_${label}`)}`),
+  // Each metric's quantiles in one aggregate (one sort), then one column per quantile.
+  const lists = PERFORMANCE_METRICS.map(
+    (metric) =>
+      sql`${dialect.quantiles(
+        raw(metric),
+        QUANTILES.map(([, q]) => q),
+      )} AS ${raw(`${metric}_q`)}`,
   );
-  // The p75 columns above are the vitals' p75 too (same names), so vitalAggregates leaves them out.
+  const quantiles = PERFORMANCE_METRICS.flatMap((metric) =>
+    QUANTILES.map(
+      ([label], i) =>
+        sql`${dialect.listElement(raw(`${metric}_q`), raw(String(i + 1)))} AS ${raw(`${metric}_${label}`)}`,
+    ),
+  );
+  // The p75 columns are the vitals' p75 too (same names), so vitalAggregates leaves them out.
+  const vitals = vitalAggregates(dialect, { p75: false });
   const rows = await engine.query(
-    sql`SELECT path, count(*) AS samples, ${join([...quantiles, ...vitalAggregates(dialect, { p75: false })])}
-        FROM (${pageViews}) AS views
-        GROUP BY path ORDER BY samples DESC, path ASC ${limitClause(limit)}`,
+    sql`SELECT path, samples, ${join(quantiles)}, ${raw(vitalColumns({ p75: false }).join(', '))}
+        FROM (SELECT path, count(*) AS samples, ${join([...lists, ...vitals])}
+              FROM (${pageViews}) AS views GROUP BY path) AS g
+        ORDER BY samples DESC, path ASC ${limitClause(limit)}`,
   );
   return rows.map(toPagePerformance);
 }

@@ -44,3 +44,15 @@ export function addWrite(writes: Map<string, Set<DataSet>>, projectId: string, s
 export function readsAny(reads: readonly DataSet[], touched: ReadonlySet<DataSet>): boolean {
   return reads.some((set) => touched.has(set));
 }
+
+/**
+ * What a run with `args` reads: the query's declared `reads`, plus `events` when the run has
+ * `filters` — a filter is a condition on events (a processor view keeps the sessions with a
+ * matching event), so a new event can change a filtered answer of any query, while the unfiltered
+ * subscriptions of processor views stay quiet on event writes.
+ */
+export function readsFor(reads: readonly DataSet[], args: unknown): readonly DataSet[] {
+  if (reads.includes('events')) return reads;
+  const filters = (args as { filters?: unknown } | null)?.filters;
+  return Array.isArray(filters) && filters.length > 0 ? [...reads, 'events'] : reads;
+}

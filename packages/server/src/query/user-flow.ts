@@ -1,4 +1,5 @@
 import {
+  type QueryFilter,
   type TimeRange,
   type TopPath,
   type Transition,
@@ -6,6 +7,7 @@ import {
   userFlowArgs,
 } from '@sightline/schema';
 import { raw, sql } from '../sql/sql.js';
+import { sessionsMeetingFilters } from './filtered-sessions.js';
 import { defineQuery, type QueryContext } from './registry.js';
 import { eventScope } from './scope.js';
 
@@ -17,6 +19,8 @@ export interface UserFlowArgs {
   mode: 'events' | 'pages';
   limit: number;
   path_length: number;
+  /** Only sessions with an event in the range meeting every filter; their flow is whole. */
+  filters?: readonly QueryFilter[] | undefined;
 }
 
 const countDescThenKey =
@@ -27,7 +31,9 @@ const countDescThenKey =
 /**
  * Consecutive steps within each session (ordered by timestamp, then seq) and the sessions' first
  * `path_length` steps, counted in SQL: the engine's dialect gives consecutive pairs and first
- * values per session (window functions on DuckDB, sorted arrays on ClickHouse). Only distinct
+ * values per session (window functions on DuckDB, sorted arrays on ClickHouse). With filters, the
+ * sessions are those with an event meeting every filter, and each keeps all its steps: leaving
+ * the other events out would make up transitions nobody took. Only distinct
  * (from, to) pairs and distinct paths leave the engine; TypeScript orders them (ties by label
  * text, as JavaScript compares strings).
  */
@@ -38,8 +44,10 @@ export async function userFlow(
   const { dialect } = engine;
   const scope = eventScope(projectId, args.time_range, now);
   const pages = args.mode === 'pages';
+  const matching = sessionsMeetingFilters(engine.dialect, scope.where, args.filters);
   const steps = sql`SELECT session_id, timestamp, seq, ${raw(pages ? 'path' : 'event')} AS label FROM events
-    WHERE ${scope.where} AND session_id <> '' ${pages ? sql`AND event = ${'page_view'}` : raw('')}`;
+    WHERE ${scope.where} AND session_id <> '' ${pages ? sql`AND event = ${'page_view'}` : raw('')}
+      ${matching ? sql`AND ${matching}` : raw('')}`;
   const order = ['timestamp', 'seq'];
   const length = Math.trunc(args.path_length);
   const pathColumns = raw(Array.from({ length }, (_, i) => `v${i + 1}`).join(', '));

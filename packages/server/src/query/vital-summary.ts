@@ -32,6 +32,16 @@ export function vitalAggregates(
   });
 }
 
+/** The names of vitalAggregates' columns, in its order. */
+export function vitalColumns(options: { p75: boolean } = { p75: true }): string[] {
+  return WEB_VITALS.flatMap((vital) => [
+    `${vital}_n`,
+    ...(options.p75 ? [`${vital}_p75`] : []),
+    `${vital}_good`,
+    `${vital}_poor`,
+  ]);
+}
+
 const numberOrNull = (v: QueryRow[string] | undefined) => (v === null || v === undefined ? null : Number(v));
 
 function vitalSummary(row: QueryRow, vital: WebVitalName): VitalSummary {

@@ -20,6 +20,11 @@ export interface SqlDialect {
    * Same definition as query/percentile.ts, so SQL and TypeScript answers agree.
    */
   quantile(expr: SqlFragment, q: number): SqlFragment;
+  /**
+   * Aggregate: quantile() of each of `qs` in one pass, as a list (read element i + 1 with
+   * listElement); NULL or NULL elements when there are no values.
+   */
+  quantiles(expr: SqlFragment, qs: readonly number[]): SqlFragment;
   /** Aggregate: the values (text) joined by a code-chosen separator, in any order ('' or NULL for none). */
   stringAgg(expr: SqlFragment, separator: string): SqlFragment;
   /** True when `needle` occurs in `text`, ignoring case; the needle is plain text, not a pattern. */

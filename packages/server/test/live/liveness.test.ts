@@ -47,6 +47,8 @@ const SUBSCRIPTIONS: Record<string, Record<string, unknown>> = {
   session_timeline: { time_range: RANGE, session_id: ERR },
   web_overview: { time_range: RANGE },
   pages: { time_range: RANGE },
+  entry_pages: { time_range: RANGE },
+  exit_pages: { time_range: RANGE },
   countries: { time_range: RANGE },
   bots: { time_range: RANGE },
   sources: { time_range: RANGE },
@@ -162,6 +164,39 @@ describe('live invalidation: declared reads × announced writes', () => {
       const answer = JSON.stringify(await call('POST', '/v1/query/journeys', args));
       expect(answer).toContain('"active":1');
       await expect.poll(() => latest(live, 'j'), { timeout: PUSH_WAIT_MS }).toBe(answer);
+    } finally {
+      await unsubscribeAll(live);
+    }
+  });
+
+  it('pushes a filtered processor view when an event alone makes a session match', async () => {
+    // journeys reads `journeys`, but with filters it keeps the sessions having a matching event: a
+    // page view (touching only events) that brings a session in must re-run it.
+    const live = await readyClient(app.url, app.keys.secretKey);
+    try {
+      const args = {
+        time_range: '1h',
+        journey_name: 'trial',
+        filters: [{ property: 'path', op: 'eq', value: '/trial-later' }],
+      };
+      await send([
+        event('journey_started', 'trial-session', { journey_name: 'trial', initial_step: 'form' }),
+      ]);
+      await expect
+        .poll(
+          async () => JSON.stringify(await call('POST', '/v1/query/journeys', { ...args, filters: [] })),
+          {
+            timeout: PUSH_WAIT_MS,
+          },
+        )
+        .toContain('"active":1');
+      live.send({ type: 'subscribe', id: 'jf', query: 'journeys', args });
+      await live.waitFor((m) => m.id === 'jf' && m.type === 'result');
+      expect(latest(live, 'jf')).toBe('{"journeys":[]}');
+      await send([event('page_view', 'trial-session', { path: '/trial-later' })]);
+      const answer = JSON.stringify(await call('POST', '/v1/query/journeys', args));
+      expect(answer).toContain('"active":1');
+      await expect.poll(() => latest(live, 'jf'), { timeout: PUSH_WAIT_MS }).toBe(answer);
     } finally {
       await unsubscribeAll(live);
     }

@@ -1,7 +1,23 @@
+import type { QueryFilter } from '@sightline/schema';
+import type { EventRow } from '../../src/storage/engine.js';
+import { matchesFilters } from './filters-reference.js';
+
 /**
  * A brute-force funnel, written from docs/SEMANTICS.md alone (no code shared with the engine's):
- * it tries every chain of distinct events, so it is slow and obviously right.
+ * it tries every chain of distinct events, so it is slow and obviously right. Global filters are
+ * the caller's to apply (pass only the events meeting them); a step's own filters are read here.
  */
+export type RefFunnelStep = string | { event: string; filters?: QueryFilter[] };
+
+const nameOf = (step: RefFunnelStep): string => (typeof step === 'string' ? step : step.event);
+
+function matchesStep(e: RefEvent, step: RefFunnelStep): boolean {
+  if (e.event !== nameOf(step)) return false;
+  if (typeof step === 'string' || !step.filters?.length) return true;
+  if (!e.row) throw new Error("a step with filters needs the events' rows");
+  return matchesFilters(e.row, step.filters);
+}
+
 export interface RefEvent {
   unit: string;
   event: string;
@@ -9,10 +25,13 @@ export interface RefEvent {
   /** Arrival order (the engine's seq order). */
   seq: number;
   breakdown: string;
+  /** The stored row, for steps with filters. */
+  row?: EventRow;
 }
 
 export interface RefStep {
   step: string;
+  filters?: QueryFilter[];
   count: number;
   conversion_from_first: number;
   conversion_from_previous: number;
@@ -27,9 +46,9 @@ interface RefOutcome {
   breakdown: string;
 }
 
-function refUnit(events: RefEvent[], steps: string[], windowMs: number): RefOutcome | null {
+function refUnit(events: RefEvent[], steps: RefFunnelStep[], windowMs: number): RefOutcome | null {
   const starts = events
-    .filter((e) => e.event === steps[0])
+    .filter((e) => matchesStep(e, steps[0] as RefFunnelStep))
     .sort((a, b) => a.timestamp - b.timestamp || a.seq - b.seq);
   if (starts.length === 0) return null;
   let best: { furthest: number; chain: number[] } | null = null;
@@ -47,7 +66,7 @@ function refUnit(events: RefEvent[], steps: string[], windowMs: number): RefOutc
       if (k >= steps.length) return;
       const previous = chain[chain.length - 1] as RefEvent;
       for (const e of events) {
-        if (e.event !== steps[k] || chain.includes(e)) continue;
+        if (!matchesStep(e, steps[k] as RefFunnelStep) || chain.includes(e)) continue;
         if (e.timestamp < previous.timestamp || e.timestamp - start.timestamp > windowMs) continue;
         walk(k + 1, [...chain, e]);
       }
@@ -76,7 +95,7 @@ function percentile(values: number[], q: number): number | null {
   return sorted[index] as number;
 }
 
-function refSummary(steps: string[], outcomes: RefOutcome[]): RefStep[] {
+function refSummary(steps: RefFunnelStep[], outcomes: RefOutcome[]): RefStep[] {
   const reached = (k: number) => outcomes.filter((o) => o.furthest >= k);
   const first = reached(0).length;
   return steps.map((step, k) => {
@@ -84,7 +103,8 @@ function refSummary(steps: string[], outcomes: RefOutcome[]): RefStep[] {
     const previous = k === 0 ? first : reached(k - 1).length;
     const times = k === 0 ? [] : reached(k).map((o) => o.times[k] as number);
     return {
-      step,
+      step: nameOf(step),
+      ...(typeof step === 'string' ? {} : { filters: step.filters ?? [] }),
       count,
       conversion_from_first: first === 0 ? 0 : count / first,
       conversion_from_previous: previous === 0 ? 0 : count / previous,
@@ -97,7 +117,7 @@ function refSummary(steps: string[], outcomes: RefOutcome[]): RefStep[] {
 
 export function referenceFunnel(
   events: RefEvent[],
-  steps: string[],
+  steps: RefFunnelStep[],
   windowMs: number,
   withBreakdown: boolean,
 ): { steps: RefStep[]; breakdowns?: Array<{ value: string; steps: RefStep[] }> } {

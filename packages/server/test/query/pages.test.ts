@@ -1,6 +1,6 @@
 import type { PageRow, QueryFilter } from '@sightline/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pagesQuery } from '../../src/query/web/pages.js';
+import { entryPagesQuery, exitPagesQuery, pagesQuery } from '../../src/query/web/pages.js';
 import type { StorageEngine } from '../../src/storage/engine.js';
 import { ENGINES, openTestEngine, runQuery } from './support.js';
 import { NOW, openDuckDbRollupOnDemand, PROJECT, RANGE, WEB_ROWS } from './web-overview-fixture.js';
@@ -68,6 +68,16 @@ describe.each(ENGINES)('pages on $name', (kind) => {
 
   it.each(CASES)('%s', async (_name, args, expected) => {
     expect((await run(args)).pages).toEqual(expected);
+  });
+
+  it('answers entry_pages and exit_pages as pages sorted by entries and exits, filters and limit included', async () => {
+    const views = (query: typeof entryPagesQuery | typeof exitPagesQuery, args: object) =>
+      runQuery(engine, query, PROJECT, { time_range: RANGE, ...args }, NOW);
+    expect((await views(entryPagesQuery, {})).pages).toEqual([HOME, PRICING, BLOG]);
+    expect((await views(exitPagesQuery, {})).pages).toEqual([HOME, PRICING, SIGNUP]);
+    expect((await views(exitPagesQuery, { limit: 1 })).pages).toEqual([HOME]);
+    const firefox = { filters: [{ property: 'browser', op: 'eq', value: 'Firefox' }] };
+    expect((await views(entryPagesQuery, firefox)).pages).toEqual([page('/home', 1, 1, 1, 1, 1, 0)]);
   });
 });
 

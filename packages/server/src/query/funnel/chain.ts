@@ -1,16 +1,24 @@
-import { inList, join, raw, type SqlFragment, sql } from '../../sql/sql.js';
+import { join, raw, type SqlFragment, sql } from '../../sql/sql.js';
 import { FRICTION_KINDS, sessionFactorFlags } from '../friction-signals.js';
 import type { QueryContext } from '../registry.js';
 import { eventScope } from '../scope.js';
 import { type RangeSplit, splitRange } from '../session-rollup.js';
 import { rollupAggregates, withBreakdown } from './rollup.js';
-import type { FunnelSpec } from './spec.js';
+import {
+  breakdownSql,
+  type FunnelSpec,
+  funnelEventsCondition,
+  isFiltered,
+  stepCondition,
+  stepEvents,
+} from './spec.js';
 import { emptyTally, type FunnelTally } from './tally.js';
 
 /**
  * The funnel in SQL for the units whose answer plain aggregates decide (docs/SEMANTICS.md,
- * "Funnel", "Where it runs"). Needs distinct step names. Per unit, one pass keeps for each step k
- * the count, first (lo_k) and last (hi_k) timestamp of its events; then, from the earliest start
+ * "Funnel", "Where it runs"). Needs distinct step names (so an event matches at most one step,
+ * whatever the steps' own filters). Per unit, one pass keeps for each step k the count, first
+ * (lo_k) and last (hi_k) timestamp of its events; then, from the earliest start
  * t0 = lo_0, step k is reached at t_k = lo_k when lo_k >= t_{k-1} and lo_k <= t0 + window.
  * That is exactly the greedy run of core.ts from the earliest start, and no other start
  * does better, except in two cases the aggregates cannot settle, which mark the unit *complex*:
@@ -21,10 +29,11 @@ import { emptyTally, type FunnelTally } from './tally.js';
  * TypeScript (outcomes.ts); they are rare in practice. Results leave the engine as a tally
  * (tally.ts): one row per (breakdown, furthest step) and per (breakdown, step) with that
  * step's times to convert packed as text (tens of thousands of rows cost more to move than to count).
- * Without a breakdown, the aggregates come from the hourly session rollup where the engine keeps
- * one (session-rollup.ts). Friction per furthest step is not counted from events: each session is
- * joined to the factors the processor stored for it (friction-signals.ts), so drop-offs name the
- * same friction as the insights feed.
+ * Without a breakdown or filters, the aggregates come from the hourly session rollup where the
+ * engine keeps one (session-rollup.ts); the rollup has no per-event columns to filter on.
+ * Friction per furthest step is not counted from events: each session is joined to the factors
+ * the processor stored for it (friction-signals.ts), so drop-offs name the same friction as the
+ * insights feed.
  */
 export interface ChainOptions {
   /** Also count, per furthest step, the units with each friction factor (session funnels). */
@@ -56,25 +65,24 @@ function unitAggregates(ctx: QueryContext, spec: FunnelSpec, split: RangeSplit |
   }
   const scope = eventScope(ctx.projectId, spec.time_range, ctx.now);
   // A searched CASE: ClickHouse 18.16 answers NULL for `CASE event WHEN 'a' THEN 0 … END`.
+  // Every row read matches exactly one step (distinct names; the WHERE keeps step matches only).
   let code = raw('CASE');
-  spec.steps.forEach((name, k) => {
-    code = sql`${code} WHEN event = ${name} THEN ${n(k)}`;
+  spec.steps.forEach((_, k) => {
+    code = sql`${code} WHEN ${stepCondition(spec, k, dialect)} THEN ${n(k)}`;
   });
   const perStep = spec.steps.map(
     (_, k) => sql`min(CASE WHEN code = ${n(k)} THEN timestamp END) AS ${raw(`lo${k}`)},
       max(CASE WHEN code = ${n(k)} THEN timestamp END) AS ${raw(`hi${k}`)}`,
   );
+  // The breakdown's text is taken per row below (it may read any column: breakdownSql).
   const breakdown = spec.breakdown
-    ? dialect.argMinIf(
-        dialect.jsonString(raw('properties'), spec.breakdown),
-        [raw('timestamp'), raw('seq')],
-        raw('code = 0'),
-      )
+    ? dialect.argMinIf(raw('bsrc'), [raw('timestamp'), raw('seq')], raw('code = 0'))
     : sql`''`;
+  const source = spec.breakdown ? sql`, ${breakdownSql(spec.breakdown, dialect)} AS bsrc` : raw('');
   return sql`SELECT unit, sum(CASE WHEN code = 0 THEN 1 ELSE 0 END) AS n0, ${join(perStep)},
       ${breakdown} AS bval
-    FROM (SELECT ${unit} AS unit, event, timestamp, seq, properties, ${code} END AS code
-          FROM events WHERE ${scope.where} AND ${unit} <> '' AND ${inList(raw('event'), spec.steps)}) AS e
+    FROM (SELECT ${unit} AS unit, event, timestamp, seq${source}, ${code} END AS code
+          FROM events WHERE ${scope.where} AND ${unit} <> '' AND ${funnelEventsCondition(spec, dialect)}) AS e
     GROUP BY unit
     HAVING sum(CASE WHEN code = 0 THEN 1 ELSE 0 END) > 0`;
 }
@@ -135,7 +143,7 @@ export async function loadChainTallies(
 ): Promise<ChainResult> {
   const { dialect } = ctx.engine;
   const steps = spec.steps.length;
-  const split = await splitRange(ctx, spec.time_range, spec.steps);
+  const split = isFiltered(spec) ? null : await splitRange(ctx, spec.time_range, stepEvents(spec));
   const chained = chain(unitAggregates(ctx, spec, split), spec);
   const frictionColumns = options.friction ? FRICTION_KINDS : [];
   const stepTimes = Array.from({ length: steps }, (_, k) => `lo${k}`);

@@ -1,15 +1,8 @@
 import type { FunnelStepResult } from '@sightline/schema';
+import type { FunnelEvent, Run } from './funnel-event.js';
+import { overlappingRun } from './overlapping-run.js';
 
-export type { FunnelStepResult };
-/** One stored event that matches some funnel step, as the funnel query fetches it. */
-export interface FunnelEvent {
-  unit: string;
-  event: string;
-  timestamp: number;
-  seq: number;
-  /** The breakdown property's value (only read from step-1 events; '' when missing). */
-  breakdown: string;
-}
+export type { FunnelEvent, FunnelStepResult, Run };
 
 export interface UnitOutcome {
   unit: string;
@@ -36,54 +29,72 @@ function lowerBound(events: readonly FunnelEvent[], positions: readonly number[]
 }
 
 /**
+ * The run from `start` when any two steps match the same events or none in common: each next
+ * step takes the earliest unused matching event not earlier than the previous step and within
+ * the window of the start.
+ */
+function greedyRun(
+  events: readonly FunnelEvent[],
+  positionsByStep: readonly number[][],
+  start: number,
+  windowMs: number,
+): Run {
+  const origin = (events[start] as FunnelEvent).timestamp;
+  const used = new Set<number>([start]);
+  const timesMs = [0];
+  let previous = origin;
+  for (let k = 1; k < positionsByStep.length; k++) {
+    const positions = positionsByStep[k] as number[];
+    let found = -1;
+    for (let p = lowerBound(events, positions, previous); p < positions.length; p++) {
+      const index = positions[p] as number;
+      if (used.has(index)) continue;
+      if ((events[index] as FunnelEvent).timestamp - origin <= windowMs) found = index;
+      break;
+    }
+    if (found < 0) break;
+    const ts = (events[found] as FunnelEvent).timestamp;
+    used.add(found);
+    timesMs.push(ts - previous);
+    previous = ts;
+  }
+  return { furthest: timesMs.length - 1, timesMs };
+}
+
+/**
  * One unit's result (docs/SEMANTICS.md, "Funnel"). Every step-1 event is a start; from a start,
- * each next step takes the earliest unused matching event not earlier than the previous step and
- * within the window of the start. Taking the earliest is never worse, so this greedy finds the
- * furthest step a start can reach. Returns null when the unit never started.
+ * each next step takes the earliest matching event at or after the previous step (and within the
+ * window of the start) that no earlier step of the run took. Taking the earliest is never worse,
+ * so this finds the furthest step a start can reach, with the earliest step times.
+ *
+ * `overlapping`: some steps match some events in common but not all (the same event name with
+ * different step filters). Then events of equal time may serve the steps in either order and
+ * the greedy choice alone can strand a later step; overlapping-run.ts matches those.
+ * Returns null when the unit never started.
  */
 export function unitOutcome(
   unitEvents: FunnelEvent[],
-  steps: readonly string[],
+  stepCount: number,
   windowMs: number,
+  overlapping = false,
 ): UnitOutcome | null {
   const events = [...unitEvents].sort(byTime);
-  const positionsByName = new Map<string, number[]>();
+  const positionsByStep: number[][] = Array.from({ length: stepCount }, () => []);
   events.forEach((e, i) => {
-    const list = positionsByName.get(e.event);
-    if (list) list.push(i);
-    else positionsByName.set(e.event, [i]);
+    for (let k = 0; k < stepCount; k++)
+      if ((e.steps & (1 << k)) !== 0) (positionsByStep[k] as number[]).push(i);
   });
-  const starts = positionsByName.get(steps[0] as string) ?? [];
+  const starts = positionsByStep[0] as number[];
   if (starts.length === 0) return null;
-  let best: { furthest: number; timesMs: number[] } | null = null;
+  const runFrom = overlapping
+    ? overlappingRun(events, stepCount, windowMs)
+    : (start: number) => greedyRun(events, positionsByStep, start, windowMs);
+  let best: Run | null = null;
   for (const start of starts) {
-    const origin = (events[start] as FunnelEvent).timestamp;
-    const used = new Set<number>([start]);
-    const timesMs = [0];
-    let previous = origin;
-    for (let k = 1; k < steps.length; k++) {
-      const positions = positionsByName.get(steps[k] as string) ?? [];
-      let found = -1;
-      for (let p = lowerBound(events, positions, previous); p < positions.length; p++) {
-        const index = positions[p] as number;
-        if (used.has(index)) continue;
-        if ((events[index] as FunnelEvent).timestamp - origin <= windowMs) found = index;
-        break;
-      }
-      if (found < 0) break;
-      const ts = (events[found] as FunnelEvent).timestamp;
-      used.add(found);
-      timesMs.push(ts - previous);
-      previous = ts;
-    }
-    const furthest = timesMs.length - 1;
-    if (!best || furthest > best.furthest) best = { furthest, timesMs };
-    if (furthest === steps.length - 1) break;
+    const run = runFrom(start);
+    if (!best || run.furthest > best.furthest) best = run;
+    if (run.furthest === stepCount - 1) break;
   }
   const first = events[starts[0] as number] as FunnelEvent;
-  return {
-    unit: first.unit,
-    breakdown: first.breakdown,
-    ...(best as { furthest: number; timesMs: number[] }),
-  };
+  return { unit: first.unit, breakdown: first.breakdown, ...(best as Run) };
 }

@@ -10,7 +10,7 @@ import { defineQuery, type QueryContext } from '../registry.js';
 import { eventScope } from '../scope.js';
 import { loadChainTallies } from './chain.js';
 import { visitFunnelOutcomes } from './outcomes.js';
-import type { FunnelSpec } from './spec.js';
+import { type FunnelSpec, startCondition, stepsAreDisjoint } from './spec.js';
 import {
   addOutcome,
   emptyTally,
@@ -36,17 +36,19 @@ export interface TallyOptions {
 
 /**
  * The funnel as tallies by breakdown value ('' without a breakdown): SQL decides most units
- * (chain.ts); TypeScript matches the rest, and every unit when step names repeat.
+ * (chain.ts); TypeScript matches the rest, and every unit when step event names repeat (with or
+ * without step filters).
  */
 export async function loadFunnelTallies(
   ctx: QueryContext,
   spec: FunnelSpec,
   options: TallyOptions = { friction: false },
 ): Promise<Map<string, FunnelTally>> {
-  if (new Set(spec.steps).size < spec.steps.length) {
+  if (!stepsAreDisjoint(spec)) {
+    const { dialect } = ctx.engine;
     const [started] = await ctx.engine.query(
-      sql`SELECT ${ctx.engine.dialect.countDistinct(raw(spec.unit === 'user' ? 'distinct_id' : 'session_id'))} AS n
-          FROM events WHERE ${eventScope(ctx.projectId, spec.time_range, ctx.now).where} AND event = ${spec.steps[0] as string}`,
+      sql`SELECT ${dialect.countDistinct(raw(spec.unit === 'user' ? 'distinct_id' : 'session_id'))} AS n
+          FROM events WHERE ${eventScope(ctx.projectId, spec.time_range, ctx.now).where} AND ${startCondition(spec, dialect)}`,
     );
     return talliesInTypeScript(ctx, spec, options, null, Number(started?.['n'] ?? 0));
   }

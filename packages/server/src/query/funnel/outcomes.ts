@@ -1,8 +1,15 @@
-import { inList, raw, type SqlFragment, sql } from '../../sql/sql.js';
+import { join, raw, type SqlFragment, sql } from '../../sql/sql.js';
 import type { QueryContext } from '../registry.js';
 import { eventScope } from '../scope.js';
 import { type FunnelEvent, type UnitOutcome, unitOutcome } from './core.js';
-import type { FunnelSpec } from './spec.js';
+import {
+  breakdownSql,
+  type FunnelSpec,
+  funnelEventsCondition,
+  startCondition,
+  stepCondition,
+  stepsOverlap,
+} from './spec.js';
 
 /** Units are packed into this many result rows: moving rows out of the engine is what costs. */
 const PACKED_ROWS = 64;
@@ -14,9 +21,10 @@ const UNITS_PER_CHUNK = 50_000;
  * funnels that repeat a step name, and for the units the SQL chain leaves open (chain.ts).
  * SQL narrows to the step events of units that started in the range (a plain filter and an IN
  * sub-query, valid on every engine), optionally only units in `onlyUnits` (a query of unit ids),
- * and packs them as text: per unit `hex(unit)=hex(breakdown)=name:timestamp:seq,…`, units joined
- * by ';' into PACKED_ROWS rows. With more than UNITS_PER_CHUNK units (`expectedUnits`), units are
- * split by a hash into chunks read one after another; `visit` sees each outcome once.
+ * and packs them as text: per unit `hex(unit)=hex(breakdown)=steps:timestamp:seq,…` (steps: the
+ * bits of the steps the event matches, FunnelEvent.steps), units joined by ';' into PACKED_ROWS
+ * rows. With more than UNITS_PER_CHUNK units (`expectedUnits`), units are split by a hash into
+ * chunks read one after another; `visit` sees each outcome once.
  */
 export async function visitFunnelOutcomes(
   ctx: QueryContext,
@@ -30,24 +38,26 @@ export async function visitFunnelOutcomes(
   const { dialect } = engine;
   const scope = eventScope(projectId, spec.time_range, now);
   const unit = raw(spec.unit === 'user' ? 'distinct_id' : 'session_id');
-  const names = [...new Set(spec.steps)];
-  // A searched CASE: ClickHouse 18.16 answers NULL for `CASE event WHEN 'a' THEN 0 … END`.
-  let code = raw('CASE');
-  names.forEach((name, i) => {
-    code = sql`${code} WHEN event = ${name} THEN ${raw(String(i))}`;
-  });
+  // Searched CASEs: ClickHouse 18.16 answers NULL for `CASE event WHEN 'a' THEN 0 … END`.
+  const bits = join(
+    spec.steps.map(
+      (_, k) => sql`CASE WHEN ${stepCondition(spec, k, dialect)} THEN ${raw(String(2 ** k))} ELSE 0 END`,
+    ),
+    ' + ',
+  );
   const text = dialect.toText;
-  const event = sql`concat(${text(sql`${code} END`)}, ':', ${text(raw('timestamp'))}, ':', ${text(raw('seq'))})`;
+  const event = sql`concat(${text(sql`(${bits})`)}, ':', ${text(raw('timestamp'))}, ':', ${text(raw('seq'))})`;
   const startedUnits =
-    onlyUnits ?? sql`SELECT ${unit} FROM events WHERE ${scope.where} AND event = ${spec.steps[0] as string}`;
+    onlyUnits ?? sql`SELECT ${unit} FROM events WHERE ${scope.where} AND ${startCondition(spec, dialect)}`;
   // The unit's breakdown: the property on its earliest start (by timestamp, then seq).
   const breakdown = spec.breakdown
     ? dialect.argMinIf(
-        dialect.jsonString(raw('properties'), spec.breakdown),
+        breakdownSql(spec.breakdown, dialect),
         [raw('timestamp'), raw('seq')],
-        sql`event = ${spec.steps[0] as string}`,
+        stepCondition(spec, 0, dialect),
       )
     : sql`''`;
+  const overlapping = stepsOverlap(spec);
   const chunks = Math.max(1, Math.ceil(expectedUnits / unitsPerChunk));
   for (let chunk = 0; chunk < chunks; chunk++) {
     const inChunk =
@@ -55,7 +65,7 @@ export async function visitFunnelOutcomes(
     const perUnit = sql`SELECT ${unit} AS unit, min(seq) AS first_seq, ${breakdown} AS bval,
         ${dialect.stringAgg(event, ',')} AS events
       FROM events
-      WHERE ${scope.where} AND ${inList(raw('event'), names)} AND ${unit} <> '' ${inChunk}
+      WHERE ${scope.where} AND ${funnelEventsCondition(spec, dialect)} AND ${unit} <> '' ${inChunk}
         AND ${unit} IN (${startedUnits})
       GROUP BY ${unit}`;
     const packedUnit = sql`concat(${dialect.hex(raw('unit'))}, '=', ${dialect.hex(raw('bval'))}, '=', events)`;
@@ -65,22 +75,22 @@ export async function visitFunnelOutcomes(
     );
     for (const row of rows) {
       for (const packed of String(row['packed'] ?? '').split(';')) {
-        const outcome = unitOutcome(unpackUnit(packed, names), spec.steps, spec.window_ms);
+        const outcome = unitOutcome(unpackUnit(packed), spec.steps.length, spec.window_ms, overlapping);
         if (outcome) visit(outcome);
       }
     }
   }
 }
 
-function unpackUnit(packed: string, names: readonly string[]): FunnelEvent[] {
+function unpackUnit(packed: string): FunnelEvent[] {
   const [hexUnit = '', hexBreakdown = '', list = ''] = packed.split('=');
   const unit = Buffer.from(hexUnit, 'hex').toString('utf8');
   const breakdown = Buffer.from(hexBreakdown, 'hex').toString('utf8');
   return list.split(',').map((item) => {
-    const [nameIndex, timestamp, seq] = item.split(':');
+    const [steps, timestamp, seq] = item.split(':');
     return {
       unit,
-      event: names[Number(nameIndex)] as string,
+      steps: Number(steps),
       timestamp: Number(timestamp),
       seq: Number(seq),
       breakdown,

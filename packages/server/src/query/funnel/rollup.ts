@@ -2,13 +2,13 @@ import { inList, join, raw, type SqlFragment, sql } from '../../sql/sql.js';
 import type { QueryContext } from '../registry.js';
 import { eventScope } from '../scope.js';
 import { type RangeSplit, rawEvents } from '../session-rollup.js';
-import type { FunnelSpec } from './spec.js';
+import { breakdownSql, type FunnelSpec, stepEvents } from './spec.js';
 
 /**
  * The funnel chain's per-unit aggregates (chain.ts) read from the hourly session rollup
  * (session-rollup.ts) instead of every event: n0, lo_k / hi_k per step, and the breakdown value
- * joined from the start events. Friction is not read here: the chain joins each session to the
- * factors the processor stored for it (chain.ts).
+ * joined from the start events. Read only for funnels without filters (chain.ts). Friction is
+ * not read here: the chain joins each session to the factors the processor stored for it.
  */
 
 /** Replaces the aggregates' empty bval with each unit's breakdown: the property on its earliest start (timestamp, then seq). */
@@ -21,7 +21,7 @@ export function withBreakdown(
   const { dialect } = ctx.engine;
   const scope = eventScope(ctx.projectId, spec.time_range, ctx.now);
   const value = dialect.argMinIf(
-    dialect.jsonString(raw('properties'), spec.breakdown as string),
+    breakdownSql(spec.breakdown as string, dialect),
     [raw('timestamp'), raw('seq')],
     raw('1 = 1'),
   );
@@ -31,7 +31,7 @@ export function withBreakdown(
   return sql`SELECT ${raw(columns.join(', '))}, coalesce(b.bval, '') AS bval
     FROM (${aggregates}) AS a
     LEFT JOIN (SELECT ${unit} AS unit, ${value} AS bval FROM events
-               WHERE ${scope.where} AND event = ${spec.steps[0] as string} AND ${unit} <> ''
+               WHERE ${scope.where} AND event = ${stepEvents(spec)[0] as string} AND ${unit} <> ''
                GROUP BY ${unit}) AS b ON a.unit = b.unit`;
 }
 
@@ -41,19 +41,20 @@ export function withBreakdown(
  * an event gives 1 and its timestamp; the unit's rows then merge by sum / min / max.
  */
 export function rollupAggregates(spec: FunnelSpec, split: RangeSplit, unit: SqlFragment): SqlFragment {
-  const [start] = spec.steps as [string];
+  const names = stepEvents(spec);
+  const [start] = names as [string];
   // A name without a rollup id is in no rollup row: its statistics are NULL.
   const at = (stat: 'count' | 'first' | 'last', name: string) =>
     split.store.perName(stat, split.nameIds.get(name));
-  const fromRollup = spec.steps.map(
+  const fromRollup = names.map(
     (name, k) => sql`${at('first', name)} AS ${raw(`lo${k}`)}, ${at('last', name)} AS ${raw(`hi${k}`)}`,
   );
-  const fromEvents = spec.steps.map(
+  const fromEvents = names.map(
     (name, k) => sql`CASE WHEN event = ${name} THEN timestamp END AS ${raw(`lo${k}`)},
       CASE WHEN event = ${name} THEN timestamp END AS ${raw(`hi${k}`)}`,
   );
   const merged = spec.steps.map((_, k) => raw(`min(lo${k}) AS lo${k}, max(hi${k}) AS hi${k}`));
-  const relevant = sql`${unit} <> '' AND ${inList(raw('event'), spec.steps)}`;
+  const relevant = sql`${unit} <> '' AND ${inList(raw('event'), names)}`;
   const events = rawEvents(
     split,
     sql`${unit} AS unit, CASE WHEN event = ${start} THEN 1 ELSE 0 END AS n0, ${join(fromEvents)}`,

@@ -1,5 +1,6 @@
 import { emptyFriction, FRICTION_KINDS, type FrictionCounts } from '../friction-signals.js';
 import type { FunnelStepResult, UnitOutcome } from './core.js';
+import { type FunnelStep, stepEvent } from './spec.js';
 
 /**
  * A funnel reduced to what its report needs, so units never have to leave the engine one by one:
@@ -90,16 +91,20 @@ export function nearestRanksOfCounts(
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
 
-/** Per-step counts, rates and times to convert (docs/SEMANTICS.md, "Funnel", point 5). */
-export function summarizeTally(steps: readonly string[], tally: FunnelTally): FunnelStepResult[] {
+/**
+ * Per-step counts, rates and times to convert (docs/SEMANTICS.md, "Funnel", point 5); a step given
+ * as `{ event, filters }` is named by its event and keeps its filters.
+ */
+export function summarizeTally(steps: readonly FunnelStep[], tally: FunnelTally): FunnelStepResult[] {
   const counts = reachedCounts(tally);
-  return steps.map((step, k) => {
+  return steps.map((given, k) => {
     const count = counts[k] ?? 0;
     const previous = k === 0 ? count : (counts[k - 1] ?? 0);
     const [median, p95] =
       k === 0 ? [null, null] : nearestRanksOfCounts(tally.times[k] ?? new Map<number, number>(), [0.5, 0.95]);
     return {
-      step,
+      step: stepEvent(given),
+      ...(typeof given === 'string' ? {} : { filters: [...(given.filters ?? [])] }),
       count,
       conversion_from_first: ratio(count, counts[0] ?? 0),
       conversion_from_previous: ratio(count, previous),

@@ -1,6 +1,7 @@
 import type { ParsedQueryArgs, SessionSort } from '@sightline/schema';
 import { join, raw, type SqlFragment, sql } from '../../sql/sql.js';
 import type { StorageEngine } from '../../storage/engine.js';
+import { sessionsMeetingFilters } from '../filtered-sessions.js';
 import { FRICTION_KINDS, sessionFactorFlags } from '../friction-signals.js';
 import type { SessionColumnName } from './session-rows.js';
 import { type SnapshotSource, snapshotEvents } from './snapshot.js';
@@ -67,6 +68,8 @@ export function sessionFilters(
           WHERE project_id = ${projectId} AND status = ${args.journey_status})`,
     args.factor === undefined ? null : factorFilter(engine, projectId, args.factor),
     eventFilter(args, projectId, source),
+    // The common filters: an event of the snapshot meeting every one (filtered-sessions.ts).
+    sessionsMeetingFilters(engine.dialect, snapshotEvents(source, projectId), args.filters),
   ];
   return conditions.filter((c): c is SqlFragment => c !== null);
 }

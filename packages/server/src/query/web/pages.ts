@@ -1,5 +1,7 @@
 import {
   EVENTS,
+  entryPagesArgs,
+  exitPagesArgs,
   type PageRow,
   type PageSort,
   type PagesResult,
@@ -74,38 +76,61 @@ function orderedPageViews(ctx: QueryContext, views: SqlFragment): SqlFragment {
     FROM (${sequenced}) AS q`;
 }
 
+/** The pages of the range, ordered by `sort`: what pages, entry_pages and exit_pages answer. */
+async function loadPages(
+  ctx: QueryContext,
+  args: Omit<PagesArgs, 'sort'>,
+  sortBy: PageSort,
+): Promise<PagesResult> {
+  const { engine } = ctx;
+  const scope = eventScope(ctx.projectId, args.time_range, ctx.now);
+  const [period] = (await readPeriods(ctx, [{ from: scope.from, to: scope.to }])) as [Period];
+  const ordered = orderedPageViews(ctx, pageViews(ctx, period, args.filters));
+  const timed = raw("m = 1 AND session_id <> ''");
+  // By (path, visitor) first, then by path: distinct visitors without a grouped count(DISTINCT).
+  const perVisitor = sql`SELECT path, distinct_id, sum(m) AS v_views,
+      sum(CASE WHEN first = 1 THEN sm ELSE 0 END) AS v_entries,
+      sum(CASE WHEN last = 1 THEN sm ELSE 0 END) AS v_exits,
+      sum(CASE WHEN first = 1 AND last = 1 THEN sm ELSE 0 END) AS v_bounces,
+      sum(CASE WHEN ${timed} THEN next_t - timestamp ELSE 0 END) AS v_time,
+      sum(CASE WHEN ${timed} THEN 1 ELSE 0 END) AS v_timed
+    FROM (${ordered}) AS o GROUP BY path, distinct_id`;
+  const perPath = sql`SELECT path, sum(v_views) AS views,
+      sum(CASE WHEN v_views > 0 AND distinct_id <> '' THEN 1 ELSE 0 END) AS visitors,
+      sum(v_entries) AS entries, sum(v_exits) AS exits, sum(v_bounces) AS bounces,
+      sum(v_time) AS time_sum, sum(v_timed) AS timed
+    FROM (${perVisitor}) AS v GROUP BY path`;
+  const sort = SORT_COLUMN[sortBy];
+  // Entry (exit) pages are the pages some counted session entered (left) by.
+  const listed = sortBy === 'entries' || sortBy === 'exits' ? raw(` AND ${sort} > 0`) : raw('');
+  const rows = await engine.query(
+    sql`SELECT * FROM (${perPath}) AS p WHERE views > 0${listed}
+        ORDER BY ${raw(sort)} DESC, path ${limitClause(args.limit)}`,
+  );
+  return { pages: rows.map(pageRow) };
+}
+
 export const pagesQuery = defineQuery({
   name: 'pages',
   reads: ['events'],
   args: pagesArgs,
-  async run(ctx, args): Promise<PagesResult> {
-    const { engine } = ctx;
-    const scope = eventScope(ctx.projectId, args.time_range, ctx.now);
-    const [period] = (await readPeriods(ctx, [{ from: scope.from, to: scope.to }])) as [Period];
-    const ordered = orderedPageViews(ctx, pageViews(ctx, period, args.filters));
-    const timed = raw("m = 1 AND session_id <> ''");
-    // By (path, visitor) first, then by path: distinct visitors without a grouped count(DISTINCT).
-    const perVisitor = sql`SELECT path, distinct_id, sum(m) AS v_views,
-        sum(CASE WHEN first = 1 THEN sm ELSE 0 END) AS v_entries,
-        sum(CASE WHEN last = 1 THEN sm ELSE 0 END) AS v_exits,
-        sum(CASE WHEN first = 1 AND last = 1 THEN sm ELSE 0 END) AS v_bounces,
-        sum(CASE WHEN ${timed} THEN next_t - timestamp ELSE 0 END) AS v_time,
-        sum(CASE WHEN ${timed} THEN 1 ELSE 0 END) AS v_timed
-      FROM (${ordered}) AS o GROUP BY path, distinct_id`;
-    const perPath = sql`SELECT path, sum(v_views) AS views,
-        sum(CASE WHEN v_views > 0 AND distinct_id <> '' THEN 1 ELSE 0 END) AS visitors,
-        sum(v_entries) AS entries, sum(v_exits) AS exits, sum(v_bounces) AS bounces,
-        sum(v_time) AS time_sum, sum(v_timed) AS timed
-      FROM (${perVisitor}) AS v GROUP BY path`;
-    const sort = SORT_COLUMN[args.sort];
-    // Entry (exit) pages are the pages some counted session entered (left) by.
-    const listed = args.sort === 'entries' || args.sort === 'exits' ? raw(` AND ${sort} > 0`) : raw('');
-    const rows = await engine.query(
-      sql`SELECT * FROM (${perPath}) AS p WHERE views > 0${listed}
-          ORDER BY ${raw(sort)} DESC, path ${limitClause(args.limit)}`,
-    );
-    return { pages: rows.map(pageRow) };
-  },
+  run: (ctx, args): Promise<PagesResult> => loadPages(ctx, args, args.sort),
+});
+
+/** Entry pages: `pages` sorted by entries, the pages no counted session entered by left out. */
+export const entryPagesQuery = defineQuery({
+  name: 'entry_pages',
+  reads: ['events'],
+  args: entryPagesArgs,
+  run: (ctx, args): Promise<PagesResult> => loadPages(ctx, args, 'entries'),
+});
+
+/** Exit pages: `pages` sorted by exits, the pages no counted session left by left out. */
+export const exitPagesQuery = defineQuery({
+  name: 'exit_pages',
+  reads: ['events'],
+  args: exitPagesArgs,
+  run: (ctx, args): Promise<PagesResult> => loadPages(ctx, args, 'exits'),
 });
 
 function pageRow(row: QueryRow): PageRow {

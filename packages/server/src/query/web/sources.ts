@@ -1,32 +1,26 @@
 import { type ParsedQueryArgs, type SourcesResult, sourcesArgs } from '@sightline/schema';
-import { join, raw, type SqlFragment, sql } from '../../sql/sql.js';
-import { referrerDomainSql, UTM_PARAMETERS, urlHostSql, utmSql } from '../filters.js';
+import { raw, type SqlFragment, sql } from '../../sql/sql.js';
+import { UTM_PARAMETERS } from '../../storage/entry-dimensions.js';
 import { defineQuery, type QueryContext } from '../registry.js';
 import { loadBreakdowns } from './breakdowns.js';
 import { channelSql } from './channel.js';
-import { entrySessions } from './entry-sessions.js';
+import { entryRows } from './entry-rows.js';
 
 /**
- * Per counted session (entry-sessions.ts): its entry event's referrer host, UTM tags and channel.
+ * Per counted session (entry-rows.ts): its entry event's referrer host, UTM tags and channel.
  * The referrer and UTM values are exactly what the filters compare (query/filters.ts).
  */
-function sessionSources(ctx: QueryContext, args: ParsedQueryArgs<'sources'>): SqlFragment {
-  const { dialect } = ctx.engine;
-  const entry = entrySessions(ctx, args, ['referrer', 'url', 'properties']);
-  const utm = join(UTM_PARAMETERS.map((name) => sql`${utmSql(dialect, name)} AS ${raw(name)}`));
-  const tagged = sql`SELECT distinct_id, ${referrerDomainSql(dialect)} AS domain,
-      ${urlHostSql(dialect, raw('url'))} AS own_host, ${utm}
-    FROM (${entry}) AS e`;
+async function sessionSources(ctx: QueryContext, args: ParsedQueryArgs<'sources'>): Promise<SqlFragment> {
+  const entries = await entryRows(ctx, args, ['referrer_domain', 'url_host', ...UTM_PARAMETERS]);
   // A referrer on the site's own host (a session that began mid-visit) is no source.
-  const external = raw("CASE WHEN domain = own_host THEN '' ELSE domain END");
-  const channel = channelSql(dialect, {
+  const external = raw("CASE WHEN referrer_domain = url_host THEN '' ELSE referrer_domain END");
+  const channel = channelSql(ctx.engine.dialect, {
     domain: external,
     source: raw('lower(utm_source)'),
     medium: raw('lower(utm_medium)'),
   });
-  return sql`SELECT distinct_id, domain, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
-      ${channel} AS channel
-    FROM (${tagged}) AS t`;
+  return sql`SELECT distinct_id, referrer_domain AS domain, ${raw(UTM_PARAMETERS.join(', '))}, ${channel} AS channel
+    FROM (${entries}) AS e`;
 }
 
 export const sourcesQuery = defineQuery({
@@ -35,7 +29,7 @@ export const sourcesQuery = defineQuery({
   args: sourcesArgs,
   async run(ctx, args): Promise<SourcesResult> {
     const listed = ['domain', ...UTM_PARAMETERS].map((column) => ({ value: raw(column), limit: args.limit }));
-    const lists = await loadBreakdowns(ctx.engine, sessionSources(ctx, args), [
+    const lists = await loadBreakdowns(ctx.engine, await sessionSources(ctx, args), [
       ...listed,
       // Every channel, whatever the limit: there are only CHANNELS.length.
       { value: raw('channel'), limit: null },

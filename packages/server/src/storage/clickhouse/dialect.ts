@@ -34,6 +34,7 @@ export const clickhouseDialect: SqlDialect = {
   // Nearest rank (query/percentile.ts): ClickHouse's quantileExact picks position floor(q·n) instead.
   quantile: (expr, q) =>
     sql`if(count(${expr}) = 0, NULL, arrayElement(arraySort(groupArray(${expr})), toUInt64(greatest(1, ceil(${raw(String(q))} * count(${expr}))))))`,
+  quantiles: (expr, qs) => sql`[${join(qs.map((q) => clickhouseDialect.quantile(expr, q)))}]`,
   stringAgg: (expr, separator) => sql`arrayStringConcat(groupArray(${expr}), ${separator})`,
   // A plain substring search (no pattern characters), case folded as UTF-8 text.
   containsIgnoreCase: (text, needle) => sql`positionCaseInsensitiveUTF8(${text}, ${needle}) > 0`,

@@ -8,6 +8,28 @@ export interface DerivedRollup {
   ddl: string;
   /** Inserts the rows of the events matching `where`, tagged with `generation`. */
   insert(conn: DuckDBConnection, where: string, generation: number): Promise<void>;
+  /** Runs once after the inserts of a generation (the backfill's included). */
+  afterGeneration?(conn: DuckDBConnection, generation: number): Promise<void>;
+}
+
+/**
+ * Clears `single` on the rows of `table` whose `key` (with session_id) now has several rows,
+ * looking only at the sessions `generation` wrote: run in the refresh's transaction after its inserts, so
+ * in any snapshot a row marked single is the only one of its key (a query can take it as the
+ * key's whole answer without grouping; rows stay correct to group either way).
+ */
+export async function markKeysWithSeveralRows(
+  conn: DuckDBConnection,
+  table: string,
+  key: readonly string[],
+  generation: number,
+): Promise<void> {
+  const columns = key.join(', ');
+  await conn.run(`UPDATE ${table} SET single = FALSE
+    FROM (SELECT ${columns} FROM ${table}
+          WHERE session_id IN (SELECT session_id FROM ${table} WHERE generation = ${generation})
+          GROUP BY ${columns} HAVING count(*) > 1) AS several
+    WHERE ${table}.single AND ${key.map((c) => `${table}.${c} = several.${c}`).join(' AND ')}`);
 }
 
 /**
@@ -35,6 +57,7 @@ export async function ensureDerivedRollup(conn: DuckDBConnection, rollup: Derive
         `seq <= ${seq} AND timestamp >= 0 AND timestamp < ${hour + ROLLUP_HOUR_MS}`,
         generation,
       );
+      await rollup.afterGeneration?.(conn, generation);
     }
     await conn.run('COMMIT');
   } catch (error) {

@@ -29,6 +29,8 @@ export const duckdbDialect: SqlDialect = {
     sql`(${msColumn} // ${raw(String(BUCKET_MS[unit]))}) * ${raw(String(BUCKET_MS[unit]))}`,
   // quantile_disc is nearest-rank (checked against query/percentile.ts by the query tests).
   quantile: (expr, q) => sql`quantile_disc(${expr}, ${raw(String(q))})`,
+  // One sort for every quantile: separate quantile_disc aggregates sort the values once each.
+  quantiles: (expr, qs) => sql`quantile_disc(${expr}, [${raw(qs.map(String).join(', '))}])`,
   stringAgg: (expr, separator) => sql`string_agg(${expr}, ${separator})`,
   // contains() compares text, so `%` and `_` in the needle are plain characters (LIKE would need escaping).
   containsIgnoreCase: (text, needle) => sql`contains(lower(${text}), lower(${needle}))`,

@@ -1,9 +1,15 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ROLLUP_HOUR_MS } from '../engine.js';
-import { ensurePageViewHours, insertPageViewHours, PAGE_VIEW_HOURS } from './page-view-rollup.js';
+import {
+  ensurePageViewHours,
+  insertPageViewHours,
+  markPageViewsWithSeveralRows,
+  PAGE_VIEW_HOURS,
+} from './page-view-rollup.js';
 import {
   ensureSessionEntryHours,
   insertSessionEntryHours,
+  markSessionEntriesWithSeveralRows,
   SESSION_ENTRY_HOURS,
 } from './session-entry-rollup.js';
 
@@ -190,7 +196,11 @@ export async function refreshSessionRollup(
         }
       }
     }
-    if (written > 0) await conn.run(markSessionsWithSeveralRows(generation));
+    if (written > 0) {
+      await conn.run(markSessionsWithSeveralRows(generation));
+      await markSessionEntriesWithSeveralRows(conn, generation);
+      await markPageViewsWithSeveralRows(conn, generation);
+    }
     await conn.run('DELETE FROM session_rollup_state');
     await conn.run(`INSERT INTO session_rollup_state VALUES (${generation}, ${maxSeq}, ${hour})`);
     await conn.run('COMMIT');

@@ -5,6 +5,8 @@ import type { CountryRow, QueryFilter } from '@sightline/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLLUP_HOUR_MS } from '../../src/query/session-rollup.js';
 import { countriesQuery } from '../../src/query/web/countries.js';
+import { devicesQuery } from '../../src/query/web/devices.js';
+import { sourcesQuery } from '../../src/query/web/sources.js';
 import { createRng } from '../../src/simulate/prng.js';
 import { openDuckDbEngine } from '../../src/storage/duckdb/index.js';
 import { ROLLUP_GRACE_MS } from '../../src/storage/duckdb/session-rollup.js';
@@ -14,10 +16,12 @@ import { randomRows } from './sessions-reference.js';
 import { runQuery } from './support.js';
 
 /**
- * `countries` read through DuckDB's session-entry rollup equals the events-only answer and one
- * computed here from the stored events, before, during and after refreshes: late events in
- * rolled-up hours, sessions across hour edges, ties on timestamp (seq decides), sessions cut into
- * several rows by small refresh statements, with and without filters.
+ * `sources`, `devices` and `countries` read through DuckDB's session-entry rollup (entry dimensions
+ * computed when the hour is rolled up) equal their events-only answers (and countries one computed
+ * here from the stored events) before, during and after refreshes:
+ * late events in rolled-up hours, sessions across hour edges, ties on timestamp (seq decides),
+ * sessions cut into several rows by small refresh statements, with and without filters. The
+ * events-only answers are checked against the definitions in sources.test.ts and devices.test.ts.
  */
 const HOUR = ROLLUP_HOUR_MS;
 const H0 = Math.floor(1_700_000_000_000 / HOUR) * HOUR;
@@ -25,19 +29,42 @@ const NOW = H0 + 8 * HOUR;
 const refreshAt = (end: number) => end + ROLLUP_GRACE_MS + HOUR;
 const RANGES = [
   { from: H0 - HOUR, to: NOW },
-  { from: H0 + 17 * 60_000, to: H0 + 4 * HOUR + 23 * 60_000 },
   { from: H0 + 2 * HOUR + 1, to: H0 + 7 * HOUR - 1 },
 ];
 const FILTERS: QueryFilter[][] = [
   [],
+  [{ property: 'browser', op: 'eq', value: 'Chrome' }],
   [{ property: 'country', op: 'eq', value: 'FR' }],
-  [{ property: 'path', op: 'in', value: ['/upload', '/pricing'] }],
+  [{ property: 'utm_source', op: 'in', value: ['google', 'Newsletter'] }],
   [
-    { property: 'browser', op: 'neq', value: 'Edge' },
-    { property: 'country', op: 'neq', value: '' },
+    { property: 'path', op: 'neq', value: '/pricing' },
+    { property: 'referrer_domain', op: 'contains', value: 'o' },
   ],
 ];
+
 const COUNTRIES = ['DE', 'FR', 'US', 'GB', '', 'JP'];
+const SITE = 'https://shop.example.com';
+const REFERRERS = [
+  '',
+  '',
+  'https://www.google.com/search?q=x',
+  `${SITE}/cart`,
+  'https://t.co/abc',
+  'android-app://x',
+];
+const QUERY_STRINGS = [
+  '',
+  '',
+  '?utm_source=google&utm_medium=cpc',
+  '?utm_campaign=Spring%20sale&utm_term=shoes',
+];
+const PROPERTIES = [
+  {},
+  { screen_width: 390 },
+  { screen_width: 1440, utm_source: 'Newsletter', utm_medium: 'email' },
+  { screen_width: 800, utm_content: 'hero' },
+  { screen_width: 'wide' },
+];
 
 /** The definition in docs/SEMANTICS.md, over the stored events. */
 function reference(
@@ -72,19 +99,24 @@ function reference(
     );
 }
 
-describe('countries over the session-entry rollup (DuckDB)', () => {
+describe('sources, devices and countries over the session-entry rollup (DuckDB)', () => {
   let engine: StorageEngine;
   /** The same engine with the rollup out of sight: every query reads events. */
   let eventsOnly: StorageEngine;
   const texts: string[] = [];
-  const random = createRng(20_261_203).next;
+  const random = createRng(20_261_204).next;
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const rows: EventRow[] = randomRows(random, H0, 6, 300).map((row) => ({
     ...row,
-    country: COUNTRIES[Math.floor(random() * COUNTRIES.length)] as string,
+    url: `${SITE}${row.path}${pick(QUERY_STRINGS)}`,
+    referrer: pick(REFERRERS),
+    os: pick(['Windows', 'iOS', 'Android', '']),
+    country: pick(COUNTRIES),
+    properties: JSON.stringify(pick(PROPERTIES)),
   }));
 
   beforeAll(async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'sightline-countries-')), 'test.duckdb');
+    const path = join(mkdtempSync(join(tmpdir(), 'sightline-entries-')), 'test.duckdb');
     // Statements of 150 events cut sessions into several rollup rows, as hours and late events do.
     engine = await openDuckDbEngine({ path, rollupRefreshMs: 0, rollupEventsPerStatement: 150 });
     eventsOnly = Object.create(engine, { refreshSessionRollup: { value: undefined } }) as StorageEngine;
@@ -96,41 +128,49 @@ describe('countries over the session-entry rollup (DuckDB)', () => {
   });
   afterAll(() => engine.close());
 
-  async function expectExact(label: string) {
+  async function expectSame(label: string) {
     const stored = await engine.readEventsAfter(0, 100_000);
     let compared = 0;
     for (const range of RANGES) {
       for (const filters of FILTERS) {
         const what = `${label} ${JSON.stringify({ range, filters })}`;
         const args = { time_range: range, filters, limit: 1000 };
-        const [viaRollup, viaEvents] = await Promise.all(
-          [engine, eventsOnly].map((on) => runQuery(on, countriesQuery, 'p1', args, NOW)),
-        );
+        const [sources, sourcesFromEvents, devices, devicesFromEvents, countries, countriesFromEvents] =
+          await Promise.all([
+            runQuery(engine, sourcesQuery, 'p1', args, NOW),
+            runQuery(eventsOnly, sourcesQuery, 'p1', args, NOW),
+            runQuery(engine, devicesQuery, 'p1', args, NOW),
+            runQuery(eventsOnly, devicesQuery, 'p1', args, NOW),
+            runQuery(engine, countriesQuery, 'p1', args, NOW),
+            runQuery(eventsOnly, countriesQuery, 'p1', args, NOW),
+          ]);
+        expect(sources, `sources ${what}`).toEqual(sourcesFromEvents);
+        expect(devices, `devices ${what}`).toEqual(devicesFromEvents);
         const expected = reference(stored, range, filters);
-        expect(viaRollup?.countries, what).toEqual(expected);
-        expect(viaEvents?.countries, what).toEqual(expected);
-        compared += expected.reduce((sum, row) => sum + row.sessions, 0);
+        expect(countries.countries, `countries ${what}`).toEqual(expected);
+        expect(countriesFromEvents.countries, `countries from events ${what}`).toEqual(expected);
+        compared += devices.browsers.reduce((sum, row) => sum + row.sessions, 0);
       }
     }
     expect(compared).toBeGreaterThan(200);
   }
 
-  it('answers exactly before, during and after refreshes, with late events in rolled-up hours', async () => {
+  it('answers as from events before, during and after refreshes, with late events in rolled-up hours', async () => {
     const [a, b] = [Math.floor(rows.length * 0.6), Math.floor(rows.length * 0.85)];
     await engine.insertEvents(rows.slice(0, a));
-    await expectExact('nothing rolled up');
+    await expectSame('nothing rolled up');
 
     expect(await engine.refreshSessionRollup?.(refreshAt(H0 + 4 * HOUR))).toBeGreaterThan(0);
     texts.length = 0;
-    await expectExact('hours before H0+4h rolled up');
+    await expectSame('hours before H0+4h rolled up');
     expect(texts.some((text) => text.includes('FROM session_entry_hours'))).toBe(true);
 
     await engine.insertEvents(rows.slice(a, b));
-    await expectExact('late events not rolled up yet');
+    await expectSame('late events not rolled up yet');
     expect(await engine.refreshSessionRollup?.(refreshAt(H0 + 5 * HOUR))).toBeGreaterThan(0);
     await engine.insertEvents(rows.slice(b));
-    await expectExact('rolled up to H0+5h, then more late events');
+    await expectSame('rolled up to H0+5h, then more late events');
     expect(await engine.refreshSessionRollup?.(refreshAt(NOW))).toBeGreaterThan(0);
-    await expectExact('everything rolled up');
+    await expectSame('everything rolled up');
   });
 });
