@@ -2,17 +2,20 @@ import { LiveQueryProvider } from '@sightline/react';
 import type { SignInState } from '@sightline/schema/query-results';
 import { useEffect, useRef } from 'react';
 import { AccountMenu } from './auth/account-menu';
+import { FilterScope } from './components/filter-bar';
 import { RangePicker } from './components/range-picker';
 import { QueryBoundary } from './components/states';
 import { ConnectionBadge } from './live/connection-badge';
 import { useLiveConnection } from './live/use-live-connection';
 import { AccessContext } from './secret-key-context';
 import { useUrlParams } from './url-state';
-import { VIEWS, viewById } from './views/registry';
+import { VIEW_OWN_PARAMS, VIEWS, viewById } from './views/registry';
 
 /** Params a view keeps for itself (see views/*); cleared when another view is chosen. */
 const CLEARED_VIEW_PARAMS = Object.fromEntries(
-  ['session', 'filter', 'status', 'steps', 'unit', 'window', 'mode', 'metric'].map((name) => [name, null]),
+  [...['session', 'filter', 'status', 'steps', 'unit', 'window', 'mode', 'metric'], ...VIEW_OWN_PARAMS].map(
+    (name) => [name, null],
+  ),
 );
 
 interface ShellProps {
@@ -83,11 +86,13 @@ export function Shell({ access, onRefused, onSignOut, onSignOutEverywhere }: She
             <h1 className="view-title">{view.label}</h1>
             <RangePicker />
           </div>
-          <main className="content" data-testid={`view-${view.id}`}>
-            <QueryBoundary resetKey={`${view.id}${params.toString()}`}>
-              <View />
-            </QueryBoundary>
-          </main>
+          <FilterScope enabled={view.filters !== false}>
+            <main className="content" data-testid={`view-${view.id}`}>
+              <QueryBoundary resetKey={`${view.id}${params.toString()}`}>
+                <View />
+              </QueryBoundary>
+            </main>
+          </FilterScope>
         </div>
       </LiveQueryProvider>
     </AccessContext.Provider>

@@ -18,14 +18,18 @@ function subscribe(listener: () => void): () => void {
 
 const snapshot = () => window.location.search;
 
-export type ParamPatch = Record<string, string | null | undefined>;
+/** A param's new value: a list repeats the param once per item (`?f=a&f=b`), in order. */
+export type ParamPatch = Record<string, string | readonly string[] | null | undefined>;
 
-/** Sets (or, for null/undefined, removes) params; pushes a history entry unless `replace`. */
+/** Sets (or, for null/undefined/empty, removes) params; pushes a history entry unless `replace`. */
 export function updateParams(patch: ParamPatch, replace = false): void {
   const params = new URLSearchParams(window.location.search);
   for (const [name, value] of Object.entries(patch)) {
-    if (value === null || value === undefined || value === '') params.delete(name);
-    else params.set(name, value);
+    if (typeof value === 'string' && value !== '') params.set(name, value);
+    else {
+      params.delete(name);
+      if (typeof value === 'object' && value) for (const item of value) params.append(name, item);
+    }
   }
   const search = params.toString();
   const url = `${window.location.pathname}${search ? `?${search}` : ''}`;

@@ -4,6 +4,7 @@ import { Chart } from '../../charts/chart';
 import { tooltipHtml } from '../../charts/escape';
 import { AXIS_LABEL, COLORS, TOOLTIP_BASE } from '../../charts/theme';
 import { formatCount, formatDuration, formatPercent } from '../../format';
+import { stepLabel } from './step-label';
 
 /** A drop-off from the previous step above this share is drawn in the warning colour. */
 export const HIGH_DROP_OFF = 0.3;
@@ -23,7 +24,7 @@ const LABEL_INSIDE_FROM = 0.6;
 
 const tooltip = ({ data }: { data: StepDatum }) => {
   const s = data.step;
-  return tooltipHtml(`${data.position}. ${s.step}`, [
+  return tooltipHtml(`${data.position}. ${stepLabel(s)}`, [
     [data.unit, formatCount(s.count)],
     ['From first step', formatPercent(s.conversion_from_first)],
     ['From previous step', formatPercent(s.conversion_from_previous)],
@@ -64,7 +65,7 @@ export function funnelOption(steps: FunnelStep[], unitLabel: string) {
     yAxis: {
       type: 'category',
       inverse: true,
-      data: steps.map((s, i) => `${i + 1}. ${s.step}`),
+      data: steps.map((s, i) => `${i + 1}. ${stepLabel(s)}`),
       // Inside the plot, left-aligned, lifted above the bar (the bottom padding is the lift).
       axisLabel: {
         ...AXIS_LABEL,
