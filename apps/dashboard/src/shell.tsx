@@ -84,7 +84,7 @@ export function Shell({ access, onRefused, onSignOut, onSignOutEverywhere }: She
           </nav>
           <div className="toolbar">
             <h1 className="view-title">{view.label}</h1>
-            <RangePicker />
+            {view.range !== false ? <RangePicker /> : null}
           </div>
           <FilterScope enabled={view.filters !== false}>
             <main className="content" data-testid={`view-${view.id}`}>

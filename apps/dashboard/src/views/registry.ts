@@ -19,6 +19,8 @@ export interface ViewDefinition {
   component: ComponentType;
   /** False where the filter bar makes no sense (Settings): its queries then get no filters. */
   filters?: false;
+  /** False where no time range applies (Retention counts its own periods; Settings): no range picker. */
+  range?: false;
 }
 
 export const VIEWS: readonly ViewDefinition[] = [
@@ -27,13 +29,13 @@ export const VIEWS: readonly ViewDefinition[] = [
   { id: 'funnel', label: 'Funnel', component: FunnelView },
   { id: 'drop-offs', label: 'Drop-off points', component: DropOffsView },
   { id: 'flow', label: 'User flow', component: UserFlowView },
-  { id: 'retention', label: 'Retention', component: RetentionView },
+  { id: 'retention', label: 'Retention', component: RetentionView, range: false },
   { id: 'performance', label: 'Performance', component: PerformanceView },
   { id: 'journeys', label: 'Journeys', component: JourneysView },
   { id: 'insights', label: 'Insights', component: InsightsView },
   { id: 'interventions', label: 'Interventions', component: InterventionsView },
   { id: 'sessions', label: 'Sessions', component: SessionsView },
-  { id: 'settings', label: 'Settings', component: SettingsView, filters: false },
+  { id: 'settings', label: 'Settings', component: SettingsView, filters: false, range: false },
 ];
 
 /**

@@ -42,7 +42,7 @@ export function RetentionView() {
     <div className="stack">
       <Panel
         title="Cohorts"
-        hint={`Visitors by the ${period} of their first event in the last ${periods} ${PERIOD_LABELS[period].toLowerCase()}, and the share that came back each ${period} after. The time range above does not apply.`}
+        hint={`Visitors by the ${period} of their first event in the last ${periods} ${PERIOD_LABELS[period].toLowerCase()}, and the share that came back each ${period} after.`}
         testId="retention"
         actions={
           <Segmented

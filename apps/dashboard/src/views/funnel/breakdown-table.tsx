@@ -1,4 +1,9 @@
-import type { FunnelResult } from '@sightline/schema/query-results';
+import {
+  FILTER_PROPERTIES,
+  type FilterColumnProperty,
+  type FunnelResult,
+} from '@sightline/schema/query-results';
+import { PROPERTY_LABELS, valueLabel } from '../../components/filter-labels';
 import { formatCount, formatPercent } from '../../format';
 import { stepLabel } from './step-label';
 
@@ -14,12 +19,16 @@ interface BreakdownTableProps {
  */
 export function BreakdownTable({ breakdowns, property, unitLabel }: BreakdownTableProps) {
   const steps = breakdowns[0]?.steps ?? [];
+  // A filter property (country, browser, …) reads as the filter bar words it: "Country", "United Kingdom".
+  const column = (FILTER_PROPERTIES as readonly string[]).includes(property)
+    ? (property as FilterColumnProperty)
+    : null;
   return (
     <div className="table-wrap">
       <table className="table" data-testid="funnel-breakdown-table">
         <thead>
           <tr>
-            <th className="mono">{property}</th>
+            <th className={column ? undefined : 'mono'}>{column ? PROPERTY_LABELS[column] : property}</th>
             <th className="num">{unitLabel} started</th>
             {steps.slice(1).map((s, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: a funnel may repeat a step; its position is its identity
@@ -34,7 +43,7 @@ export function BreakdownTable({ breakdowns, property, unitLabel }: BreakdownTab
           {breakdowns.map((b) => (
             <tr key={b.value} data-testid="funnel-breakdown-row" data-value={b.value}>
               <td className="mono truncate" title={b.value}>
-                {b.value === '' ? '(none)' : b.value}
+                {column ? valueLabel(column, b.value) : b.value === '' ? '(none)' : b.value}
               </td>
               <td className="num">{formatCount(b.steps[0]?.count)}</td>
               {b.steps.slice(1).map((s, i) => (
