@@ -35,6 +35,11 @@ export const ERROR_CODES = {
   query_timeout: 503,
   shutting_down: 503,
   overloaded: 503,
+  /**
+   * A read waited its bound for the events acknowledged before it started to be loaded into
+   * storage (read-your-acknowledgements): retry shortly.
+   */
+  loading_behind: 503,
   storage_unavailable: 503,
   internal_error: 500,
 } as const;

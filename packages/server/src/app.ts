@@ -14,6 +14,7 @@ import {
   geoOptionsFromEnv,
 } from './ingest/geo/client-country.js';
 import { DEFAULT_GROUP_COMMIT, type GroupCommitOptions, GroupCommitter } from './ingest/group-commit.js';
+import { backlogOptionsFromEnv, type LogIngest, openLogIngest } from './ingest/log-ingest.js';
 import {
   attachLiveServer,
   committedEventWrites,
@@ -22,11 +23,13 @@ import {
   liveLimitsFromEnv,
   WriteNotices,
 } from './live/index.js';
+import type { BacklogOptions } from './log/log-backlog.js';
+import { createProcessor } from './processor/create-processor.js';
 import { InsightStatuses } from './processor/insight-statuses.js';
 import { DEFAULT_HOLDOUT_PERCENT } from './processor/intervention-rules.js';
-import { type ProcessorOptions, StreamProcessor } from './processor/processor.js';
+import type { ProcessorOptions } from './processor/processor.js';
 import { ProjectSettings } from './processor/project-settings.js';
-import { RecentEvents } from './processor/recent-events.js';
+import type { ProcessorControl } from './processor/worker/processor-host.js';
 import { DashboardAccess } from './projects/dashboard-access.js';
 import { type DefaultProjectKeys, ensureDefaultProject } from './projects/default-project.js';
 import { ProjectDirectory } from './projects/directory.js';
@@ -46,13 +49,15 @@ export interface RunningSightline {
   engine: StorageEngine;
   projects: ProjectDirectory;
   /** The stream processor (journeys, insights, interventions); `drain()` waits until it caught up. */
-  processor: StreamProcessor;
+  processor: ProcessorControl;
   interventions: InterventionHub;
   webhooks: WebhookDispatcher;
   /** Live queries of `GET /v1/live` (shared computations; `executions` counts runs). */
   live: LiveQueries;
   /** Every query run (HTTP and live): fair turns on the engine, time budget. */
   queries: QueryRunner;
+  /** Capture on the event log (engines with a loader: DuckDB); undefined where capture commits to the engine. */
+  logIngest: LogIngest | undefined;
   /** Stop accepting, finish in-flight requests, commit what is queued, close the database. */
   close(): Promise<void>;
 }
@@ -72,6 +77,8 @@ export interface StartOptions {
   exports?: Partial<ExportLimits>;
   /** Reverse proxies whose X-Forwarded-For names the client (ingest/geo/client-country.ts). */
   geo?: Partial<GeoOptions>;
+  /** How far the event log's consumers may fall behind, and how long reads wait for the loader (log/log-backlog.ts). */
+  backlog?: Partial<BacklogOptions>;
 }
 
 /** The composition root: opens the engine, wires ingest, queries and HTTP, and listens. */
@@ -80,7 +87,8 @@ export async function startSightline(
   options: StartOptions = {},
 ): Promise<RunningSightline> {
   const engine = await openEngine(config);
-  let startedProcessor: StreamProcessor | undefined;
+  let startedProcessor: ProcessorControl | undefined;
+  let logIngest: LogIngest | undefined;
   try {
     const keys = await ensureDefaultProject(engine, config.dataDir, {
       ...(config.publicKey ? { publicKey: config.publicKey } : {}),
@@ -92,7 +100,16 @@ export async function startSightline(
       shareKeys: shareKeyLimitsFromEnv(process.env),
       sessions: signInOptionsFromEnv(process.env),
     });
-    const committer = new GroupCommitter(engine, { ...DEFAULT_GROUP_COMMIT, ...options.groupCommit });
+    // Engines with a loader take capture on the event log (acknowledged once fsync'd there); the
+    // others commit each group to the engine before answering.
+    logIngest = engine.logLoading
+      ? await openLogIngest(engine, engine.logLoading, config.dataDir, () => startedProcessor?.lastSeq ?? 0, {
+          ...backlogOptionsFromEnv(process.env),
+          ...options.backlog,
+        })
+      : undefined;
+    const committer =
+      logIngest?.committer ?? new GroupCommitter(engine, { ...DEFAULT_GROUP_COMMIT, ...options.groupCommit });
     const geo = await ClientCountry.load({
       ...DEFAULT_GEO,
       ...geoOptionsFromEnv(process.env),
@@ -101,13 +118,10 @@ export async function startSightline(
     // Every write announces here what it touched; live queries re-run what reads it (below).
     const notices = new WriteNotices();
     const settings = await ProjectSettings.load(engine, notices);
-    const recent = new RecentEvents();
-    const processor = new StreamProcessor(
-      engine,
-      (projectId) => settings.rulesFor(projectId),
-      { holdoutPercent: config.holdoutPercent ?? DEFAULT_HOLDOUT_PERCENT, ...options.processor },
-      recent,
-    );
+    const processor = createProcessor(engine, settings, notices, committer, logIngest, {
+      holdoutPercent: config.holdoutPercent ?? DEFAULT_HOLDOUT_PERCENT,
+      ...options.processor,
+    });
     startedProcessor = processor;
     // Sockets first: intervention streams may hold only a share of them (stream-limits.ts).
     const connections = fitToOpenFiles({ ...connectionLimitsFromEnv(process.env), ...options.connections });
@@ -128,14 +142,15 @@ export async function startSightline(
       interventions.deliver(outputs.interventions);
       webhooks.enqueue(outputs.insights);
     });
-    committer.onCommitted((rows, result) => {
-      recent.add(rows, result);
-      processor.notify();
-    });
+    // A read started after an event's 200 sees that event: it waits for the loader (read-your-acks).
+    // Not while the store is unusable: the loader cannot move then, and the read itself fails at once with 503.
+    const readBarrier = (signal?: AbortSignal) =>
+      logIngest && engine.health().ok ? logIngest.backlog.readBarrier(signal) : Promise.resolve();
     const queries = new QueryRunner(
       engine,
       { ...queryLimitsFromEnv(process.env), ...options.queries },
       (id) => settings.keySettingsFor(id),
+      readBarrier,
     );
     const { highWaterBytes, ...liveLimits } = options.live ?? {};
     const live = new LiveQueries(queries, { ...liveLimitsFromEnv(process.env), ...liveLimits });
@@ -159,6 +174,10 @@ export async function startSightline(
       exports: new ExportSlots({ ...exportLimitsFromEnv(process.env), ...options.exports }),
       settings,
       insightStatuses: new InsightStatuses(engine, notices),
+      readBarrier,
+      eventLog: logIngest
+        ? { stats: () => logIngest!.log.stats(), lag: () => logIngest!.backlog.lag() }
+        : undefined,
       isShuttingDown: () => shuttingDown,
       demo: config.demo,
     };
@@ -187,6 +206,7 @@ export async function startSightline(
       webhooks,
       live,
       queries,
+      logIngest,
       close: () => {
         closing ??= (async () => {
           shuttingDown = true;
@@ -207,7 +227,9 @@ export async function startSightline(
           // Events committed but not processed yet are replayed at the next start.
           await processor.stop();
           webhooks.stop();
+          // The engine stops its loader first; the log closes after (what was not loaded is loaded at the next start).
           await engine.close();
+          await logIngest?.close();
         })();
         return closing;
       },
@@ -215,6 +237,7 @@ export async function startSightline(
   } catch (error) {
     await startedProcessor?.stop().catch(() => undefined);
     await engine.close().catch(() => undefined);
+    await logIngest?.close().catch(() => undefined);
     throw error;
   }
 }

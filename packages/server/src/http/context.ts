@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InterventionHub } from '../delivery/intervention-hub.js';
 import type { ExportSlots } from '../export/export-limits.js';
+import type { EventCommitter } from '../ingest/capture.js';
 import type { ClientCountry } from '../ingest/geo/client-country.js';
-import type { GroupCommitter } from '../ingest/group-commit.js';
+import type { LogStats } from '../log/index.js';
+import type { ConsumerLag } from '../log/log-backlog.js';
 import type { InsightStatuses } from '../processor/insight-statuses.js';
 import type { ProjectSettings } from '../processor/project-settings.js';
 import type { DashboardAccess } from '../projects/dashboard-access.js';
@@ -16,7 +18,11 @@ export interface ServerContext {
   projects: ProjectDirectory;
   /** Secret and share keys, sign-in sessions (projects/dashboard-access.ts): who reads and who writes. */
   access: DashboardAccess;
-  committer: GroupCommitter;
+  committer: EventCommitter;
+  /** Resolves once what was acknowledged before the call is readable (read-your-acks; at once without an event log). */
+  readBarrier(signal?: AbortSignal): Promise<void>;
+  /** The event log's counters and its consumers' lag, for /healthz and /metrics (absent without an event log). */
+  eventLog: { stats(): LogStats; lag(): { loader: ConsumerLag; processor: ConsumerLag } } | undefined;
   /** A capture request's country, from its client address (ingest/geo/client-country.ts). */
   geo: ClientCountry;
   /** Runs queries with fair turns on the engine and a time budget (query/query-runner.ts). */

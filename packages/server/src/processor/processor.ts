@@ -45,6 +45,12 @@ export const DEFAULT_PROCESSOR_OPTIONS: ProcessorOptions = {
   snapshotIntervalMs: 5000,
 };
 
+/** What the processor needs of the store (on its own thread, a proxy to the HTTP thread's engine: worker/). */
+export type ProcessorStore = Pick<
+  StorageEngine,
+  'commitProcessorBatch' | 'saveProcessorState' | 'loadProcessorState' | 'health' | 'readEventsAfter'
+>;
+
 /** Deadline scans driven by the stream clock happen at most this often (stream time). */
 const SCAN_STEP_MS = 1000;
 const RETRY_DELAY_MS = 1000;
@@ -115,11 +121,13 @@ export class StreamProcessor {
   private readonly listeners = new Set<(outputs: CommittedOutputs) => void>();
 
   constructor(
-    private readonly engine: StorageEngine,
+    private readonly engine: ProcessorStore,
     private readonly rulesFor: (projectId: string) => readonly InterventionRule[],
     options: Partial<ProcessorOptions> = {},
     /** Committed events handed over in memory; the store is read only for what is not there. */
     private readonly recent?: RecentEvents,
+    /** Where events not in `recent` are read (the event log when capture acknowledges on it: log-event-source.ts). */
+    private readonly source: Pick<StorageEngine, 'readEventsAfter'> = engine,
   ) {
     this.options = { ...DEFAULT_PROCESSOR_OPTIONS, ...options };
     this.sessions = new SessionTable(this.options.maxSessions);
@@ -235,7 +243,7 @@ export class StreamProcessor {
     if (this.stale) await this.reload();
     let events =
       this.recent?.after(this.processedSeq, this.options.batchSize) ??
-      (await this.engine.readEventsAfter(this.processedSeq, this.options.batchSize));
+      (await this.source.readEventsAfter(this.processedSeq, this.options.batchSize));
     // Replaying: stop at the stored checkpoint, so a batch is either all replay or all new.
     const replay = this.processedSeq < this.checkpoint;
     if (replay) events = events.filter((e) => e.seq <= this.checkpoint);

@@ -44,6 +44,11 @@ export class ProjectSettings {
     return this.rules.get(projectId) ?? DEFAULT_RULES;
   }
 
+  /** Every project's own rules (the others use DEFAULT_RULES). */
+  customRules(): Array<[projectId: string, rules: InterventionRule[]]> {
+    return [...this.rules];
+  }
+
   hasCustomRules(projectId: string): boolean {
     return this.rules.has(projectId);
   }

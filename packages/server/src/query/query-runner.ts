@@ -51,6 +51,8 @@ export class QueryRunner {
     limits: Partial<QueryLimits> = {},
     /** Without a source (tests of the runner alone), every project has its defaults. */
     private readonly keySettings: KeySettingsSource = defaultKeySettings,
+    /** Waited for before each run: what was acknowledged before it is loaded (log/log-backlog.ts). */
+    private readonly readBarrier: (signal: AbortSignal) => Promise<void> = () => Promise.resolve(),
   ) {
     this.limits = { ...DEFAULT_QUERY_LIMITS, ...limits };
     this.scheduler = new QueryScheduler(this.limits);
@@ -92,6 +94,7 @@ export class QueryRunner {
     signal?.addEventListener('abort', callerLeft, { once: true });
     this.active.add(controller);
     try {
+      await this.readBarrier(controller.signal);
       const release = await this.scheduler.acquire(projectId, controller.signal);
       if (!timer) {
         deadline = Date.now() + timeoutMs;

@@ -1,5 +1,6 @@
 import type { SqlDialect } from '../sql/dialect.js';
 import type { SqlFragment } from '../sql/sql.js';
+import type { EventLogLoading } from './log-loading.js';
 import type {
   InsightStatus,
   InterventionRecord,
@@ -282,6 +283,11 @@ export interface StorageEngine extends RecordStorage {
    * whenever refreshSessionRollup is (a view of the engine that hides one hides both).
    */
   readonly rollup?: SessionRollupCapability | undefined;
+  /**
+   * Present when the engine loads the event log itself (log-loading.ts): capture then acknowledges
+   * on the log. Absent (ClickHouse until its own loader): capture commits to the engine directly.
+   */
+  readonly logLoading?: EventLogLoading | undefined;
   /** Runs a query built with the engine's dialect; numbers come back as JS numbers. */
   query(fragment: SqlFragment, options?: QueryOptions): Promise<QueryRow[]>;
 

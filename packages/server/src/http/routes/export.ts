@@ -20,6 +20,8 @@ export const exportRoute: Route = {
     const project = await projectForRead(ctx, req);
     const range = parseExportRange(url.searchParams.get('from'), url.searchParams.get('to'));
     if ('error' in range) throw new ApiError('invalid_arguments', range.error);
+    // Read-your-acks: the export holds every event acknowledged before it started.
+    await ctx.readBarrier();
     const release = ctx.exports.take(project.id);
     const { stallMs, maxDurationMs } = ctx.exports.limits;
     const deadline = Date.now() + maxDurationMs;

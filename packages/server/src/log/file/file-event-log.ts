@@ -27,6 +27,11 @@ export interface FileEventLogOptions extends Partial<LogLimits> {
   fileOps?: Partial<FileOps>;
   /** The clock the retention window is measured with. */
   nowMs?: () => number;
+  /**
+   * The offset of the first record when the log is created (ignored when it exists): a log added to
+   * a store that already holds events continues their numbering (seq = offset + 1).
+   */
+  firstOffset?: LogOffset;
 }
 
 /** What opening found: a torn tail cut from the last segment, if any. */
@@ -56,8 +61,9 @@ export async function openFileEventLog(
   let report: OpenReport = { cutBytes: 0 };
   const last = bases.at(-1);
   if (last === undefined) {
-    active = await ActiveSegment.create(dir, 0, ops);
-    bases.push(0);
+    const first = options.firstOffset ?? 0;
+    active = await ActiveSegment.create(dir, first, ops);
+    bases.push(first);
   } else {
     const tail = await repairTail(dir, last, limits.maxRecordBytes);
     report = tail.why === undefined ? { cutBytes: 0 } : { cutBytes: tail.cutBytes, cutWhy: tail.why };

@@ -1,18 +1,32 @@
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { LogOffset } from '../../log/event-log.js';
 import { SerialQueue } from '../../util/serial-queue.js';
 import type { InsertResult } from '../engine.js';
-import { EventDedupe } from '../event-dedupe.js';
+import { EventDedupe, type GroupSplit } from '../event-dedupe.js';
 import type { EventColumns } from './columns.js';
+
+/**
+ * How far the loader has moved the event log into `events`: one row per consumer, written in the
+ * same transaction as the rows it loaded, so a crash never loads a record twice or skips one.
+ */
+export const LOG_POSITION_DDL =
+  'CREATE TABLE IF NOT EXISTS event_log_position (consumer VARCHAR PRIMARY KEY, next_offset BIGINT NOT NULL)';
+const LOADER = 'loader';
 
 /**
  * Group commits into `events`: one transaction per group, one group at a time, so seq order
  * is commit order and a reader never sees seq N+1 before seq N. De-duplication and seq numbers:
  * event-dedupe.ts; a failed commit rolls back, so the next group takes the same seqs.
+ * Two ways in: `insert` (direct writes: the ClickHouse-less tools and tests) de-duplicates here;
+ * `load` (the event log's loader, log-loader.ts) takes records capture already de-duplicated
+ * before appending them, so the stored fingerprints are only read into memory once an `insert`
+ * needs them (they cost 8 bytes per stored event).
  * (Tried: pipelining two connections so one group appends while the previous commits. On two
  * cores the process is CPU-bound and it gained nothing, so the simpler writer stayed.)
  */
 export class EventWriter {
   private readonly writes = new SerialQueue();
+  private fingerprintsLoaded = false;
 
   private constructor(
     private readonly conn: DuckDBConnection,
@@ -21,19 +35,46 @@ export class EventWriter {
 
   static async open(instance: DuckDBInstance): Promise<EventWriter> {
     const conn = await instance.connect();
+    await conn.run(LOG_POSITION_DDL);
     const max = await conn.runAndReadAll('SELECT coalesce(max(seq), 0) FROM events');
-    const dedupe = new EventDedupe(Number(max.getRows()[0]?.[0] ?? 0) + 1);
-    const result = await conn.stream('SELECT fp_hi, fp_lo FROM events');
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      dedupe.addStored(chunk.getColumnValues(0) as number[], chunk.getColumnValues(1) as number[]);
-    }
-    return new EventWriter(conn, dedupe);
+    return new EventWriter(conn, new EventDedupe(Number(max.getRows()[0]?.[0] ?? 0) + 1));
   }
 
   insert(cols: EventColumns): Promise<InsertResult> {
-    return this.exclusive(() => this.write(cols));
+    return this.exclusive(async () => {
+      await this.loadFingerprints();
+      return this.write(cols, this.dedupe.split(cols.project_id, cols.uuid), null);
+    });
+  }
+
+  /** Stores log records [.., nextOffset) as they are and records `nextOffset` in the same transaction. */
+  load(cols: EventColumns, nextOffset: LogOffset): Promise<InsertResult> {
+    return this.exclusive(() =>
+      this.write(cols, this.dedupe.splitAll(cols.project_id, cols.uuid), nextOffset),
+    );
+  }
+
+  /** The offset the loader goes on from (null: it never loaded anything into this file). */
+  async loadedOffset(): Promise<LogOffset | null> {
+    const result = await this.conn.runAndReadAll(
+      `SELECT next_offset FROM event_log_position WHERE consumer = '${LOADER}'`,
+    );
+    const value = result.getRows()[0]?.[0];
+    return value === undefined || value === null ? null : Number(value);
+  }
+
+  /** The stored events' fingerprints, for capture's duplicate check (ingest/ingest-dedupe.ts). */
+  async fingerprints(): Promise<{ hi: Uint32Array; lo: Uint32Array }> {
+    const his: Uint32Array[] = [];
+    const los: Uint32Array[] = [];
+    const result = await this.conn.stream('SELECT fp_hi, fp_lo FROM events');
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      his.push(Uint32Array.from(chunk.getColumnValues(0) as number[]));
+      los.push(Uint32Array.from(chunk.getColumnValues(1) as number[]));
+    }
+    return { hi: concat(his), lo: concat(los) };
   }
 
   /** Runs a write on the writer connection once the writes before it finished. */
@@ -45,42 +86,75 @@ export class EventWriter {
     this.conn.closeSync();
   }
 
-  private async write(cols: EventColumns): Promise<InsertResult> {
-    const split = this.dedupe.split(cols.project_id, cols.uuid);
-    if (split.fresh.length > 0) {
+  private async loadFingerprints(): Promise<void> {
+    if (this.fingerprintsLoaded) return;
+    const { hi, lo } = await this.fingerprints();
+    this.dedupe.addStored(hi, lo);
+    this.fingerprintsLoaded = true;
+  }
+
+  private async write(
+    cols: EventColumns,
+    split: GroupSplit,
+    nextOffset: LogOffset | null,
+  ): Promise<InsertResult> {
+    if (split.fresh.length > 0 || nextOffset !== null) {
       const conn = this.conn;
       await conn.run('BEGIN TRANSACTION');
       try {
-        const appender = await conn.createAppender('events');
-        for (let k = 0; k < split.fresh.length; k++) {
-          const i = split.fresh[k]!;
-          appender.appendVarchar(cols.project_id[i]!);
-          appender.appendVarchar(cols.uuid[i]!);
-          appender.appendBigInt(BigInt(split.firstSeq + i));
-          appender.appendVarchar(cols.event[i]!);
-          appender.appendVarchar(cols.distinct_id[i]!);
-          appender.appendVarchar(cols.session_id[i]!);
-          appender.appendBigInt(BigInt(Math.round(cols.timestamp[i]!)));
-          appender.appendBigInt(BigInt(Math.round(cols.received_at[i]!)));
-          appender.appendVarchar(cols.url[i]!);
-          appender.appendVarchar(cols.path[i]!);
-          appender.appendVarchar(cols.referrer[i]!);
-          appender.appendVarchar(cols.browser[i]!);
-          appender.appendVarchar(cols.os[i]!);
-          appender.appendVarchar(cols.device[i]!);
-          appender.appendVarchar(cols.properties[i]!);
-          appender.appendUInteger(split.hi[k]!);
-          appender.appendUInteger(split.lo[k]!);
-          appender.appendVarchar(cols.country[i]!);
-          appender.endRow();
+        if (split.fresh.length > 0) {
+          const appender = await conn.createAppender('events');
+          appendRows(appender, cols, split);
+          appender.closeSync();
         }
-        appender.closeSync();
+        if (nextOffset !== null) {
+          await conn.run('INSERT OR REPLACE INTO event_log_position VALUES ($1, $2)', [
+            LOADER,
+            BigInt(nextOffset),
+          ]);
+        }
         await conn.run('COMMIT');
       } catch (error) {
         await conn.run('ROLLBACK').catch(() => undefined);
         throw error;
       }
     }
-    return this.dedupe.committed(split);
+    // Fingerprints are tracked only once an insert needed them (then every later load adds its own).
+    return this.dedupe.committed(split, this.fingerprintsLoaded);
   }
+}
+
+function appendRows(appender: DuckDBAppender, cols: EventColumns, split: GroupSplit): void {
+  for (let k = 0; k < split.fresh.length; k++) {
+    const i = split.fresh[k]!;
+    appender.appendVarchar(cols.project_id[i]!);
+    appender.appendVarchar(cols.uuid[i]!);
+    appender.appendBigInt(BigInt(split.firstSeq + i));
+    appender.appendVarchar(cols.event[i]!);
+    appender.appendVarchar(cols.distinct_id[i]!);
+    appender.appendVarchar(cols.session_id[i]!);
+    appender.appendBigInt(BigInt(Math.round(cols.timestamp[i]!)));
+    appender.appendBigInt(BigInt(Math.round(cols.received_at[i]!)));
+    appender.appendVarchar(cols.url[i]!);
+    appender.appendVarchar(cols.path[i]!);
+    appender.appendVarchar(cols.referrer[i]!);
+    appender.appendVarchar(cols.browser[i]!);
+    appender.appendVarchar(cols.os[i]!);
+    appender.appendVarchar(cols.device[i]!);
+    appender.appendVarchar(cols.properties[i]!);
+    appender.appendUInteger(split.hi[k]!);
+    appender.appendUInteger(split.lo[k]!);
+    appender.appendVarchar(cols.country[i]!);
+    appender.endRow();
+  }
+}
+
+function concat(parts: readonly Uint32Array[]): Uint32Array {
+  const out = new Uint32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }

@@ -13,10 +13,11 @@ import type {
   StoredEvent,
 } from '../engine.js';
 import type { RecoveryOptions } from '../engine-health.js';
+import type { EventLogLoading } from '../log-loading.js';
 import { DelegatingRecordStorage, type RecordMethod } from '../records/delegating-record-storage.js';
 import { toColumns } from './columns.js';
 import { duckdbDialect } from './dialect.js';
-import { classifyStorageError } from './errors.js';
+import { classifyStorageError, DISK_FULL } from './errors.js';
 import { renderDuckDb } from './render.js';
 import { duckdbSessionRollup } from './rollup-capability.js';
 import type { DuckDbOptions } from './store.js';
@@ -111,6 +112,14 @@ class DuckDbEngine extends DelegatingRecordStorage implements DuckDbStorageEngin
   refreshSessionRollup(now?: number): Promise<number> {
     return this.client.call('refreshSessionRollup', now);
   }
+
+  /** The loader runs on the database thread (duckdb/log-loader.ts), restarted with it. */
+  readonly logLoading: EventLogLoading = {
+    startLogLoader: (args) => this.thread.startLogLoader(args),
+    eventFingerprints: () => this.client.call('eventFingerprints'),
+    reportLogFailure: (failure, error) =>
+      this.thread.monitor.fail(failure === 'disk_full' ? DISK_FULL : 'event log write failed', error),
+  };
 
   /**
    * A getter, so it follows whoever it is read on: a view of this engine that hides

@@ -1,11 +1,13 @@
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { ExportRange, InsertResult, QueryRow, RecordStorage, StoredEvent } from '../engine.js';
+import type { LogLoaderArgs } from '../log-loading.js';
 import { recordStorage } from '../records/record-storage.js';
 import { EVENT_COLUMNS, toStoredEvent } from '../stored-event.js';
 import type { EventColumns } from './columns.js';
 import { EVENTS_DDL } from './ddl.js';
 import { EventWriter } from './event-writer.js';
 import { ExportCursor } from './export-cursor.js';
+import { LogLoader } from './log-loader.js';
 import { migrateEventColumns, migrateRecordTables } from './migrations.js';
 import { probeWrite } from './probe.js';
 import { DuckDbRecordExecutor } from './record-executor.js';
@@ -58,6 +60,8 @@ export class DuckDbStore {
   /** Open exports: each its own connection, closed by exportClose (or once its cursor ends). */
   private readonly exports = new Map<number, { conn: DuckDBConnection; cursor: ExportCursor }>();
   private nextExportId = 1;
+  /** Moves the event log into `events` once the server started it (log-loader.ts). */
+  private loader: LogLoader | null = null;
   private readonly recordExecutor: DuckDbRecordExecutor;
   /** Every record method of StorageEngine, written once (records/record-storage.ts). */
   readonly records: RecordStorage;
@@ -96,6 +100,15 @@ export class DuckDbStore {
 
   insertEvents(cols: EventColumns): Promise<InsertResult> {
     return this.writer.insert(cols);
+  }
+
+  /** Starts the loader (once per thread; a replaced thread's loader starts again from the stored offset). */
+  startLogLoader(args: LogLoaderArgs, onFailure: (error: Error) => void): void {
+    this.loader ??= new LogLoader(this.writer, args, onFailure);
+  }
+
+  eventFingerprints(): Promise<{ hi: Uint32Array; lo: Uint32Array }> {
+    return this.writer.fingerprints();
   }
 
   async readEventsAfter(afterSeq: number, limit: number): Promise<StoredEvent[]> {
@@ -169,6 +182,7 @@ export class DuckDbStore {
   }
 
   async close(): Promise<void> {
+    await this.loader?.close();
     // Closing the database under a running query aborts the process (a native error, not a rejection).
     await Promise.allSettled([...this.reading]);
     for (const id of [...this.exports.keys()]) this.exportClose(id);

@@ -1,6 +1,7 @@
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { HealthMonitor, type RecoveryOptions, withTimeout } from '../engine-health.js';
+import type { LogLoaderArgs } from '../log-loading.js';
 import {
   classifyStorageError,
   DISK_FULL,
@@ -15,6 +16,7 @@ import type { WorkerOp } from './worker-ops.js';
 /** Calls that only read: running out of memory there is that read's excess, not the store failing. */
 const READ_OPS: ReadonlySet<WorkerOp> = new Set<WorkerOp>([
   'readEventsAfter',
+  'eventFingerprints',
   'countEvents',
   'exportOpen',
   'exportNext',
@@ -32,6 +34,7 @@ const READ_OPS: ReadonlySet<WorkerOp> = new Set<WorkerOp>([
 /** Let through while the store is unusable: recovery's own probe, and calls that only release things. */
 const ALWAYS_ADMITTED: ReadonlySet<WorkerOp> = new Set<WorkerOp>([
   'probeWrite',
+  'startLogLoader',
   'close',
   'exportClose',
   'interrupt',
@@ -59,6 +62,8 @@ export class SupervisedWorker {
   /** Which thread is current: the failures and exit of one replaced since are not news. */
   private generation = 0;
   private closed = false;
+  /** The event log loader this store runs: started again on every new thread. */
+  private loader: LogLoaderArgs | null = null;
 
   private constructor(
     private readonly moduleUrl: string,
@@ -83,6 +88,12 @@ export class SupervisedWorker {
   get client(): WorkerClient {
     if (!this.current) throw new Error('the database thread was never started');
     return this.current;
+  }
+
+  /** Starts the event log loader on this thread and on every thread that replaces it. */
+  async startLogLoader(args: LogLoaderArgs): Promise<void> {
+    this.loader = args;
+    await this.client.call('startLogLoader', args);
   }
 
   /** Ends the thread as a crash would (recovery drills, tests; only while idle: see DuckDbStorageEngine). */
@@ -163,5 +174,6 @@ export class SupervisedWorker {
     }
     await old.terminate();
     this.current = await this.spawn();
+    if (this.loader) await this.current.call('startLogLoader', this.loader);
   }
 }

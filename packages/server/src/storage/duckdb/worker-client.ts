@@ -1,5 +1,6 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { DuckDBValue } from '@duckdb/node-api';
+import { moduleWorker } from '../../util/module-worker.js';
 import type { QueryRow } from '../engine.js';
 import type { WorkerArgs, WorkerOp, WorkerRequest, WorkerResponse, WorkerResult } from './worker-ops.js';
 
@@ -21,10 +22,7 @@ export interface WorkerHooks {
   onGone?(error: WorkerGoneError): void;
 }
 
-/**
- * Calls into the database worker as promises. From the TypeScript sources (tests) the worker
- * is started through tsx; from the build it is plain JS.
- */
+/** Calls into the database worker as promises (started by util/module-worker.ts). */
 export class WorkerClient {
   private nextId = 1;
   private readonly pending = new Map<
@@ -40,6 +38,11 @@ export class WorkerClient {
   ) {
     worker.on('message', (msg: WorkerResponse) => {
       if ('ready' in msg) return;
+      if ('loaderFailed' in msg) {
+        // Judged like a failed event insert: a storage failure makes the store unusable and recovers it.
+        this.hooks.onCallFailed?.(new StorageError(msg.loaderFailed.message), 'insertEvents');
+        return;
+      }
       const call = this.pending.get(msg.id);
       if (!call) return;
       this.pending.delete(msg.id);
@@ -55,14 +58,7 @@ export class WorkerClient {
   }
 
   static async start(moduleUrl: string, workerData: unknown, hooks: WorkerHooks = {}): Promise<WorkerClient> {
-    const fromSource = moduleUrl.endsWith('.ts');
-    const worker = fromSource
-      ? // Tests import the TypeScript sources: let tsx load the worker too.
-        new Worker(
-          `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./worker.ts', moduleUrl).href)}); })`,
-          { eval: true, workerData },
-        )
-      : new Worker(new URL('./worker.js', moduleUrl), { workerData });
+    const worker = moduleWorker(moduleUrl, 'worker', workerData);
     const opened = new Promise<void>((resolve, reject) => {
       const onMessage = (msg: WorkerResponse) => {
         if (msg.id !== 0) return;

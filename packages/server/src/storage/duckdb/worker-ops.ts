@@ -1,10 +1,15 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { ExportRange, InsertResult, QueryRow, RecordStorage, StoredEvent } from '../engine.js';
+import type { LogLoaderArgs } from '../log-loading.js';
 import type { EventColumns } from './columns.js';
 
 /** What only DuckDB's thread does: events, reads, exports, the rollup, health and lifecycle. */
 export interface EngineOps {
   insertEvents(cols: EventColumns): Promise<InsertResult>;
+  /** Starts moving the event log into `events` on this thread (log-loader.ts); failures arrive as `loaderFailed`. */
+  startLogLoader(args: LogLoaderArgs): void;
+  /** The stored events' fingerprints (capture's duplicate check). */
+  eventFingerprints(): Promise<{ hi: Uint32Array; lo: Uint32Array }>;
   readEventsAfter(afterSeq: number, limit: number): Promise<StoredEvent[]>;
   countEvents(projectId: string, range: ExportRange): Promise<number>;
   /** Opens an export; read it with exportNext until it returns null. */
@@ -36,4 +41,6 @@ export type WorkerResponse =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: { message: string } }
   | { id: 0; ready: true }
-  | { id: 0; ready: false; error: { message: string } };
+  | { id: 0; ready: false; error: { message: string } }
+  /** Not an answer: the loader (log-loader.ts) failed a batch and will retry. */
+  | { id: -1; loaderFailed: { message: string } };

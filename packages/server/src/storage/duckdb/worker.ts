@@ -13,6 +13,11 @@ if (!port) throw new Error('worker.ts must run as a worker thread');
 function handlers(store: DuckDbStore): WorkerOps {
   return {
     insertEvents: (cols) => store.insertEvents(cols),
+    startLogLoader: (args) =>
+      store.startLogLoader(args, (error) =>
+        port!.postMessage({ id: -1, loaderFailed: { message: error.message } } satisfies WorkerResponse),
+      ),
+    eventFingerprints: () => store.eventFingerprints(),
     readEventsAfter: (after, limit) => store.readEventsAfter(after, limit),
     countEvents: (project, range) => store.countEvents(project, range),
     exportOpen: (project, range) => store.exportOpen(project, range),

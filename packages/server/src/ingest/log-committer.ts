@@ -1,0 +1,98 @@
+import { ApiError } from '../errors.js';
+import { STORAGE_RETRY_AFTER_SECONDS } from '../http/storage-unavailable.js';
+import { type EventLog, LogClosedError, LogWriteError } from '../log/index.js';
+import type { LogBacklog } from '../log/log-backlog.js';
+import type { BotCount, StorageEngine } from '../storage/engine.js';
+import { type BotsCountedListener, BotTally } from './bot-tally.js';
+import type { CommitListener, CommitOutcome } from './group-commit.js';
+import type { IngestDedupe } from './ingest-dedupe.js';
+
+/**
+ * Capture on the event log: a request's events are checked for duplicates, appended as one
+ * group-committed, fsync'd append, and acknowledged once durable — the database is not on the
+ * request path (its loader moves the log in later, storage/duckdb/log-loader.ts). Listeners get
+ * the appended rows in log order with seq = offset + 1, the numbering the processor reads by.
+ * The same contract as GroupCommitter (group-commit.ts), which engines without a loader keep.
+ */
+export class LogCommitter {
+  private readonly committedListeners = new Set<CommitListener>();
+  private readonly bots: BotTally;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly dedupe: IngestDedupe,
+    private readonly backlog: LogBacklog,
+    engine: Pick<StorageEngine, 'addBotCounts'>,
+    /** Told of each failed append (the engine's health reports it: storage/log-loading.ts). */
+    private readonly onWriteFailure: (error: LogWriteError) => void = () => undefined,
+  ) {
+    this.bots = new BotTally(engine);
+  }
+
+  submit(rows: Parameters<CommitListener>[0], bots: readonly BotCount[] = []): Promise<CommitOutcome> {
+    const work = this.append(rows, bots);
+    this.inFlight.add(work);
+    const forget = () => this.inFlight.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  onCommitted(listener: CommitListener): () => void {
+    this.committedListeners.add(listener);
+    return () => this.committedListeners.delete(listener);
+  }
+
+  onBotsCounted(listener: BotsCountedListener): () => void {
+    return this.bots.onCounted(listener);
+  }
+
+  /** Resolves once every append under way is acknowledged or failed. */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async append(
+    rows: Parameters<CommitListener>[0],
+    bots: readonly BotCount[],
+  ): Promise<CommitOutcome> {
+    if (rows.length > 0) this.backlog.assertRoom();
+    const claim = this.dedupe.claim(rows);
+    const counted = bots.length > 0 ? this.bots.record(bots) : undefined;
+    if (claim.fresh.length > 0) {
+      let first: number;
+      try {
+        ({ first } = await this.log.append(claim.fresh.map((row) => JSON.stringify(row))));
+      } catch (error) {
+        this.dedupe.abandon(claim);
+        if (error instanceof LogWriteError) this.onWriteFailure(error);
+        throw toApiError(error);
+      }
+      this.dedupe.confirm(claim);
+      this.backlog.appended(first + claim.fresh.length);
+      const result = { firstSeq: first + 1, inserted: new Uint8Array(claim.fresh.length).fill(1) };
+      for (const listener of this.committedListeners) listener(claim.fresh, result);
+    }
+    // Rows another request is appending count as duplicates only once that append is durable.
+    if (claim.racing.length > 0 && !(await Promise.all(claim.racing)).every(Boolean))
+      throw new ApiError(
+        'storage_unavailable',
+        'events of this batch could not be made durable; retry shortly',
+        {
+          retryAfterS: STORAGE_RETRY_AFTER_SECONDS,
+        },
+      );
+    await counted;
+    return { inserted: claim.fresh.length, duplicates: claim.duplicates, refused: [] };
+  }
+}
+
+function toApiError(error: unknown): Error {
+  if (error instanceof LogWriteError)
+    return new ApiError('storage_unavailable', `events could not be made durable: ${error.message}`, {
+      retryAfterS: STORAGE_RETRY_AFTER_SECONDS,
+    });
+  if (error instanceof LogClosedError)
+    return new ApiError('shutting_down', 'the server is shutting down; retry shortly', { retryAfterS: 1 });
+  return error as Error;
+}

@@ -1,0 +1,31 @@
+import type { EventLog, LogOffset } from '../log/event-log.js';
+import type { EventRow, StorageEngine, StoredEvent } from '../storage/engine.js';
+
+/**
+ * The processor's events when capture acknowledges on the event log: read from the log, where
+ * record `offset` is the event numbered seq = offset + 1 (the loader may not have stored it yet).
+ * Events before `logStart` (a store that held events when the log was added: the log then starts
+ * at their last seq) are read from the store. The processor is a registered consumer, so nothing
+ * it still needs is removed from the log.
+ */
+export function logEventSource(
+  log: Pick<EventLog, 'read'>,
+  logStart: () => LogOffset,
+  store: Pick<StorageEngine, 'readEventsAfter'>,
+): Pick<StorageEngine, 'readEventsAfter'> {
+  return {
+    async readEventsAfter(afterSeq, limit) {
+      const start = logStart();
+      if (afterSeq < start) {
+        const stored = (await store.readEventsAfter(afterSeq, limit)).filter((e) => e.seq <= start);
+        if (stored.length > 0) return stored;
+        afterSeq = start;
+      }
+      const records = await log.read(afterSeq, { maxRecords: limit });
+      return records.map((record): StoredEvent => {
+        const row = JSON.parse(record.data.toString('utf8')) as EventRow;
+        return { ...row, country: row.country ?? '', seq: record.offset + 1 };
+      });
+    },
+  };
+}

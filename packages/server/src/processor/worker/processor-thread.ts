@@ -1,0 +1,121 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { DurableEnd } from '../../log/file/durable-end.js';
+import { openLogReader } from '../../log/file/worker-reader.js';
+import type { InterventionRule } from '../../storage/processor-records.js';
+import { DEFAULT_RULES } from '../intervention-rules.js';
+import { logEventSource } from '../log-event-source.js';
+import { type ProcessorStore, StreamProcessor } from '../processor.js';
+import type { FromProcessor, ProcessorThreadData, StoreOp, ToProcessor } from './messages.js';
+
+/**
+ * The stream processor's own thread (processor-host.ts starts it): it follows the event log
+ * through its own reader, so neither reading nor processing events costs the HTTP thread. Its store
+ * calls (checkpoint commits, state) go to the HTTP thread's engine; its committed outputs go back
+ * there for delivery (SSE, webhooks, live queries).
+ */
+const port = parentPort;
+if (!port) throw new Error('processor-thread.ts must run as a worker thread');
+const data = workerData as ProcessorThreadData;
+
+const send = (message: FromProcessor) => port.postMessage(message);
+const rules = new Map<string, InterventionRule[]>(data.rules);
+const calls = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+let nextCall = 1;
+let storeHealthy = true;
+
+function call<T>(op: StoreOp, ...args: unknown[]): Promise<T> {
+  const id = nextCall++;
+  return new Promise<T>((resolve, reject) => {
+    calls.set(id, { resolve: resolve as (value: unknown) => void, reject });
+    send({ kind: 'store', id, op, args });
+  });
+}
+
+const store: ProcessorStore = {
+  commitProcessorBatch: (batch) => call('commitProcessorBatch', batch),
+  saveProcessorState: (state) => call('saveProcessorState', state),
+  loadProcessorState: () => call('loadProcessorState'),
+  readEventsAfter: (afterSeq, limit) => call('readEventsAfter', afterSeq, limit),
+  // Only decides whether a failure is worth logging: the HTTP thread says with each failed call.
+  health: () => (storeHealthy ? { ok: true } : { ok: false }),
+};
+
+const reader = openLogReader(data.log);
+const end = new DurableEnd(data.log.durableEnd);
+const position = new DurableEnd(data.position);
+const processor = new StreamProcessor(
+  store,
+  (projectId) => rules.get(projectId) ?? DEFAULT_RULES,
+  data.options,
+  undefined,
+  logEventSource(reader, () => data.logStart, store),
+);
+processor.onCommitted((outputs) => send({ kind: 'committed', outputs }));
+const stopping = new AbortController();
+/** How often the checkpoint is published (the HTTP thread releases it to the log and reports lag). */
+const PUBLISH_MS = 20;
+const publisher = setInterval(() => position.set(processor.lastSeq), PUBLISH_MS);
+
+/** Wakes the processor whenever the log's durable end moves. */
+async function follow(): Promise<void> {
+  let seen = end.get();
+  processor.notify();
+  while (!stopping.signal.aborted) {
+    try {
+      await end.waitPastShared(seen, stopping.signal);
+    } catch {
+      return;
+    }
+    seen = end.get();
+    processor.notify();
+  }
+}
+
+async function answer(id: number, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+    position.set(processor.lastSeq);
+    send({ kind: 'done', id, ok: true });
+  } catch (error) {
+    send({ kind: 'done', id, ok: false, message: (error as Error).message });
+  }
+}
+
+port.on('message', (message: ToProcessor) => {
+  switch (message.kind) {
+    case 'store-result': {
+      const pending = calls.get(message.id);
+      calls.delete(message.id);
+      if (message.ok) pending?.resolve(message.value);
+      else {
+        storeHealthy = message.storeHealthy;
+        pending?.reject(new Error(message.message));
+      }
+      return;
+    }
+    case 'rules':
+      if (message.rules) rules.set(message.projectId, message.rules);
+      else rules.delete(message.projectId);
+      return;
+    case 'drain':
+      void answer(message.id, () => processor.drain());
+      return;
+    case 'stop':
+      void answer(message.id, async () => {
+        stopping.abort();
+        clearInterval(publisher);
+        await processor.stop();
+        await reader.close();
+      });
+      return;
+  }
+});
+
+processor.start().then(
+  () => {
+    position.set(processor.lastSeq);
+    send({ kind: 'started', ok: true });
+    void follow();
+  },
+  (error: unknown) => send({ kind: 'started', ok: false, message: (error as Error).message }),
+);
