@@ -103,10 +103,19 @@ export async function startSightline(
     // Engines with a loader take capture on the event log (acknowledged once fsync'd there); the
     // others commit each group to the engine before answering.
     logIngest = engine.logLoading
-      ? await openLogIngest(engine, engine.logLoading, config.dataDir, () => startedProcessor?.lastSeq ?? 0, {
-          ...backlogOptionsFromEnv(process.env),
-          ...options.backlog,
-        })
+      ? await openLogIngest(
+          engine,
+          engine.logLoading,
+          config.dataDir,
+          {
+            checkpoint: () => startedProcessor?.lastSeq ?? 0,
+            replayFrom: () => startedProcessor?.replayFrom ?? 0,
+          },
+          {
+            ...backlogOptionsFromEnv(process.env),
+            ...options.backlog,
+          },
+        )
       : undefined;
     const committer =
       logIngest?.committer ?? new GroupCommitter(engine, { ...DEFAULT_GROUP_COMMIT, ...options.groupCommit });

@@ -1,6 +1,11 @@
 import { definedOnly, positiveIntegerFromEnv } from '../env.js';
-import { type FileEventLog, type LogOffset, logLimitsFromEnv, openFileEventLog } from '../log/index.js';
-import { type BacklogOptions, DEFAULT_BACKLOG, LogBacklog } from '../log/log-backlog.js';
+import { type FileEventLog, logLimitsFromEnv, openFileEventLog } from '../log/index.js';
+import {
+  type BacklogOptions,
+  DEFAULT_BACKLOG,
+  LogBacklog,
+  type ProcessorProgress,
+} from '../log/log-backlog.js';
 import { sql } from '../sql/sql.js';
 import type { EventRow, StorageEngine } from '../storage/engine.js';
 import { DEFAULT_LOADER_BATCH, type EventLogLoading } from '../storage/log-loading.js';
@@ -37,7 +42,7 @@ export async function openLogIngest(
   engine: StorageEngine,
   loading: EventLogLoading,
   dataDir: string,
-  processorPosition: () => LogOffset,
+  processor: ProcessorProgress,
   options: Partial<BacklogOptions> = {},
 ): Promise<LogIngest> {
   const [last] = await engine.query(sql`SELECT coalesce(max(seq), 0) AS n FROM events`);
@@ -45,13 +50,16 @@ export async function openLogIngest(
     ...logLimitsFromEnv(process.env),
     firstOffset: Number(last?.['n'] ?? 0),
   });
+  const { cutBytes, cutWhy } = log.openReport;
+  // Only ever unacknowledged bytes (a write the crash interrupted): said once, for the operator.
+  if (cutBytes > 0) console.warn(`[sightline] event log: cut ${cutBytes} bytes of torn tail (${cutWhy})`);
   try {
     for (const name of LOG_CONSUMERS) await log.consumers.register(name);
     const stored = await loading.eventFingerprints();
     const dedupe = new IngestDedupe(stored.hi.length);
     dedupe.addStored(stored.hi, stored.lo);
     await addUnloaded(log, dedupe);
-    const backlog = new LogBacklog(log, processorPosition, { ...DEFAULT_BACKLOG, ...options });
+    const backlog = new LogBacklog(log, processor, { ...DEFAULT_BACKLOG, ...options });
     await loading.startLogLoader({
       log: log.readerHandoff(),
       loaded: backlog.loaded.shared,

@@ -2,6 +2,17 @@ import { ApiError } from '../errors.js';
 import type { EventLog, LogOffset } from './event-log.js';
 import { DurableEnd } from './file/durable-end.js';
 
+/** Where the stream processor is in the log. */
+export interface ProcessorProgress {
+  /** Its checkpoint: the next offset whose outputs are not stored (lag and back-pressure count from here). */
+  checkpoint(): LogOffset;
+  /**
+   * Where a restart would replay from (its last saved session state, at most a few seconds behind
+   * the checkpoint): the log keeps everything from here on.
+   */
+  replayFrom(): LogOffset;
+}
+
 /** A consumer's distance behind the log's end. */
 export interface ConsumerLag {
   /** Records acknowledged that it has not handled yet. */
@@ -27,7 +38,8 @@ export interface BacklogOptions {
 export const DEFAULT_BACKLOG: BacklogOptions = {
   maxBehindEvents: 1_000_000,
   readWaitMs: 10_000,
-  releaseEveryMs: 200,
+  // Each release writes and syncs a small file, which competes with the log's own syncs.
+  releaseEveryMs: 1000,
 };
 
 /** Retry-After for capture refused while consumers catch up. */
@@ -53,8 +65,7 @@ export class LogBacklog {
 
   constructor(
     private readonly log: EventLog,
-    /** The processor's position: the next offset it needs. */
-    private readonly processorPosition: () => LogOffset,
+    private readonly processor: ProcessorProgress,
     private readonly options: BacklogOptions = DEFAULT_BACKLOG,
     private readonly now: () => number = Date.now,
   ) {
@@ -74,7 +85,7 @@ export class LogBacklog {
 
   /** Throws `503 overloaded` while the slowest consumer is too far behind (nothing acknowledged is affected). */
   assertRoom(): void {
-    const behind = this.log.bounds().end - Math.min(this.loaded.get(), this.processorPosition());
+    const behind = this.log.bounds().end - Math.min(this.loaded.get(), this.processor.checkpoint());
     if (behind > this.options.maxBehindEvents)
       throw new ApiError(
         'overloaded',
@@ -105,14 +116,14 @@ export class LogBacklog {
   }
 
   lag(): { loader: ConsumerLag; processor: ConsumerLag } {
-    return { loader: this.lagOf(this.loaded.get()), processor: this.lagOf(this.processorPosition()) };
+    return { loader: this.lagOf(this.loaded.get()), processor: this.lagOf(this.processor.checkpoint()) };
   }
 
   /** Releases the consumers' positions now (also every `releaseEveryMs`). */
   async release(): Promise<void> {
     const positions: Array<[string, LogOffset]> = [
       ['loader', this.loaded.get()],
-      ['processor', this.processorPosition()],
+      ['processor', Math.min(this.processor.replayFrom(), this.processor.checkpoint())],
     ];
     for (const [name, position] of positions) {
       if (this.released.get(name) === position) continue;

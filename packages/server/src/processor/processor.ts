@@ -93,6 +93,8 @@ export class StreamProcessor {
   private checkpoint = 0;
   /** Memory reflects events up to this seq (behind `checkpoint` while replaying after a restart). */
   private processedSeq = 0;
+  /** The seq of the last session state stored (a restart replays the events after it). */
+  private savedSeq = 0;
   /** Memory is ahead of what is stored (a batch prepared, not committed). */
   private ahead = false;
   /**
@@ -135,6 +137,11 @@ export class StreamProcessor {
 
   get lastSeq(): number {
     return this.checkpoint;
+  }
+
+  /** Where a restart replays from (the last saved session state): events after it must stay readable. */
+  get replayFrom(): number {
+    return this.savedSeq;
   }
 
   get liveSessions(): number {
@@ -293,12 +300,17 @@ export class StreamProcessor {
     this.dirty.clear();
     this.gone.clear();
     this.lastSnapshotAt = performance.now();
-    const save = this.engine.saveProcessorState(state).catch((error: unknown) => {
-      // Not saved: those sessions go into the next save (unless something newer replaced them).
-      for (const [key, s] of dirty) if (!this.gone.has(key)) this.dirty.set(key, s);
-      for (const [key, g] of gone) if (!this.dirty.has(key)) this.gone.set(key, g);
-      logFailure(error);
-    });
+    const save = this.engine.saveProcessorState(state).then(
+      () => {
+        this.savedSeq = Math.max(this.savedSeq, state.seq);
+      },
+      (error: unknown) => {
+        // Not saved: those sessions go into the next save (unless something newer replaced them).
+        for (const [key, s] of dirty) if (!this.gone.has(key)) this.dirty.set(key, s);
+        for (const [key, g] of gone) if (!this.dirty.has(key)) this.gone.set(key, g);
+        logFailure(error);
+      },
+    );
     const tracked: Promise<void> = save.finally(() => {
       if (this.saving === tracked) this.saving = null;
     });
@@ -358,6 +370,7 @@ export class StreamProcessor {
     const globals = snapshot.globals ? (JSON.parse(snapshot.globals) as Globals) : null;
     this.checkpoint = snapshot.checkpoint;
     this.processedSeq = snapshot.stateSeq;
+    this.savedSeq = snapshot.stateSeq;
     this.ahead = false;
     this.dirty.clear();
     this.gone.clear();

@@ -121,7 +121,10 @@ describe('capture’s duplicate check across a restart', () => {
     await previous.close();
 
     const engine = await openDuckDbEngine({ path: join(dataDir, DUCKDB_FILE), rollupRefreshMs: 0 });
-    const ingest = await openLogIngest(engine, engine.logLoading!, dataDir, () => 0);
+    const ingest = await openLogIngest(engine, engine.logLoading!, dataDir, {
+      checkpoint: () => 0,
+      replayFrom: () => 0,
+    });
     try {
       const retry = await ingest.committer.submit([...rowsNamed('unloaded', 30), makeRow({ uuid: 'new' })]);
       expect(retry).toMatchObject({ inserted: 1, duplicates: 30 });

@@ -28,7 +28,7 @@ describe('LogBacklog', () => {
     const processor = { position: log.bounds().start };
     const backlog = new LogBacklog(
       log,
-      () => processor.position,
+      { checkpoint: () => processor.position, replayFrom: () => processor.position },
       { ...OPTIONS, ...options },
       () => clock.now,
     );
@@ -74,7 +74,7 @@ describe('LogBacklog', () => {
     const clock = { now: 10_000 };
     const backlog = new LogBacklog(
       log,
-      () => 3,
+      { checkpoint: () => 3, replayFrom: () => 3 },
       OPTIONS,
       () => clock.now,
     );
@@ -113,7 +113,7 @@ describe('LogBacklog', () => {
   it('a log continuing a store’s numbering is not taken for a backlog before the loader reported', async () => {
     // The same, in the moment after opening: the loader has not published its position yet.
     const log = await openFileEventLog(dirs.make(), { firstOffset: 1_000 });
-    const backlog = new LogBacklog(log, () => 1_000, OPTIONS);
+    const backlog = new LogBacklog(log, { checkpoint: () => 1_000, replayFrom: () => 1_000 }, OPTIONS);
     opened.push({ log, backlog });
     expect(() => backlog.assertRoom()).not.toThrow();
     expect(backlog.lag().loader.events).toBe(0);

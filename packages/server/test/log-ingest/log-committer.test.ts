@@ -33,11 +33,15 @@ describe('LogCommitter', () => {
 
   async function committer(options: FileEventLogOptions = {}) {
     const log = await openFileEventLog(dirs.make(), options);
-    const backlog = new LogBacklog(log, () => log.bounds().end, {
-      maxBehindEvents: 1_000_000,
-      readWaitMs: 1_000,
-      releaseEveryMs: 60_000,
-    });
+    const backlog = new LogBacklog(
+      log,
+      { checkpoint: () => log.bounds().end, replayFrom: () => log.bounds().end },
+      {
+        maxBehindEvents: 1_000_000,
+        readWaitMs: 1_000,
+        releaseEveryMs: 60_000,
+      },
+    );
     opened.push({ log, backlog });
     const seen: Array<{ uuids: string[]; firstSeq: number }> = [];
     const commits = new LogCommitter(log, new IngestDedupe(), backlog, engine);
@@ -154,11 +158,15 @@ describe('LogCommitter', () => {
   it('refuses capture with 503 overloaded while consumers are too far behind, without claiming the events', async () => {
     const log = await openFileEventLog(dirs.make());
     let processed = 0;
-    const backlog = new LogBacklog(log, () => processed, {
-      maxBehindEvents: 5,
-      readWaitMs: 1_000,
-      releaseEveryMs: 60_000,
-    });
+    const backlog = new LogBacklog(
+      log,
+      { checkpoint: () => processed, replayFrom: () => processed },
+      {
+        maxBehindEvents: 5,
+        readWaitMs: 1_000,
+        releaseEveryMs: 60_000,
+      },
+    );
     opened.push({ log, backlog });
     const commits = new LogCommitter(log, new IngestDedupe(), backlog, engine);
     await commits.submit(rowsNamed('fill', 6));

@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogWriteError } from '../../src/log/errors.js';
 import type { EventLog } from '../../src/log/event-log.js';
 import { openFileEventLog } from '../../src/log/file/file-event-log.js';
+import { Tmpfs } from '../support/tmpfs.js';
 
 /** The whole disk: a few hundred records fill it in well under a second. */
 const TMPFS_SIZE = '2m';
@@ -74,27 +73,11 @@ async function expectExactlyAcknowledged(log: EventLog, outcome: Outcome): Promi
 }
 
 describe('event log on a full disk (a 2 MiB tmpfs)', () => {
-  const mountPoint = mkdtempSync(join(tmpdir(), 'sightline-log-full-'));
-  let mounted = false;
+  const tmpfs = new Tmpfs('sightline-log-full-', TMPFS_SIZE);
+  const mountPoint = tmpfs.path;
 
-  beforeAll(() => {
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${TMPFS_SIZE}`, 'tmpfs', mountPoint], {
-        stdio: 'pipe',
-      });
-      mounted = true;
-    } catch (error) {
-      const detail = (error as { stderr?: Buffer }).stderr?.toString().trim() || (error as Error).message;
-      throw new Error(
-        `this test needs a small tmpfs and could not mount one at ${mountPoint} (run it as root, or in a ` +
-          `container allowed to mount tmpfs; file-log-failures.test.ts covers ENOSPC injected at the fs layer): ${detail}`,
-      );
-    }
-  });
-  afterAll(() => {
-    if (mounted) execFileSync('umount', [mountPoint]);
-    rmdirSync(mountPoint);
-  });
+  beforeAll(() => tmpfs.mount('file-log-failures.test.ts covers ENOSPC injected at the fs layer'));
+  afterAll(() => tmpfs.unmount());
 
   it('refuses appends with disk_full, acknowledges nothing unsynced, goes on once space returns', async () => {
     const dataDir = join(mountPoint, 'data');

@@ -1,22 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import {
-  closeSync,
-  mkdtempSync,
-  openSync,
-  rmdirSync,
-  rmSync,
-  statSync,
-  truncateSync,
-  writeSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningSightline } from '../../src/app.js';
 import { raw } from '../../src/sql/sql.js';
 import { exportAll, startTestApp } from '../support/app.js';
+import { Tmpfs } from '../support/tmpfs.js';
 
 /**
  * Room for the database, a few thousand events and the 64 MiB of free space recovery waits for
@@ -49,6 +39,12 @@ const ROUNDS: Round[] = [
   { name: 'WAL write fails again, after a reopen', leaveBytes: 0, checkpointEveryCommit: false },
 ];
 
+/**
+ * Senders pause while `held`. Capture appends to the event log, not to DuckDB: to make DuckDB's own
+ * commit meet the full disk (the checkpoint round), the test holds capture back and commits itself.
+ */
+const capture = { held: false, inFlight: 0 };
+
 /** What the clients saw. */
 interface Seen {
   acknowledged: string[];
@@ -74,6 +70,10 @@ async function sendUntil(app: RunningSightline, seen: Seen, stopped: () => boole
 
 async function sendBatches(app: RunningSightline, seen: Seen, stopped: () => boolean): Promise<void> {
   while (!stopped()) {
+    if (capture.held) {
+      await sleep(10);
+      continue;
+    }
     const batch = Array.from({ length: EVENTS_PER_BATCH }, () => ({
       uuid: randomUUID(),
       event: 'page_view',
@@ -83,26 +83,42 @@ async function sendBatches(app: RunningSightline, seen: Seen, stopped: () => boo
     }));
     const body = JSON.stringify({ api_key: app.keys.publicKey, batch });
     const giveUpAt = Date.now() + 2 * RECOVERY_BOUND_MS;
-    for (;;) {
-      const res = await fetch(`${app.url}/v1/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-      });
-      const answer = (await res.json()) as Record<string, unknown>;
-      seen.statuses.set(res.status, (seen.statuses.get(res.status) ?? 0) + 1);
-      if (res.status === 200) {
-        const rejected = answer['rejected'] as unknown[];
-        if (answer['accepted'] !== EVENTS_PER_BATCH || rejected.length > 0)
-          seen.partial.push(JSON.stringify(answer));
-        seen.duplicates += Number(answer['duplicates'] ?? 0);
-        for (const e of batch) seen.acknowledged.push(e.uuid);
-        break;
-      }
-      if (res.status === 503 && !res.headers.get('retry-after')) seen.withoutRetryAfter++;
-      if (Date.now() > giveUpAt) throw new Error(`a batch was refused for too long: ${res.status}`);
-      await sleep(RETRY_EVERY_MS);
+    capture.inFlight++;
+    try {
+      await sendOne(app, seen, body, batch, giveUpAt);
+    } finally {
+      capture.inFlight--;
     }
+  }
+}
+
+/** Sends one batch until it is acknowledged (503s are retried), or gives up. */
+async function sendOne(
+  app: RunningSightline,
+  seen: Seen,
+  body: string,
+  batch: ReadonlyArray<{ uuid: string }>,
+  giveUpAt: number,
+): Promise<void> {
+  for (;;) {
+    const res = await fetch(`${app.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    const answer = (await res.json()) as Record<string, unknown>;
+    seen.statuses.set(res.status, (seen.statuses.get(res.status) ?? 0) + 1);
+    if (res.status === 200) {
+      const rejected = answer['rejected'] as unknown[];
+      if (answer['accepted'] !== EVENTS_PER_BATCH || rejected.length > 0)
+        seen.partial.push(JSON.stringify(answer));
+      seen.duplicates += Number(answer['duplicates'] ?? 0);
+      for (const e of batch) seen.acknowledged.push(e.uuid);
+      return;
+    }
+    if (res.status === 503 && !res.headers.get('retry-after')) seen.withoutRetryAfter++;
+    if (Date.now() > giveUpAt) throw new Error(`a batch was refused for too long: ${res.status}`);
+    await sleep(RETRY_EVERY_MS);
   }
 }
 
@@ -131,33 +147,19 @@ function fill(path: string, leaveBytes: number): void {
 }
 
 describe('a full disk: 503 while it lasts, healthy again on its own, every acknowledged event stored once', () => {
-  const mountPoint = mkdtempSync(join(tmpdir(), 'sightline-disk-full-'));
-  let mounted = false;
+  const tmpfs = new Tmpfs('sightline-disk-full-', TMPFS_SIZE);
+  const mountPoint = tmpfs.path;
   let app: RunningSightline | undefined;
   let stop = false;
   let senders: Promise<void>[] = [];
 
-  beforeAll(() => {
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${TMPFS_SIZE}`, 'tmpfs', mountPoint], {
-        stdio: 'pipe',
-      });
-      mounted = true;
-    } catch (error) {
-      const detail = (error as { stderr?: Buffer }).stderr?.toString().trim() || (error as Error).message;
-      throw new Error(
-        `this test needs a small tmpfs and could not mount one at ${mountPoint} (run it as root, ` +
-          `or in a container allowed to mount tmpfs): ${detail}`,
-      );
-    }
-  });
+  beforeAll(() => tmpfs.mount());
 
   afterAll(async () => {
     stop = true;
     await Promise.all(senders);
     await app?.close().catch(() => undefined);
-    if (mounted) execFileSync('umount', [mountPoint]);
-    rmdirSync(mountPoint);
+    tmpfs.unmount();
   });
 
   it('captures fail with 503 and /healthz turns 503; freed space brings it back without a restart', async () => {
@@ -186,7 +188,37 @@ describe('a full disk: 503 while it lasts, healthy again on its own, every ackno
       if (round.checkpointEveryCommit) await running.engine.query(raw(`SET checkpoint_threshold = '1KB'`));
       const refusedBefore = seen.statuses.get(503) ?? 0;
       const logLinesBefore = log.mock.calls.length;
-      fill(filler, round.leaveBytes);
+      let probeRefusal = '';
+      if (round.checkpointEveryCommit) {
+        // The log's appends would take the room left before the loader's next commit: let DuckDB
+        // commit first (a bot count: any committed write), so its autocheckpoint meets the full disk.
+        capture.held = true;
+        await until(
+          'capture paused, loader caught up',
+          async () => {
+            if (capture.inFlight > 0) return null;
+            const health = (await (await fetch(`${running.url}/healthz`)).json()) as {
+              event_log?: { loader_lag_events: number };
+            };
+            return health.event_log?.loader_lag_events === 0 ? true : null;
+          },
+          10_000,
+        );
+        fill(filler, round.leaveBytes);
+        // Small commits, each followed by a checkpoint, until one checkpoint no longer fits.
+        let refused = '';
+        for (let day = 20_000; !refused && day < 20_050; day++) {
+          refused = await running.engine
+            .addBotCounts([{ project_id: 'disk-full-test', day, dropped: 1 }])
+            .then(
+              () => '',
+              (error: Error) => error.message,
+            );
+        }
+        // The worker thread's own log lines do not reach the spy: the write's refusal says it too.
+        probeRefusal = refused;
+        capture.held = false;
+      } else fill(filler, round.leaveBytes);
 
       const [, failedAfter] = await until(
         'a capture refused',
@@ -220,10 +252,12 @@ describe('a full disk: 503 while it lasts, healthy again on its own, every ackno
         10_000,
       );
       const logged = log.mock.calls.slice(logLinesBefore).map((args) => args.join(' '));
-      const invalidated = logged.some((line) => /invalidated|autocheckpoint failed/.test(line));
+      const invalidated = [...logged, probeRefusal].some((line) =>
+        /invalidated|autocheckpoint failed/.test(line),
+      );
       console.log(
         `${round.name}: first 503 ${Math.round(failedAfter)} ms after filling; reason "${down['reason']}"; ` +
-          `healthy ${Math.round(recoveredIn)} ms after freeing; database invalidated: ${invalidated}`,
+          `healthy ${Math.round(recoveredIn)} ms after freeing; database invalidated: ${invalidated}; probe: ${probeRefusal.slice(0, 160)}`,
       );
       if (round.checkpointEveryCommit) expect(invalidated).toBe(true);
     }

@@ -11,8 +11,10 @@ export interface ProcessorThreadData {
   log: LogReaderHandoff;
   /** The log's start when the thread started: events before it are read from the store. */
   logStart: LogOffset;
-  /** Where the thread publishes its checkpoint (a DurableEnd cell: the next log offset it needs). */
+  /** Where the thread publishes its checkpoint (a DurableEnd cell: the next log offset whose outputs are not stored). */
   position: SharedArrayBuffer;
+  /** Where it publishes where a restart would replay from (its last saved state's seq). */
+  replayFrom: SharedArrayBuffer;
   /** Options without functions (the thread uses its own wall clock). */
   options: Partial<Omit<ProcessorOptions, 'wallClock'>>;
   /** Projects with rules of their own (the rest use the defaults). */

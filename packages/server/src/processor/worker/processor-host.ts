@@ -12,6 +12,8 @@ import type { FromProcessor, StoreOp, ToProcessor } from './messages.js';
 export interface ProcessorControl {
   /** The checkpoint: every event with seq ≤ it is processed and its outputs stored. */
   readonly lastSeq: number;
+  /** Where a restart replays from (the last saved session state): events after it must stay readable. */
+  readonly replayFrom: number;
   start(): Promise<void>;
   /** New events were committed (a processor on its own thread follows the log by itself). */
   notify(): void;
@@ -34,6 +36,7 @@ export interface ProcessorHostOptions {
  */
 export class ProcessorHost implements ProcessorControl {
   private readonly position = new DurableEnd();
+  private readonly replayPosition = new DurableEnd();
   private readonly listeners = new Set<(outputs: CommittedOutputs) => void>();
   private readonly waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   private nextRequest = 1;
@@ -50,6 +53,10 @@ export class ProcessorHost implements ProcessorControl {
     return this.position.get();
   }
 
+  get replayFrom(): number {
+    return this.replayPosition.get();
+  }
+
   onCommitted(listener: (outputs: CommittedOutputs) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -62,6 +69,7 @@ export class ProcessorHost implements ProcessorControl {
       log: this.host.log,
       logStart: this.host.logStart,
       position: this.position.shared,
+      replayFrom: this.replayPosition.shared,
       options,
       rules: this.settings.customRules(),
     });

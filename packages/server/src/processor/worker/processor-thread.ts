@@ -1,10 +1,12 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DurableEnd } from '../../log/file/durable-end.js';
 import { openLogReader } from '../../log/file/worker-reader.js';
+import { CONSUMER_LINGER_MS } from '../../log/limits.js';
 import type { InterventionRule } from '../../storage/processor-records.js';
 import { DEFAULT_RULES } from '../intervention-rules.js';
 import { logEventSource } from '../log-event-source.js';
-import { type ProcessorStore, StreamProcessor } from '../processor.js';
+import { DEFAULT_PROCESSOR_OPTIONS, type ProcessorStore, StreamProcessor } from '../processor.js';
 import type { FromProcessor, ProcessorThreadData, StoreOp, ToProcessor } from './messages.js';
 
 /**
@@ -43,6 +45,12 @@ const store: ProcessorStore = {
 const reader = openLogReader(data.log);
 const end = new DurableEnd(data.log.durableEnd);
 const position = new DurableEnd(data.position);
+const replayFrom = new DurableEnd(data.replayFrom);
+/** Publishes how far the processor is (the HTTP thread releases it to the log and reports lag). */
+const publish = () => {
+  replayFrom.set(processor.replayFrom);
+  position.set(processor.lastSeq);
+};
 const processor = new StreamProcessor(
   store,
   (projectId) => rules.get(projectId) ?? DEFAULT_RULES,
@@ -52,9 +60,10 @@ const processor = new StreamProcessor(
 );
 processor.onCommitted((outputs) => send({ kind: 'committed', outputs }));
 const stopping = new AbortController();
-/** How often the checkpoint is published (the HTTP thread releases it to the log and reports lag). */
+const BATCH_SIZE = data.options.batchSize ?? DEFAULT_PROCESSOR_OPTIONS.batchSize;
+/** How often the position is published. */
 const PUBLISH_MS = 20;
-const publisher = setInterval(() => position.set(processor.lastSeq), PUBLISH_MS);
+const publisher = setInterval(publish, PUBLISH_MS);
 
 /** Wakes the processor whenever the log's durable end moves. */
 async function follow(): Promise<void> {
@@ -66,6 +75,14 @@ async function follow(): Promise<void> {
     } catch {
       return;
     }
+    // Each processed batch is a store commit: let a small one gather company first (log/limits.ts).
+    if (end.get() - processor.lastSeq < BATCH_SIZE) {
+      try {
+        await sleep(CONSUMER_LINGER_MS, undefined, { signal: stopping.signal });
+      } catch {
+        return;
+      }
+    }
     seen = end.get();
     processor.notify();
   }
@@ -74,7 +91,7 @@ async function follow(): Promise<void> {
 async function answer(id: number, work: () => Promise<void>): Promise<void> {
   try {
     await work();
-    position.set(processor.lastSeq);
+    publish();
     send({ kind: 'done', id, ok: true });
   } catch (error) {
     send({ kind: 'done', id, ok: false, message: (error as Error).message });
@@ -113,7 +130,7 @@ port.on('message', (message: ToProcessor) => {
 
 processor.start().then(
   () => {
-    position.set(processor.lastSeq);
+    publish();
     send({ kind: 'started', ok: true });
     void follow();
   },

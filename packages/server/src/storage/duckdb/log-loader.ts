@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LogOffset } from '../../log/event-log.js';
 import { DurableEnd } from '../../log/file/durable-end.js';
 import { type LogReader, openLogReader } from '../../log/file/worker-reader.js';
+import { CONSUMER_LINGER_MS } from '../../log/limits.js';
 import type { EventRow } from '../engine.js';
 import type { LogLoaderArgs } from '../log-loading.js';
 import { toColumns } from './columns.js';
@@ -22,6 +24,8 @@ export class LogLoader {
   private readonly running: Promise<void>;
   private readonly reader: LogReader;
   private readonly loaded: DurableEnd;
+  /** The log's durable end (shared with the appending thread). */
+  private readonly end: DurableEnd;
   private lastLogged = { message: '', at: 0 };
 
   constructor(
@@ -32,6 +36,7 @@ export class LogLoader {
   ) {
     this.reader = openLogReader(args.log);
     this.loaded = new DurableEnd(args.loaded);
+    this.end = new DurableEnd(args.log.durableEnd);
     this.running = this.run();
   }
 
@@ -74,6 +79,8 @@ export class LogLoader {
     while (!signal.aborted) {
       try {
         await this.reader.waitFor(next, signal);
+        if (this.end.get() - next < this.args.maxRecords)
+          await sleep(CONSUMER_LINGER_MS, undefined, { signal });
         const records = await this.reader.read(next, { maxRecords: this.args.maxRecords });
         if (records.length === 0) continue;
         const rows = records.map((r) => JSON.parse(r.data.toString('utf8')) as EventRow);
