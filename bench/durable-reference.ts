@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runLoadGenerator } from './lib/background-load.js';
+import { type LoadRequest, type LoadResult, runLoadGenerator } from './lib/background-load.js';
 import { rssMiB } from './lib/server.js';
 import { fmt, summarize } from './lib/stats.js';
 
@@ -34,13 +34,24 @@ export function durableModes(connections: number): DurableMode[] {
   ];
 }
 
-export interface DurableRun {
-  eventsPerSecond: number;
-  p50: number;
-  p99: number;
-  failed: number;
+export interface DurableRun extends LoadResult {
   /** Server peak RSS, MiB. */
   peak: number;
+}
+
+/**
+ * The bodies a run sends: the same key, seed and clock give the same bodies (lib/events.ts), so
+ * a reference run and the run it is compared with see exactly the same requests.
+ */
+export interface SameBodies {
+  publicKey: string;
+  seed: number;
+  now: number;
+}
+
+/** Bodies for one pair of runs: the key a Sightline under test accepts, a fixed seed, now. */
+export function pairBodies(publicKey: string): SameBodies {
+  return { publicKey, seed: 17, now: Date.now() };
 }
 
 async function startServer(
@@ -63,18 +74,18 @@ async function startServer(
 }
 
 /** One run: a fresh server with a fresh data dir, the load generator for `seconds`. */
-export async function runDurable(sink: DurableSink, mode: DurableMode, seconds: number): Promise<DurableRun> {
+export async function runDurable(
+  sink: DurableSink,
+  mode: DurableMode,
+  seconds: number,
+  bodies: SameBodies = pairBodies('sl_pub_durable_reference'),
+): Promise<DurableRun> {
   const dataDir = mkdtempSync(join(tmpdir(), `sightline-durable-${sink}-`));
   const { url, child } = await startServer(sink, dataDir);
   try {
-    const load = await runLoadGenerator<{
-      eventsPerSecond: number;
-      p50: number;
-      p99: number;
-      failed: number;
-    }>(
-      { url, publicKey: 'sl_pub_durable_reference' },
-      { connections: mode.connections, seconds, mode: mode.body, batch: mode.batch },
+    const load = await runLoadGenerator(
+      { url, publicKey: bodies.publicKey },
+      { ...loadFor(mode, seconds), seed: bodies.seed, now: bodies.now },
     );
     return { ...load, peak: rssMiB(child.pid!).peak };
   } finally {
@@ -83,6 +94,11 @@ export async function runDurable(sink: DurableSink, mode: DurableMode, seconds: 
     await exited;
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The load generator's request for a shape. */
+export function loadFor(mode: DurableMode, seconds: number): LoadRequest {
+  return { connections: mode.connections, seconds, mode: mode.body, batch: mode.batch };
 }
 
 /** `min / **median** / max` of a figure over runs. */
@@ -127,7 +143,7 @@ export async function benchDurableReference(options: DurableOptions): Promise<st
       )} | ${spread(
         runs.map((r) => r.p99),
         1,
-      )} | ${spread(runs.map((r) => r.peak))} | ${runs.reduce((n, r) => n + r.failed, 0)} | ${loadAverage()} |`,
+      )} | ${spread(runs.map((r) => r.peak))} | ${runs.reduce((n, r) => n + r.failed + r.unavailable, 0)} | ${loadAverage()} |`,
     );
   }
   return lines;

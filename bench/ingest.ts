@@ -1,11 +1,29 @@
 /**
- * Ingest benchmark (issue 2; docs/ARCHITECTURE.md, Budgets): sustained durable events/s with 50-event batches,
- * p50/p99 acknowledgement latency and server RSS, plain and gzip, min/median/max over runs.
- * Each run gets a fresh server (durability on: every ack waits for the DuckDB commit).
+ * Ingest benchmark (docs/ARCHITECTURE.md, Budgets): Sightline's durable events/s as a ratio of
+ * the machine's durable reference (durable-reference.ts), in the same run, with the same load
+ * generator and exactly the same bodies, for the three shapes of durableModes (50-event batches
+ * plain and gzip, one-event requests over 16 connections). Each Sightline run is paired with a
+ * reference run right before or after it (alternating, so drift hits both); the ratio is per pair.
+ * Every run gets a fresh server; an ack means the events are in the fsynced event log (DuckDB) or
+ * committed (ClickHouse). 503s (overloaded past the log's backlog bound, …) are counted apart and
+ * never as acknowledged; the loader's backlog at the end of each run is read from /healthz.
  */
 import { startSightline } from '../e2e/support/sightline.js';
-import { runLoadGenerator } from './lib/background-load.js';
+import {
+  type DurableMode,
+  type DurableRun,
+  durableModes,
+  loadAverage,
+  loadFor,
+  pairBodies,
+  runDurable,
+  type SameBodies,
+  spread,
+} from './durable-reference.js';
+import { type LoadResult, runLoadGenerator } from './lib/background-load.js';
+import { BUDGETS, verdict } from './lib/budgets.js';
 import { clickhouseServerEnv } from './lib/clickhouse.js';
+import { eventLogHealth } from './lib/health-sampler.js';
 import { cpuSeconds, rssMiB } from './lib/server.js';
 import { fmt, summarize } from './lib/stats.js';
 
@@ -17,64 +35,99 @@ export interface IngestOptions {
   engine?: 'duckdb' | 'clickhouse';
 }
 
-interface RunResult {
-  eventsPerSecond: number;
-  acked: number;
-  p50: number;
-  p99: number;
-  max: number;
-  failed: number;
-  bytesPerEvent: number;
-  rss: number;
+/** The key every Sightline under test accepts, and so the key in both runs' bodies. */
+const PUBLIC_KEY = 'sl_pub_bench_ingest';
+
+interface SightlineRun extends LoadResult {
+  /** Server peak RSS over the run, MiB (the `sightline` process: HTTP and DuckDB threads). */
   peak: number;
   /** Server CPU (all threads) per acknowledged event, µs: less sensitive to a busy machine than events/s. */
   cpuMicrosPerEvent: number;
+  /** /healthz event_log.loader_lag_events right after the load (undefined: no event log). */
+  loaderLagAtEnd: number | undefined;
 }
 
-async function once(mode: 'plain' | 'gzip', options: IngestOptions): Promise<RunResult> {
-  const server = await startSightline(
-    options.engine === 'clickhouse' ? { env: await clickhouseServerEnv() } : {},
-  );
+async function runSightline(
+  mode: DurableMode,
+  bodies: SameBodies,
+  options: IngestOptions,
+): Promise<SightlineRun> {
+  const env = options.engine === 'clickhouse' ? await clickhouseServerEnv() : {};
+  const server = await startSightline({ env, publicKey: bodies.publicKey });
   try {
-    const cpuBefore = cpuSeconds(server.child.pid!);
-    const load = await runLoadGenerator<Omit<RunResult, 'rss' | 'peak' | 'cpuMicrosPerEvent'>>(server, {
-      connections: options.connections,
-      seconds: options.seconds,
-      mode,
+    const pid = server.child.pid!;
+    const cpuBefore = cpuSeconds(pid);
+    const load = await runLoadGenerator(server, {
+      ...loadFor(mode, options.seconds),
+      seed: bodies.seed,
+      now: bodies.now,
     });
-    const cpu = cpuSeconds(server.child.pid!) - cpuBefore;
+    const cpu = cpuSeconds(pid) - cpuBefore;
+    const health = await eventLogHealth(server.url).catch(() => undefined);
     return {
       ...load,
-      ...rssMiB(server.child.pid!),
+      peak: rssMiB(pid).peak,
       cpuMicrosPerEvent: (cpu * 1e6) / Math.max(1, load.acked),
+      loaderLagAtEnd: health?.loader_lag_events,
     };
   } finally {
     await server.stop();
   }
 }
 
+/** The shape's budget: batches need the ratio and p99 ack, one-event requests the ratio. */
+function budget(mode: DurableMode, ratio: number, p99: number): string {
+  if (mode.batch === 1) return `≥ ${BUDGETS.singleRatio}: ${verdict(ratio >= BUDGETS.singleRatio)}`;
+  return `≥ ${BUDGETS.batchRatio}, p99 ≤ ${BUDGETS.batchP99AckMs} ms: ${verdict(
+    ratio >= BUDGETS.batchRatio && p99 <= BUDGETS.batchP99AckMs,
+  )}`;
+}
+
 export async function benchIngest(options: IngestOptions): Promise<string[]> {
+  const engine = options.engine ?? 'duckdb';
   const lines = [
-    `## Ingest (${options.engine ?? 'duckdb'}): 50-event batches, ${options.connections} connections, ${options.seconds} s per run, ${options.runs} runs (min / median / max)`,
+    `## Ingest (${engine}) as a ratio of the durable reference: ${options.seconds} s per run, ${options.runs} pairs (min / median / max; verdicts on the medians)`,
     '',
-    '| body | events/s | p50 ack ms | p99 ack ms | server CPU µs/event | server RSS MiB (peak) | bytes/event | non-200 |',
-    '|---|---|---|---|---|---|---|---|',
+    '| shape | Sightline events/s | reference events/s | Sightline / reference | Sightline p99 ack ms | reference p99 ack ms | Sightline CPU µs/event | Sightline RSS MiB (peak) | Sightline 503s | other non-200 | loader backlog at end, events (per run) | budget | load average at end |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
-  for (const mode of ['plain', 'gzip'] as const) {
-    const results: RunResult[] = [];
+  for (const mode of durableModes(options.connections)) {
+    const sightline: SightlineRun[] = [];
+    const reference: DurableRun[] = [];
     for (let i = 0; i < options.runs; i++) {
-      const r = await once(mode, options);
+      const bodies = pairBodies(PUBLIC_KEY);
+      const referenceFirst = i % 2 === 0;
+      if (referenceFirst) reference.push(await runDurable('ndjson', mode, options.seconds, bodies));
+      sightline.push(await runSightline(mode, bodies, options));
+      if (!referenceFirst) reference.push(await runDurable('ndjson', mode, options.seconds, bodies));
+      const s = sightline[i]!;
+      const r = reference[i]!;
       process.stderr.write(
-        `  ingest ${options.engine ?? 'duckdb'} ${mode} run ${i + 1}: ${fmt(r.eventsPerSecond)} ev/s, p99 ${fmt(r.p99, 1)} ms\n`,
+        `  ingest ${engine}, ${mode.label}, pair ${i + 1}: Sightline ${fmt(s.eventsPerSecond)} ev/s (p99 ${fmt(s.p99, 1)} ms, 503s ${s.unavailable}, ` +
+          `loader backlog ${s.loaderLagAtEnd ?? '—'}), reference ${fmt(r.eventsPerSecond)} ev/s (p99 ${fmt(r.p99, 1)} ms)\n`,
       );
-      results.push(r);
     }
-    const s = (pick: (r: RunResult) => number, digits = 0) => {
-      const { min, median, max } = summarize(results.map(pick));
-      return `${fmt(min, digits)} / **${fmt(median, digits)}** / ${fmt(max, digits)}`;
-    };
+    const ratios = sightline.map((s, i) => s.eventsPerSecond / reference[i]!.eventsPerSecond);
+    const failed = [...sightline, ...reference].reduce((n, r) => n + r.failed, 0);
+    const lag = sightline
+      .map((s) => (s.loaderLagAtEnd === undefined ? '—' : fmt(s.loaderLagAtEnd)))
+      .join(', ');
+    const shape = `${mode.label}, ${mode.connections} connections`;
     lines.push(
-      `| ${mode} | ${s((r) => r.eventsPerSecond)} | ${s((r) => r.p50, 1)} | ${s((r) => r.p99, 1)} | ${s((r) => r.cpuMicrosPerEvent, 1)} | ${s((r) => r.peak)} | ${fmt(results[0]!.bytesPerEvent)} | ${results.reduce((n, r) => n + r.failed, 0)} |`,
+      `| ${shape} | ${spread(sightline.map((s) => s.eventsPerSecond))} | ${spread(reference.map((r) => r.eventsPerSecond))} | ${spread(ratios, 2)} | ${spread(
+        sightline.map((s) => s.p99),
+        1,
+      )} | ${spread(
+        reference.map((r) => r.p99),
+        1,
+      )} | ${spread(
+        sightline.map((s) => s.cpuMicrosPerEvent),
+        1,
+      )} | ${spread(sightline.map((s) => s.peak))} | ${sightline.reduce((n, s) => n + s.unavailable, 0)} | ${failed + reference.reduce((n, r) => n + r.unavailable, 0)} | ${lag} | ${budget(
+        mode,
+        summarize(ratios).median,
+        summarize(sightline.map((s) => s.p99)).median,
+      )} | ${loadAverage()} |`,
     );
   }
   return lines;

@@ -1,61 +1,89 @@
 /**
  * Ingest load generator, run as its own process so it does not share an event loop with the
- * server. Pre-builds batches of simulated demo-app sessions (lib/events.ts), then sends them over N keep-alive
- * connections for a fixed time and prints one JSON line of results.
+ * server. Sends `POST /v1/events` bodies of simulated demo-app sessions (lib/events.ts) over N
+ * keep-alive connections for a fixed time and prints one JSON line of results (LoadResult).
+ *   load-generator --url U --key K [--connections 16] [--seconds 10] [--body plain|gzip]
+ *                  [--rate events/s, 0 = unpaced] [--batch 50] [--seed N] [--now ms]
+ * Unpaced, every body is built before the clock starts (building would otherwise cap the rate);
+ * paced (--rate), bodies are built as they fall due, so a long soak needs no memory for them.
+ * The same key, batch, body, seed and now give the same bodies, in the same order, byte for byte.
+ * Writes `sending` to stderr when the clock starts.
  */
+import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { Pool } from 'undici';
+import type { LoadResult } from './lib/background-load.js';
 import { BatchFactory, USER_AGENTS } from './lib/events.js';
+import { percentile } from './lib/stats.js';
 
-const [url, apiKey, connectionsArg, secondsArg, mode, rateArg, batchArg] = process.argv.slice(2);
-if (!url || !apiKey)
-  throw new Error(
-    'usage: load-generator <url> <public key> <connections> <seconds> <plain|gzip> [events/s, 0 = unpaced] [events per request]',
-  );
-/** Optional target rate (events/s): batches are paced instead of sent as fast as possible. */
-const rate = rateArg ? Number(rateArg) : 0;
-const connections = Number(connectionsArg ?? 8);
-const seconds = Number(secondsArg ?? 10);
-const gzip = mode === 'gzip';
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    key: { type: 'string' },
+    connections: { type: 'string', default: '16' },
+    seconds: { type: 'string', default: '10' },
+    body: { type: 'string', default: 'plain' },
+    rate: { type: 'string', default: '0' },
+    batch: { type: 'string', default: '50' },
+    seed: { type: 'string', default: String(process.pid) },
+    now: { type: 'string' },
+  },
+});
+const { url, key } = values;
+if (!url || !key) throw new Error('usage: load-generator --url <url> --key <public key> [options]');
+const rate = Number(values.rate);
+const connections = Number(values.connections);
+const seconds = Number(values.seconds);
+const gzip = values.body === 'gzip';
 /** Events per request: 50 (the SDK's batches) unless given; 1 is how a browser sends one event at a time. */
-const BATCH = Number(batchArg ?? 50);
-/**
- * Enough distinct bodies for ~120k events/s over the run (40k with smaller requests, which no
- * server answers as fast): more than the server will take.
- */
-const bodies: Buffer[] = [];
-const needed = Math.ceil(((rate > 0 ? rate * 1.2 : BATCH >= 50 ? 120_000 : 40_000) * seconds) / BATCH);
-const factory = new BatchFactory(apiKey, process.pid);
-for (let i = 0; i < needed; i++) {
+const BATCH = Number(values.batch);
+const factory = new BatchFactory(key, Number(values.seed), values.now ? Number(values.now) : Date.now());
+let bodyBytes = 0;
+let bodiesMade = 0;
+const make = (): Buffer => {
   const json = factory.body(BATCH);
-  bodies.push(gzip ? gzipSync(json) : Buffer.from(json));
+  const body = gzip ? gzipSync(json) : Buffer.from(json);
+  bodyBytes += body.length;
+  bodiesMade++;
+  return body;
+};
+
+/**
+ * Unpaced: enough distinct bodies for ~120k events/s over the run (40k with smaller requests,
+ * which no server answers as fast): more than the server will take.
+ */
+const prebuilt: Buffer[] = [];
+if (rate === 0) {
+  const needed = Math.ceil(((BATCH >= 50 ? 120_000 : 40_000) * seconds) / BATCH);
+  for (let i = 0; i < needed; i++) prebuilt.push(make());
 }
-const bytesPerEvent = bodies.reduce((n, b) => n + b.length, 0) / bodies.length / BATCH;
 
 const pool = new Pool(url, { connections, pipelining: 1 });
 const latencies: number[] = [];
 let acked = 0;
 let failed = 0;
+let unavailable = 0;
 let next = 0;
-const deadline = performance.now() + seconds * 1000;
+process.stderr.write('sending\n');
 const started = performance.now();
+const deadline = started + seconds * 1000;
 
 async function worker(): Promise<void> {
-  while (performance.now() < deadline && next < bodies.length) {
+  while (performance.now() < deadline && (rate > 0 || next < prebuilt.length)) {
+    const index = next++;
     if (rate > 0) {
-      const due = started + ((next * BATCH) / rate) * 1000;
-      const wait = due - performance.now();
+      const wait = started + ((index * BATCH) / rate) * 1000 - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       if (performance.now() >= deadline) break;
     }
-    const body = bodies[next++]!;
+    const body = rate > 0 ? make() : prebuilt[index]!;
     const t0 = performance.now();
     const res = await pool.request({
       path: '/v1/events',
       method: 'POST',
       headers: {
         'content-type': gzip ? 'text/plain' : 'application/json',
-        'user-agent': USER_AGENTS[next % USER_AGENTS.length]!,
+        'user-agent': USER_AGENTS[index % USER_AGENTS.length]!,
       },
       body,
     });
@@ -63,7 +91,8 @@ async function worker(): Promise<void> {
     if (res.statusCode === 200) {
       acked += BATCH;
       latencies.push(performance.now() - t0);
-    } else failed++;
+    } else if (res.statusCode === 503) unavailable++;
+    else failed++;
   }
 }
 
@@ -71,8 +100,15 @@ await Promise.all(Array.from({ length: connections }, worker));
 const elapsed = (performance.now() - started) / 1000;
 await pool.close();
 latencies.sort((a, b) => a - b);
-const pct = (p: number) =>
-  latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? 0;
-process.stdout.write(
-  `${JSON.stringify({ eventsPerSecond: acked / elapsed, acked, failed, p50: pct(50), p99: pct(99), max: pct(100), bytesPerEvent })}\n`,
-);
+const pct = (p: number) => (latencies.length > 0 ? percentile(latencies, p) : 0);
+const result: LoadResult = {
+  eventsPerSecond: acked / elapsed,
+  acked,
+  unavailable,
+  failed,
+  p50: pct(50),
+  p99: pct(99),
+  max: pct(100),
+  bytesPerEvent: bodyBytes / Math.max(1, bodiesMade) / BATCH,
+};
+process.stdout.write(`${JSON.stringify(result)}\n`);

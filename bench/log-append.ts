@@ -2,13 +2,14 @@
  * The event log's own cost before ingest uses it: the durable reference's HTTP path
  * (durable-reference.ts) appending each event as a record through the EventLog instead of an
  * NDJSON line, measured against the reference in the same run. Each run pairs a reference run
- * and a log run back to back, so both see the same machine; the ratio is per pair.
+ * and a log run back to back, so both see the same machine and the same bodies; the ratio is per pair.
  */
 import {
   type DurableOptions,
   type DurableRun,
   durableModes,
   loadAverage,
+  pairBodies,
   runDurable,
   spread,
 } from './durable-reference.js';
@@ -25,15 +26,16 @@ export async function benchLogAppend(options: DurableOptions): Promise<string[]>
     const reference: DurableRun[] = [];
     const log: DurableRun[] = [];
     for (let i = 0; i < options.runs; i++) {
-      reference.push(await runDurable('ndjson', mode, options.seconds));
-      log.push(await runDurable('event-log', mode, options.seconds));
+      const bodies = pairBodies('sl_pub_durable_reference');
+      reference.push(await runDurable('ndjson', mode, options.seconds, bodies));
+      log.push(await runDurable('event-log', mode, options.seconds, bodies));
       process.stderr.write(
         `  log append, ${mode.label}, pair ${i + 1}: reference ${fmt(reference[i]!.eventsPerSecond)} ev/s, ` +
           `log ${fmt(log[i]!.eventsPerSecond)} ev/s\n`,
       );
     }
     const ratios = log.map((r, i) => r.eventsPerSecond / reference[i]!.eventsPerSecond);
-    const failed = [...reference, ...log].reduce((n, r) => n + r.failed, 0);
+    const failed = [...reference, ...log].reduce((n, r) => n + r.failed + r.unavailable, 0);
     lines.push(
       `| ${mode.label} (${mode.connections} connections) | ${spread(reference.map((r) => r.eventsPerSecond))} | ${spread(
         log.map((r) => r.eventsPerSecond),

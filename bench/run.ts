@@ -2,8 +2,13 @@
  * `npm run bench`: every benchmark, printed as a Markdown report (and saved under bench/results/).
  * Options: --runs N (default 3), --seconds S (default 10), --connections C (default 16);
  * --queries adds query timings over each of --query-events N[,N…] (default 1 000 000 and 10 000 000)
- * generated events (cached under .cache/bench/); --query-names a,b times only those queries. --only ingest,durable,log,intervention,live,queries runs just those
- * (durable: the durable reference alone; log: event log appends as a ratio of it, bench/log-append.ts).
+ * generated events (cached under .cache/bench/); --query-names a,b times only those queries.
+ * --only ingest,durable,log,lag,intervention,live,queries,soak runs just those (ingest: Sightline as a
+ * ratio of the durable reference, paired runs; durable: the durable reference alone; log: event log
+ * appends as a ratio of it, bench/log-append.ts; lag: loader/processor lag plus live-update and
+ * intervention latency at 20k events/s for --lag-seconds S (default 30), bench/lag.ts).
+ * --soak (or --only soak) adds the soak: --soak-minutes M (default 10) at 20k events/s with live
+ * dashboards open (bench/soak.ts).
  * --engines duckdb,clickhouse (default: both when clickhouse-server is installed) runs ingest and
  * queries on each, in the same run: ClickHouse is the test config's clickhouse-server (bench/lib/clickhouse.ts).
  */
@@ -13,10 +18,12 @@ import { parseArgs } from 'node:util';
 import { benchDurableReference } from './durable-reference.js';
 import { benchIngest } from './ingest.js';
 import { benchInterventionLatency } from './intervention-latency.js';
+import { benchLag, DEFAULT_LAG } from './lag.js';
 import { clickhouseAvailable, stopClickHouse } from './lib/clickhouse.js';
 import { benchLiveLatency } from './live-latency.js';
 import { benchLogAppend } from './log-append.js';
 import { benchQueries } from './queries.js';
+import { benchSoak } from './soak.js';
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +31,9 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '16' },
     queries: { type: 'boolean', default: false },
+    soak: { type: 'boolean', default: false },
+    'soak-minutes': { type: 'string', default: '10' },
+    'lag-seconds': { type: 'string', default: String(DEFAULT_LAG.seconds) },
     only: { type: 'string' },
     'query-events': { type: 'string', default: '1000000,10000000' },
     'query-names': { type: 'string' },
@@ -38,7 +48,9 @@ const header = [
   '',
 ];
 const only = values.only ? new Set(values.only.split(',')) : null;
-const wanted = (name: string) => (only ? only.has(name) : name !== 'queries' || values.queries);
+/** Queries and the soak are long: only when asked for (--queries, --soak, or --only). */
+const wanted = (name: string) =>
+  only ? only.has(name) : name === 'queries' ? values.queries : name === 'soak' ? values.soak : true;
 const engines = values.engines.split(',') as Array<'duckdb' | 'clickhouse'>;
 const ingest: string[] = [];
 for (const engine of wanted('ingest') ? engines : []) {
@@ -59,6 +71,7 @@ const durableOptions = {
 };
 const durable = wanted('durable') ? [...(await benchDurableReference(durableOptions)), ''] : [];
 const logAppend = wanted('log') ? [...(await benchLogAppend(durableOptions)), ''] : [];
+const lag = wanted('lag') ? await benchLag({ ...DEFAULT_LAG, seconds: Number(values['lag-seconds']) }) : [];
 const interventionLatency = wanted('intervention') ? await benchInterventionLatency() : [];
 const liveLatency = wanted('live') ? await benchLiveLatency() : [];
 const queries: string[] = [];
@@ -69,15 +82,20 @@ if (wanted('queries')) {
       queries.push(...(await benchQueries({ events, runs: Number(values.runs), engine, names })));
   }
 }
+const soak = wanted('soak')
+  ? await benchSoak({ minutes: Number(values['soak-minutes']), dashboards: 3 })
+  : [];
 await stopClickHouse();
 const report = [
   ...header,
   ...ingest,
   ...durable,
   ...logAppend,
+  ...lag,
   ...interventionLatency,
   ...liveLatency,
   ...queries,
+  ...soak,
   '',
 ].join('\n');
 process.stdout.write(report);

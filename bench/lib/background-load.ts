@@ -1,9 +1,22 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { BUDGETS } from './budgets.js';
 
-const run = promisify(execFile);
 const GENERATOR = fileURLToPath(new URL('../load-generator.ts', import.meta.url));
+
+/** What bench/load-generator.ts prints: 503s are neither acknowledged nor counted in `failed`. */
+export interface LoadResult {
+  eventsPerSecond: number;
+  acked: number;
+  /** Requests answered 503 (overloaded, storage unavailable, shutting down). */
+  unavailable: number;
+  /** Requests answered anything else but 200. */
+  failed: number;
+  p50: number;
+  p99: number;
+  max: number;
+  bytesPerEvent: number;
+}
 
 export interface LoadRequest {
   connections: number;
@@ -13,55 +26,67 @@ export interface LoadRequest {
   rate?: number;
   /** Events per request (default 50). */
   batch?: number;
+  /** Bodies are a function of (key, batch, mode, seed, now): give both to send the same bodies twice. */
+  seed?: number;
+  now?: number;
 }
 
-/** Runs bench/load-generator.ts in its own process; resolves with its one-line JSON result. */
-export async function runLoadGenerator<Result>(
-  server: { url: string; publicKey: string },
-  load: LoadRequest,
-): Promise<Result> {
-  const args = [server.url, server.publicKey, String(load.connections), String(load.seconds), load.mode];
-  if (load.rate !== undefined || load.batch !== undefined) args.push(String(load.rate ?? 0));
-  if (load.batch !== undefined) args.push(String(load.batch));
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', GENERATOR, ...args], {
-    maxBuffer: 1 << 20,
+/** Where the load goes: the bodies carry `publicKey`. */
+export interface LoadTarget {
+  url: string;
+  publicKey: string;
+}
+
+export interface RunningLoad {
+  /** Resolves when the generator has built its bodies and starts sending. */
+  started: Promise<void>;
+  done: Promise<LoadResult>;
+}
+
+/** Starts bench/load-generator.ts in its own process (so it shares no event loop with anyone). */
+export function startLoadGenerator(target: LoadTarget, load: LoadRequest): RunningLoad {
+  const args = [
+    ...['--url', target.url, '--key', target.publicKey],
+    ...['--connections', String(load.connections), '--seconds', String(load.seconds)],
+    ...['--body', load.mode, '--rate', String(load.rate ?? 0), '--batch', String(load.batch ?? 50)],
+    ...(load.seed === undefined ? [] : ['--seed', String(load.seed)]),
+    ...(load.now === undefined ? [] : ['--now', String(load.now)]),
+  ];
+  const child = spawn(process.execPath, ['--import', 'tsx', GENERATOR, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return JSON.parse(stdout.trim().split('\n').pop()!) as Result;
+  let stdout = '';
+  let stderr = '';
+  let markStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => {
+    markStarted = resolve;
+  });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (stderr.includes('sending\n')) markStarted();
+  });
+  const done = new Promise<LoadResult>((resolve, reject) => {
+    child.once('exit', (code) => {
+      markStarted();
+      if (code !== 0) reject(new Error(`load generator exited with ${code}:\n${stderr}`));
+      else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as LoadResult);
+    });
+  });
+  return { started, done };
 }
 
-export interface ProbeRun<T> {
-  results: T[];
-  failures: number;
-  /** What the paced background generator actually achieved, events/s. */
-  backgroundRate: number;
+/** Runs the load generator to the end; resolves with its result. */
+export function runLoadGenerator(target: LoadTarget, load: LoadRequest): Promise<LoadResult> {
+  return startLoadGenerator(target, load).done;
 }
 
 /**
- * Runs `probes` probes, evenly spaced, while the load generator sends `rate` events/s of
- * background traffic to the server for `seconds` (after a few seconds to reach its pace).
+ * The fixed-rate load lag, live updates and interventions are measured under: the SDK's 50-event
+ * batches at BUDGETS.loadEventsPerSecond (20k: 400 requests/s) spread over 16 connections.
  */
-export async function probeUnderLoad<T>(
-  server: { url: string; publicKey: string },
-  options: { rate: number; seconds: number; probes: number },
-  probe: (index: number) => Promise<T>,
-): Promise<ProbeRun<T>> {
-  const load = runLoadGenerator<{ eventsPerSecond: number }>(server, {
-    connections: 16,
-    seconds: options.seconds,
-    mode: 'plain',
-    rate: options.rate,
-  });
-  await new Promise((resolve) => setTimeout(resolve, 4000));
-  const results: T[] = [];
-  let failures = 0;
-  const spacing = ((options.seconds - 6) * 1000) / options.probes;
-  for (let i = 0; i < options.probes; i++) {
-    try {
-      results.push(await probe(i));
-    } catch {
-      failures++;
-    }
-    await new Promise((resolve) => setTimeout(resolve, spacing));
-  }
-  return { results, failures, backgroundRate: (await load).eventsPerSecond };
+export function fixedRateLoad(seconds: number): LoadRequest {
+  return { connections: 16, seconds, mode: 'plain', rate: BUDGETS.loadEventsPerSecond, batch: 50 };
 }

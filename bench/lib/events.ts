@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createRng, generateSession, type SimEvent } from '../../packages/server/src/simulate/index.js';
 
 export const USER_AGENTS = [
@@ -23,23 +22,34 @@ export function* simulatedEvents(seed: number, now = Date.now()): Generator<SimE
   }
 }
 
+/** `n` as `width` hex digits. */
+const hex = (n: number, width: number) => n.toString(16).padStart(width, '0').slice(-width);
+
 /**
  * Batches for the load generator, fast enough to pre-build a million events: a pool of simulated
  * events is serialised once, and each pass over the pool gets fresh uuids and session ids (the
  * session id gains `-<pass>`), so every event is new to the server and sessions never mix.
+ * Deterministic: the same key, seed and `now` give the same bodies byte for byte, so the ingest
+ * bench sends Sightline and the durable reference exactly the same requests. uuids are the seed
+ * and a counter (v4-shaped), so two generators with different seeds never collide.
  */
 export class BatchFactory {
   /** Each event's JSON split around its uuid and session id: [head, between, tail]. */
   private readonly templates: Array<[string, string, string, string]> = [];
   private next = 0;
   private pass = 0;
+  private made = 0;
+  private readonly prefix: string;
 
   constructor(
     private readonly apiKey: string,
     seed: number,
+    /** The clock the sessions (and `sent_at`) are placed against; fixed so bodies repeat exactly. */
+    private readonly now = Date.now(),
     poolSize = 20_000,
   ) {
-    const events = simulatedEvents(seed);
+    this.prefix = `${hex(seed >>> 0, 8)}-${hex(Math.floor(now / 1000) & 0xffff, 4)}-4000-8`;
+    const events = simulatedEvents(seed, now);
     for (let i = 0; i < poolSize; i++) {
       const event = events.next().value as SimEvent;
       const json = JSON.stringify({ ...event, uuid: '\u0000', session_id: '\u0001' });
@@ -54,12 +64,14 @@ export class BatchFactory {
     const parts: string[] = [];
     for (let i = 0; i < size; i++) {
       const [head, between, tail, session] = this.templates[this.next] as [string, string, string, string];
-      parts.push(`${head}"${randomUUID()}"${between}"${session}-${this.pass}"${tail}`);
+      const n = this.made++;
+      const uuid = `${this.prefix}${hex(Math.floor(n / 2 ** 48), 3)}-${hex(n % 2 ** 48, 12)}`;
+      parts.push(`${head}"${uuid}"${between}"${session}-${this.pass}"${tail}`);
       if (++this.next === this.templates.length) {
         this.next = 0;
         this.pass++;
       }
     }
-    return `{"api_key":${JSON.stringify(this.apiKey)},"sent_at":${Date.now()},"batch":[${parts.join(',')}]}`;
+    return `{"api_key":${JSON.stringify(this.apiKey)},"sent_at":${this.now},"batch":[${parts.join(',')}]}`;
   }
 }

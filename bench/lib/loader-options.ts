@@ -16,6 +16,7 @@ import {
   VARCHAR,
 } from '@duckdb/node-api';
 import type { EventColumns } from '../../packages/server/src/storage/duckdb/columns.js';
+import { ADDED_EVENT_COLUMNS, EVENT_COLUMNS } from '../../packages/server/src/storage/stored-event.js';
 
 /** A batch as the loader would hold it: normalised columns plus fingerprint and seq. */
 export interface LoaderBatch {
@@ -27,28 +28,21 @@ export interface LoaderBatch {
   endOffset: number;
 }
 
-/** The `events` columns in DDL order (value() gives the batch's value for row i). */
-export const EVENT_COLUMN_ORDER = [
-  'project_id',
-  'uuid',
-  'seq',
-  'event',
-  'distinct_id',
-  'session_id',
-  'timestamp',
-  'received_at',
-  'url',
-  'path',
-  'referrer',
-  'browser',
-  'os',
-  'device',
-  'properties',
+type StoredColumn = (typeof EVENT_COLUMNS)[number];
+type ColumnName = StoredColumn | 'fp_hi' | 'fp_lo';
+const ADDED = new Set(ADDED_EVENT_COLUMNS.map(({ name }) => name));
+
+/**
+ * The `events` columns in DDL order (duckdb/ddl.ts): the first stored columns, the fingerprint,
+ * then the columns added since — derived from EVENT_COLUMNS so a new column reaches the bench too.
+ * value() gives the batch's value for row i.
+ */
+export const EVENT_COLUMN_ORDER: readonly ColumnName[] = [
+  ...EVENT_COLUMNS.filter((c) => !ADDED.has(c)),
   'fp_hi',
   'fp_lo',
-  'country',
-] as const;
-type ColumnName = (typeof EVENT_COLUMN_ORDER)[number];
+  ...EVENT_COLUMNS.filter((c) => ADDED.has(c)),
+];
 
 function value(b: LoaderBatch, column: ColumnName, i: number): string | number {
   switch (column) {
