@@ -2,14 +2,15 @@ import type { FunnelResult, TimeseriesResult } from '@sightline/schema';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { COLORS } from '../../apps/dashboard/src/charts/theme.js';
-import { SANKEY_MARGINS } from '../../apps/dashboard/src/views/flow/sankey-layout.js';
+import { SANKEY_MARGINS, sankeyMinWidth } from '../../apps/dashboard/src/views/flow/sankey-layout.js';
 import { launchChromium } from '../support/browser.js';
 import { type SightlineProcess, startSightline } from '../support/sightline.js';
 import { funnelDrawn, sankeyDrawn, seriesDrawn, seriesWhole } from './support/chart-checks.js';
 import { type CanvasSample, sampleChart } from './support/chart-pixels.js';
 import { buildDashboard, screenshot, settled, showView } from './support/dashboard-page.js';
 import { type LivePushes, recordLivePushes } from './support/live-pushes.js';
-import { sendEvents, simulatedTraffic } from './support/traffic.js';
+import { copyCanvasWhenWidened, timesWidened } from './support/resize-probe.js';
+import { chainSessions, sendEvents, simulatedTraffic } from './support/traffic.js';
 
 /** How soon after a view opens its chart must be fully drawn (its opening animation included)… */
 const FIRST_DRAW_MS = 2_000;
@@ -231,4 +232,28 @@ describe('live charts in Chromium while demo traffic flows', () => {
       expect(errors).toEqual([]);
     }, 90_000);
   }
+
+  // Last: the path it adds changes the flow the tests above draw.
+  it('shows the whole sankey in the frame a new column widens it', async () => {
+    const { page } = await signedIn(1280);
+    const sankey = CHARTS.find((chart) => chart.query === 'user_flow')!;
+    await showView(page, sankey.search);
+    await settled(page, sankey.view);
+    const before = (await sankey.sample(page))!.width;
+    // A path with more columns than the sankey has room for: the result that brings it widens
+    // the chart (sankeyMinWidth) in the same render as it adds the column.
+    let columns = 2;
+    while (sankeyMinWidth(columns) <= before) columns++;
+    const copy = 'Sankey as painted when it widened';
+    await copyCanvasWhenWidened(page, sankey.label, copy);
+    await sendEvents(sightline, chainSessions(columns, 300));
+    await expect
+      .poll(() => timesWidened(page, copy), { timeout: PUSH_WAIT_MS, interval: 50 })
+      .toBeGreaterThan(0);
+    const painted = (await sampleChart(page, copy, [], { rowStep: 4 }))!;
+    expect(painted.width).toBeGreaterThan(before);
+    // A chart that is resized before it is laid out again shows its old drawing here, cut off
+    // where the old width ended.
+    expect(sankeyDrawn(painted, SANKEY_MARGINS)).toBeNull();
+  }, 90_000);
 });

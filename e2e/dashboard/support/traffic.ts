@@ -126,3 +126,19 @@ export function simulatedTraffic(now: number, sessions = 24, spanMs = 40 * 60_00
   }
   return events;
 }
+
+/**
+ * `sessions` sessions that each go through the same `length` steps (`chain_01` → `chain_02` → …)
+ * and nothing else: in the user flow they make one path of `length` columns, whose transitions
+ * outrank the demo's when `sessions` is large.
+ */
+export function chainSessions(length: number, sessions: number, now = Date.now()): NativeEvent[] {
+  const events: NativeEvent[] = [];
+  const run = randomUUID().slice(0, 8);
+  for (let i = 0; i < sessions; i++) {
+    const s = new SessionBuilder(`chain-${run}-${i}`, `chain-user-${run}-${i}`, now - 60_000);
+    for (let step = 1; step <= length; step++) s.add(`chain_${String(step).padStart(2, '0')}`, {}, 100);
+    events.push(...s.events);
+  }
+  return events;
+}

@@ -10,7 +10,9 @@ import type { EChartsCoreOption, SetOptionOpts } from 'echarts/core';
  *   one-second opening animation (bars grow from zero, lines and sankeys unroll from the left) at
  *   every push, so under live traffic the chart never finishes drawing.
  * - The first draw has a short opening animation; later ones a shorter transition, so a push
- *   moves a bar or a line to its new value instead of replaying the opening.
+ *   moves a bar or a line to its new value instead of replaying the opening. Both are set on each
+ *   series as well: a series type's own defaults win over the option's top level (the sankey's
+ *   opening would otherwise take its default 1000 ms).
  * - An option equal by value to the one drawn is not applied at all.
  */
 
@@ -39,15 +41,19 @@ type SeriesOption = Record<string, unknown> & { id?: unknown; name?: unknown; ty
  * its id with it, so replaceMerge removes it.
  */
 export function withSeriesIds(option: EChartsCoreOption): EChartsCoreOption {
+  return mapSeries(option, (s, i) =>
+    s.id === undefined ? { ...s, id: `${String(s.type)}:${String(s.name ?? i)}` } : s,
+  );
+}
+
+function mapSeries(
+  option: EChartsCoreOption,
+  change: (series: SeriesOption, index: number) => SeriesOption,
+): EChartsCoreOption {
   const series = option['series'] as SeriesOption | SeriesOption[] | undefined;
   if (!series) return option;
   const list = Array.isArray(series) ? series : [series];
-  return {
-    ...option,
-    series: list.map((s, i) =>
-      s.id === undefined ? { ...s, id: `${String(s.type)}:${String(s.name ?? i)}` } : s,
-    ),
-  };
+  return { ...option, series: list.map(change) };
 }
 
 /**
@@ -62,10 +68,23 @@ export function nextOption(
 ): EChartsCoreOption | null {
   if (drawn !== null && dequal(drawn, next)) return null;
   const option = withSeriesIds(next);
-  return drawn === null
-    ? { animationDuration: OPENING_ANIMATION_MS, ...option }
-    : { ...option, ...UPDATE_ANIMATION };
+  if (drawn === null) {
+    // A duration the view set (for the chart or a series) is kept; the update transition is not optional.
+    const opening = { animationDuration: option['animationDuration'] ?? OPENING_ANIMATION_MS };
+    return mapSeries({ ...option, ...opening }, (s) => ({ ...opening, ...s }));
+  }
+  return mapSeries({ ...option, ...UPDATE_ANIMATION }, (s) => ({ ...s, ...UPDATE_ANIMATION }));
 }
 
-/** Merge the rest, replace the series: a series or data point missing from the result goes. */
+/**
+ * Merge the rest, replace the series: a series or data point missing from the result goes. Later
+ * results are drawn on the next animation frame (several in one frame make one render).
+ */
 export const SET_OPTION_OPTS: SetOptionOpts = { replaceMerge: ['series'], lazyUpdate: true };
+
+/**
+ * The first result is drawn at once, before the chart's ResizeObserver first reports: ECharts
+ * renders a resize without animation, and a sankey first rendered by a resize (a lazy first
+ * update still pending) keeps the clip of its opening animation, at its first width, for good.
+ */
+export const FIRST_SET_OPTION_OPTS: SetOptionOpts = { ...SET_OPTION_OPTS, lazyUpdate: false };
