@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SightlineProcess, startSightline } from '../../../../e2e/support/sightline.js';
 import { STORAGE_RETRY_AFTER_SECONDS } from '../../src/http/storage-unavailable.js';
-import { Tmpfs } from '../support/tmpfs.js';
+import { fillDisk, Tmpfs } from '../support/tmpfs.js';
 import { exportWindow, storedOnce, waitFor, waitUntilCaughtUp } from './checks.js';
 
 /** Room for the database, the log and the free space recovery waits for (set below); filled in a blink. */
@@ -73,19 +73,6 @@ async function sendUntil(server: SightlineProcess, seen: Seen, stopped: () => bo
   }
 }
 
-/** Writes a file until the disk is full (ENOSPC). */
-function fill(path: string): void {
-  const fd = openSync(path, 'w');
-  const chunk = Buffer.alloc(64 * 1024, 1);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 describe('log-first capture on a full disk', () => {
   const tmpfs = new Tmpfs('sightline-log-ingest-full-', TMPFS_SIZE);
   const dataDir = join(tmpfs.path, 'data');
@@ -117,7 +104,7 @@ describe('log-first capture on a full disk', () => {
 
     // The disk fills up: appends are refused while it lasts.
     const filler = join(tmpfs.path, 'filler');
-    fill(filler);
+    fillDisk(filler);
     const refused = () => seen.statuses.get(503) ?? 0;
     await waitFor('captures refused', async () => (refused() >= 20 ? true : null), 20_000);
     const ackedBeforeSpaceReturned = seen.acknowledged.length;

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openFileEventLog } from '../../src/log/file/file-event-log.js';
-import { frameRecords } from '../../src/log/file/frame.js';
 import { eventLogDir, listSegmentBases, segmentPath } from '../../src/log/file/segment-files.js';
+import { createRng } from '../../src/simulate/prng.js';
+import { tornTail } from '../support/torn-tail.js';
 import { crashRecord, parseCrashRecord } from './crash-records.js';
 
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
@@ -16,16 +17,6 @@ const SEGMENT_BYTES = 256 * 1024;
 /** The kill comes this long (at most) after the child's first acknowledgement. */
 const MAX_KILL_DELAY_MS = 300;
 const SEED = Number(process.env['SIGHTLINE_LOG_CRASH_SEED'] ?? 20_261_204);
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Ack {
   first: number;
@@ -79,17 +70,6 @@ async function appendThenKill(dataDir: string, run: number, delayMs: number): Pr
   return { openEnd: Number(openEnd), acks };
 }
 
-/** What a crash of the machine could leave after the last sync: a partial frame or random bytes. */
-function tornTail(random: () => number): Buffer {
-  if (random() < 0.5) {
-    const frame = frameRecords(['x'.repeat(Math.floor(random() * 9000))], 1 << 20).buffer;
-    return frame.subarray(0, 1 + Math.floor(random() * (frame.length - 1)));
-  }
-  return Buffer.from(
-    Array.from({ length: 1 + Math.floor(random() * 5000) }, () => Math.floor(random() * 256)),
-  );
-}
-
 /**
  * Reads the log from `from`: offsets dense up to the end, every record whole and one the child
  * appended (byte for byte), each run's records in append order, every acknowledged offset holding
@@ -141,7 +121,7 @@ describe('event log durability: kill -9 while appending', () => {
   it(`keeps every acknowledged record, byte-identical and in order, across ${KILLS} kills (seed ${SEED})`, {
     timeout: 180_000,
   }, async () => {
-    const random = seededRandom(SEED);
+    const random = createRng(SEED).next;
     /** offset → [run, k] of every acknowledged record so far. */
     const acknowledged = new Map<number, [number, number]>();
     let naturalCuts = 0;

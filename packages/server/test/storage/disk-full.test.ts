@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, openSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningSightline } from '../../src/app.js';
 import { raw } from '../../src/sql/sql.js';
 import { exportAll, startTestApp } from '../support/app.js';
-import { Tmpfs } from '../support/tmpfs.js';
+import { fillDisk, Tmpfs } from '../support/tmpfs.js';
 
 /**
  * Room for the database, a few thousand events and the 64 MiB of free space recovery waits for
@@ -132,20 +132,6 @@ async function until<T>(what: string, probe: () => Promise<T | null>, ms: number
   }
 }
 
-/** Writes a file until the tmpfs is full, then gives back `leaveBytes`. */
-function fill(path: string, leaveBytes: number): void {
-  const fd = openSync(path, 'w');
-  const chunk = Buffer.alloc(64 * 1024, 1);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-  } finally {
-    closeSync(fd);
-  }
-  if (leaveBytes > 0) truncateSync(path, Math.max(0, statSync(path).size - leaveBytes));
-}
-
 describe('a full disk: 503 while it lasts, healthy again on its own, every acknowledged event stored once', () => {
   const tmpfs = new Tmpfs('sightline-disk-full-', TMPFS_SIZE);
   const mountPoint = tmpfs.path;
@@ -204,7 +190,7 @@ describe('a full disk: 503 while it lasts, healthy again on its own, every ackno
           },
           10_000,
         );
-        fill(filler, round.leaveBytes);
+        fillDisk(filler, round.leaveBytes);
         // Small commits, each followed by a checkpoint, until one checkpoint no longer fits.
         let refused = '';
         for (let day = 20_000; !refused && day < 20_050; day++) {
@@ -218,7 +204,7 @@ describe('a full disk: 503 while it lasts, healthy again on its own, every ackno
         // The worker thread's own log lines do not reach the spy: the write's refusal says it too.
         probeRefusal = refused;
         capture.held = false;
-      } else fill(filler, round.leaveBytes);
+      } else fillDisk(filler, round.leaveBytes);
 
       const [, failedAfter] = await until(
         'a capture refused',

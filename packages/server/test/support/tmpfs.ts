@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmdirSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmdirSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -43,4 +43,18 @@ export class Tmpfs {
     this.mounted = false;
     rmdirSync(this.path);
   }
+}
+
+/** Writes `path` until the disk is full (ENOSPC), then gives back `leaveBytes` of it. */
+export function fillDisk(path: string, leaveBytes = 0): void {
+  const fd = openSync(path, 'w');
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+  } finally {
+    closeSync(fd);
+  }
+  if (leaveBytes > 0) truncateSync(path, Math.max(0, statSync(path).size - leaveBytes));
 }

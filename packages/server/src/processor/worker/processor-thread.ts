@@ -6,7 +6,7 @@ import { CONSUMER_LINGER_MS } from '../../log/limits.js';
 import type { InterventionRule } from '../../storage/processor-records.js';
 import { DEFAULT_RULES } from '../intervention-rules.js';
 import { logEventSource } from '../log-event-source.js';
-import { DEFAULT_PROCESSOR_OPTIONS, type ProcessorStore, StreamProcessor } from '../processor.js';
+import { type ProcessorStore, StreamProcessor } from '../processor.js';
 import type { FromProcessor, ProcessorThreadData, StoreOp, ToProcessor } from './messages.js';
 
 /**
@@ -51,16 +51,21 @@ const publish = () => {
   replayFrom.set(processor.replayFrom);
   position.set(processor.lastSeq);
 };
+/**
+ * Events per processed batch (one store commit each). Larger than in-process: every commit crosses
+ * to the HTTP thread and queues on the database thread behind the loader's batches and checkpoints,
+ * so under load the processor is bound by commits, not by CPU (measured: bench/lag.ts).
+ */
+const BATCH_SIZE = data.options.batchSize ?? 10_000;
 const processor = new StreamProcessor(
   store,
   (projectId) => rules.get(projectId) ?? DEFAULT_RULES,
-  data.options,
+  { ...data.options, batchSize: BATCH_SIZE },
   undefined,
   logEventSource(reader, () => data.logStart, store),
 );
 processor.onCommitted((outputs) => send({ kind: 'committed', outputs }));
 const stopping = new AbortController();
-const BATCH_SIZE = data.options.batchSize ?? DEFAULT_PROCESSOR_OPTIONS.batchSize;
 /** How often the position is published. */
 const PUBLISH_MS = 20;
 const publisher = setInterval(publish, PUBLISH_MS);
