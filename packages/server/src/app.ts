@@ -233,6 +233,9 @@ export async function startSightline(
           await closed;
           clearTimeout(force);
           await committer.drain();
+          // What was acknowledged is loaded before the database closes, so an offline export (or
+          // anything else opening the file) sees it; bounded like any read, the rest loads at the next start.
+          await readBarrier().catch(() => undefined);
           // Events committed but not processed yet are replayed at the next start.
           await processor.stop();
           webhooks.stop();
