@@ -8,6 +8,9 @@ import type { CommittedOutputs, ProcessorOptions } from '../processor.js';
 import type { ProjectSettings } from '../project-settings.js';
 import type { FromProcessor, StoreOp, ToProcessor } from './messages.js';
 
+/** A crashed processor thread is started again after this long (a crash loop stays cheap). */
+const RESTART_DELAY_MS = 1000;
+
 /** What the server needs of a stream processor, wherever it runs. */
 export interface ProcessorControl {
   /** The checkpoint: every event with seq ≤ it is processed and its outputs stored. */
@@ -42,6 +45,7 @@ export class ProcessorHost implements ProcessorControl {
   private nextRequest = 1;
   private worker: Worker | null = null;
   private exited: Error | null = null;
+  private stopping = false;
 
   constructor(
     private readonly engine: StorageEngine,
@@ -64,6 +68,7 @@ export class ProcessorHost implements ProcessorControl {
 
   /** Starts the thread; resolves once it loaded its checkpoint and state (it then catches up on its own). */
   start(): Promise<void> {
+    this.exited = null;
     const { wallClock: _ownClock, ...options } = this.host.options;
     const worker = moduleWorker(import.meta.url, 'processor-thread', {
       log: this.host.log,
@@ -89,8 +94,31 @@ export class ProcessorHost implements ProcessorControl {
         reject(this.exited);
         for (const pending of this.waiting.values()) pending.reject(this.exited);
         this.waiting.clear();
+        if (!this.stopping) this.restartSoon(code);
       });
     });
+  }
+
+  /**
+   * A thread that ended unasked (a crash, out of memory) is started again: it resumes from its
+   * stored checkpoint and saved state (outputs it recomputes are not delivered twice), so the
+   * log's consumers never stop for good.
+   */
+  private restartSoon(code: number): void {
+    console.error(
+      `[sightline] stream processor thread exited (code ${code}); restarting it in ${RESTART_DELAY_MS} ms`,
+    );
+    setTimeout(() => {
+      if (this.stopping) return;
+      this.start().catch((error: unknown) =>
+        console.error(`[sightline] stream processor could not restart: ${(error as Error).message}`),
+      );
+    }, RESTART_DELAY_MS).unref();
+  }
+
+  /** Ends the thread as a crash would (tests of the restart). */
+  async terminateThread(): Promise<void> {
+    await this.worker?.terminate();
   }
 
   /** The thread follows the log itself. */
@@ -107,6 +135,7 @@ export class ProcessorHost implements ProcessorControl {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     if (!this.worker || this.exited) return;
     await this.request('stop').catch(() => undefined);
     await this.worker.terminate();
