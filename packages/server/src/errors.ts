@@ -26,3 +26,8 @@ export class ApiError extends Error {
     return { error: this.code, message: this.message };
   }
 }
+
+/** The refusal of anything arriving while the server shuts down: a restarted server is back in about a second. */
+export function shuttingDown(): ApiError {
+  return new ApiError('shutting_down', 'the server is shutting down; retry shortly', { retryAfterS: 1 });
+}

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { ApiError } from '../errors.js';
+import { ApiError, shuttingDown } from '../errors.js';
 import { ConnectionGuard } from './connection-guard.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import type { Route, ServerContext } from './context.js';
@@ -57,7 +57,7 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
   }
   if (ctx.isShuttingDown() && match.route !== healthRoute) {
     res.setHeader('connection', 'close');
-    throw new ApiError('shutting_down', 'the server is shutting down; retry shortly', { retryAfterS: 1 });
+    throw shuttingDown();
   }
   await match.route.handler({ req, res, url, params: match.params, ctx });
 }

@@ -14,10 +14,14 @@ export const STORAGE_RETRY_AFTER_SECONDS = 5;
  * with Retry-After; any other error passes unchanged.
  */
 export function asStorageUnavailable(engine: StorageEngine, error: unknown): unknown {
-  const retry = { retryAfterS: STORAGE_RETRY_AFTER_SECONDS };
   if (error instanceof ApiError)
-    return error.code === 'storage_unavailable' ? new ApiError(error.code, error.message, retry) : error;
+    return error.code === 'storage_unavailable' ? storageUnavailable(error.message) : error;
   if (engine.classifyError(error) !== 'storage') return error;
   const reason = engine.health().reason ?? 'storage failure';
-  return new ApiError('storage_unavailable', `storage is unavailable (${reason}); retry shortly`, retry);
+  return storageUnavailable(`storage is unavailable (${reason}); retry shortly`);
+}
+
+/** 503 `storage_unavailable` with the Retry-After every such refusal carries. */
+export function storageUnavailable(message: string): ApiError {
+  return new ApiError('storage_unavailable', message, { retryAfterS: STORAGE_RETRY_AFTER_SECONDS });
 }

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { KeySettings } from '@sightline/schema';
-import { ApiError } from '../errors.js';
+import { ApiError, shuttingDown } from '../errors.js';
 import { defaultKeySettings } from '../projects/key-settings.js';
 import type { StorageEngine } from '../storage/engine.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './query-limits.js';
@@ -74,7 +74,7 @@ export class QueryRunner {
   }
 
   async run<Args, Result>(request: RunRequest<Args, Result>): Promise<RunOutcome<Result>> {
-    if (this.closed) throw new ApiError('shutting_down', 'the server is shutting down; retry shortly');
+    if (this.closed) throw shuttingDown();
     const { projectId, definition, args, signal } = request;
     const { timeoutMs } = this.limits;
     const controller = new AbortController();
@@ -132,7 +132,7 @@ export class QueryRunner {
   /** Shutdown: cancels every waiting and running query (`shutting_down`); later runs are refused. */
   close(): void {
     this.closed = true;
-    const reason = new ApiError('shutting_down', 'the server is shutting down; retry shortly');
+    const reason = shuttingDown();
     for (const controller of this.active) controller.abort(reason);
     this.active.clear();
   }
