@@ -1,4 +1,5 @@
 import { ApiError } from '../errors.js';
+import { storageUnavailable } from '../http/storage-unavailable.js';
 import type { BotCount, EventRow, InsertResult, StorageEngine, StorageErrorKind } from '../storage/engine.js';
 import { type BotsCountedListener, BotTally } from './bot-tally.js';
 
@@ -151,7 +152,7 @@ export class GroupCommitter {
         }
       },
       (error: Error) => {
-        const failure = new ApiError('storage_unavailable', `events could not be stored: ${error.message}`);
+        const failure = storageUnavailable(`events could not be stored: ${error.message}`);
         for (const waiter of group) waiter.reject(failure);
       },
     );

@@ -1,5 +1,6 @@
-import { ApiError } from '../errors.js';
-import { STORAGE_RETRY_AFTER_SECONDS } from '../http/storage-unavailable.js';
+import { shuttingDown } from '../errors.js';
+import { storageUnavailable } from '../http/storage-unavailable.js';
+import { encodeEventRecord } from '../log/event-record.js';
 import { type EventLog, LogClosedError, LogWriteError } from '../log/index.js';
 import type { LogBacklog } from '../log/log-backlog.js';
 import type { BotCount, StorageEngine } from '../storage/engine.js';
@@ -62,7 +63,9 @@ export class LogCommitter {
     if (claim.fresh.length > 0) {
       let first: number;
       try {
-        ({ first } = await this.log.append(claim.fresh.map((row) => JSON.stringify(row))));
+        ({ first } = await this.log.append(
+          claim.fresh.map((row, k) => encodeEventRecord(row, claim.hi[k]!, claim.lo[k]!)),
+        ));
       } catch (error) {
         this.dedupe.abandon(claim);
         if (error instanceof LogWriteError) this.onWriteFailure(error);
@@ -75,13 +78,7 @@ export class LogCommitter {
     }
     // Rows another request is appending count as duplicates only once that append is durable.
     if (claim.racing.length > 0 && !(await Promise.all(claim.racing)).every(Boolean))
-      throw new ApiError(
-        'storage_unavailable',
-        'events of this batch could not be made durable; retry shortly',
-        {
-          retryAfterS: STORAGE_RETRY_AFTER_SECONDS,
-        },
-      );
+      throw storageUnavailable('events of this batch could not be made durable; retry shortly');
     await counted;
     return { inserted: claim.fresh.length, duplicates: claim.duplicates, refused: [] };
   }
@@ -89,10 +86,7 @@ export class LogCommitter {
 
 function toApiError(error: unknown): Error {
   if (error instanceof LogWriteError)
-    return new ApiError('storage_unavailable', `events could not be made durable: ${error.message}`, {
-      retryAfterS: STORAGE_RETRY_AFTER_SECONDS,
-    });
-  if (error instanceof LogClosedError)
-    return new ApiError('shutting_down', 'the server is shutting down; retry shortly', { retryAfterS: 1 });
+    return storageUnavailable(`events could not be made durable: ${error.message}`);
+  if (error instanceof LogClosedError) return shuttingDown();
   return error as Error;
 }

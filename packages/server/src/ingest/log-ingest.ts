@@ -1,4 +1,5 @@
 import { definedOnly, positiveIntegerFromEnv } from '../env.js';
+import { parseEventRecord } from '../log/event-record.js';
 import { type FileEventLog, logLimitsFromEnv, openFileEventLog } from '../log/index.js';
 import {
   type BacklogOptions,
@@ -7,7 +8,7 @@ import {
   type ProcessorProgress,
 } from '../log/log-backlog.js';
 import { sql } from '../sql/sql.js';
-import type { EventRow, StorageEngine } from '../storage/engine.js';
+import type { StorageEngine } from '../storage/engine.js';
 import { DEFAULT_LOADER_BATCH, type EventLogLoading } from '../storage/log-loading.js';
 import { IngestDedupe } from './ingest-dedupe.js';
 import { LogCommitter } from './log-committer.js';
@@ -95,7 +96,7 @@ async function addUnloaded(log: FileEventLog, dedupe: IngestDedupe): Promise<voi
     const records = await log.read(next, { maxRecords: 10_000 });
     if (records.length === 0) break;
     for (const record of records) {
-      const row = JSON.parse(record.data.toString('utf8')) as Pick<EventRow, 'project_id' | 'uuid'>;
+      const row = parseEventRecord(record.data);
       dedupe.addRow(row.project_id, row.uuid);
     }
     next = records[records.length - 1]!.offset + 1;

@@ -1,4 +1,5 @@
 import type { EventLog, LogOffset } from '../log/event-log.js';
+import { parseEventRecord } from '../log/event-record.js';
 import type { EventRow, StorageEngine, StoredEvent } from '../storage/engine.js';
 
 /**
@@ -22,9 +23,12 @@ export function logEventSource(
         afterSeq = start;
       }
       const records = await log.read(afterSeq, { maxRecords: limit });
+      // Each parsed record is a fresh object: completing it in place saves a copy per event.
       return records.map((record): StoredEvent => {
-        const row = JSON.parse(record.data.toString('utf8')) as EventRow;
-        return { ...row, country: row.country ?? '', seq: record.offset + 1 };
+        const row = parseEventRecord(record.data) as EventRow & Partial<StoredEvent>;
+        row.country ??= '';
+        row.seq = record.offset + 1;
+        return row as StoredEvent;
       });
     },
   };

@@ -144,36 +144,20 @@ export class EventDedupe {
     return { firstSeq: this.nextSeq, length: n, fresh, hi, lo };
   }
 
-  /**
-   * A group someone else already de-duplicated (capture, before the event log): every row is
-   * stored; only the fingerprints (the `fp_hi`, `fp_lo` columns) and seqs are assigned.
-   */
-  splitAll(projectIds: ArrayLike<string>, uuids: ArrayLike<string>): GroupSplit {
-    const n = projectIds.length;
-    const fresh: number[] = new Array(n);
-    const hi: number[] = new Array(n);
-    const lo: number[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const [h, l] = fingerprint(projectIds[i]!, uuids[i]!);
-      fresh[i] = i;
-      hi[i] = h;
-      lo[i] = l;
-    }
-    return { firstSeq: this.nextSeq, length: n, fresh, hi, lo };
-  }
-
-  /**
-   * The group's rows are durable: retries of them are duplicates from now on (`track` false: this
-   * writer does not check duplicates itself yet, so it keeps no fingerprints in memory).
-   */
-  committed(split: GroupSplit, track = true): InsertResult {
+  /** The group's rows are durable: retries of them are duplicates from now on. */
+  committed(split: GroupSplit): InsertResult {
     this.skip(split);
     const inserted = new Uint8Array(split.length);
     for (let k = 0; k < split.fresh.length; k++) {
-      if (track) this.stored.add(split.hi[k]!, split.lo[k]!);
+      this.stored.add(split.hi[k]!, split.lo[k]!);
       inserted[split.fresh[k]!] = 1;
     }
     return { firstSeq: split.firstSeq, inserted };
+  }
+
+  /** Rows up to seq `nextSeq` - 1 were stored by someone who numbered them (the log's loader: seq = offset + 1). */
+  advanceTo(nextSeq: number): void {
+    this.nextSeq = Math.max(this.nextSeq, nextSeq);
   }
 
   /**

@@ -8,6 +8,15 @@ import type { LogReaderHandoff } from '../log/file/worker-reader.js';
  */
 export const DEFAULT_LOADER_BATCH = 10_000;
 
+/**
+ * When the loader takes its next batch (DuckDB: duckdb/loader-cadence.ts): the oldest waiting
+ * record is held at most `lingerMs` for company, and a batch goes at once when `fullBatch` wait.
+ */
+export interface LoaderCadence {
+  lingerMs: number;
+  fullBatch: number;
+}
+
 /** What the HTTP thread hands the engine to start its loader (structured-clonable: it crosses threads). */
 export interface LogLoaderArgs {
   log: LogReaderHandoff;
@@ -17,6 +26,8 @@ export interface LogLoaderArgs {
   from: LogOffset;
   /** Records per transaction. */
   maxRecords: number;
+  /** When to take a batch; the engine's default unless a bench varies it. */
+  cadence?: LoaderCadence;
 }
 
 /**

@@ -30,25 +30,12 @@ describe('EventDedupe', () => {
     expect(dedupe.split(['p', 'p'], ['stored', 'new']).fresh).toEqual([1]);
   });
 
-  it('splitAll (rows capture already de-duplicated) keeps every row, numbered firstSeq + i, with its fingerprint', () => {
-    const dedupe = new EventDedupe(7);
-    const [hi, lo] = fingerprint('p', 'stored');
-    dedupe.addStored([hi], [lo]);
-    // Even a row this writer would call a duplicate is kept: the check happened before the log.
-    const split = dedupe.splitAll(['p', 'p', 'q'], ['stored', 'a', 'a']);
-    expect(split).toMatchObject({ firstSeq: 7, length: 3, fresh: [0, 1, 2] });
-    expect([split.hi[1], split.lo[1]]).toEqual(fingerprint('p', 'a'));
-    expect([split.hi[2], split.lo[2]]).toEqual(fingerprint('q', 'a'));
-    expect(dedupe.committed(split, false)).toEqual({ firstSeq: 7, inserted: Uint8Array.from([1, 1, 1]) });
-    expect(dedupe.splitAll(['p'], ['b']).firstSeq).toBe(10);
-  });
-
-  it('committed(split, false) advances seq but keeps no fingerprints; committed(split) keeps them', () => {
-    const dedupe = new EventDedupe(1);
-    dedupe.committed(dedupe.splitAll(['p'], ['untracked']), false);
-    expect(dedupe.split(['p'], ['untracked'])).toMatchObject({ firstSeq: 2, fresh: [0] });
-    dedupe.committed(dedupe.splitAll(['p'], ['tracked']));
-    expect(dedupe.split(['p'], ['tracked'])).toMatchObject({ firstSeq: 3, fresh: [] });
+  it('advanceTo moves the next seq past rows another writer numbered (the log loader), never back', () => {
+    const dedupe = new EventDedupe(5);
+    dedupe.advanceTo(12);
+    expect(dedupe.split(['p'], ['a']).firstSeq).toBe(12);
+    dedupe.advanceTo(3);
+    expect(dedupe.split(['p'], ['a']).firstSeq).toBe(12);
   });
 
   it('holds many fingerprints, the all-zero one included, across growth', () => {

@@ -18,8 +18,6 @@ export interface ProcessorControl {
   /** Where a restart replays from (the last saved session state): events after it must stay readable. */
   readonly replayFrom: number;
   start(): Promise<void>;
-  /** New events were committed (a processor on its own thread follows the log by itself). */
-  notify(): void;
   /** Resolves once everything acknowledged when it was called has been processed and committed. */
   drain(): Promise<void>;
   stop(): Promise<void>;
@@ -120,9 +118,6 @@ export class ProcessorHost implements ProcessorControl {
   async terminateThread(): Promise<void> {
     await this.worker?.terminate();
   }
-
-  /** The thread follows the log itself. */
-  notify(): void {}
 
   /** A project's rules changed (project-settings.ts): the thread applies them to the next events. */
   rulesChanged(projectId: string): void {

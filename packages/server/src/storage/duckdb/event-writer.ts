@@ -1,9 +1,10 @@
 import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import type { LogOffset } from '../../log/event-log.js';
+import type { LogOffset, LogRecord } from '../../log/event-log.js';
 import { SerialQueue } from '../../util/serial-queue.js';
 import type { InsertResult } from '../engine.js';
 import { EventDedupe, type GroupSplit } from '../event-dedupe.js';
 import type { EventColumns } from './columns.js';
+import { insertRecords, type NdjsonScratch } from './ndjson-batch.js';
 
 /**
  * How far the loader has moved the event log into `events`: one row per consumer, written in the
@@ -17,10 +18,10 @@ const LOADER = 'loader';
  * Group commits into `events`: one transaction per group, one group at a time, so seq order
  * is commit order and a reader never sees seq N+1 before seq N. De-duplication and seq numbers:
  * event-dedupe.ts; a failed commit rolls back, so the next group takes the same seqs.
- * Two ways in: `insert` (direct writes: the ClickHouse-less tools and tests) de-duplicates here;
- * `load` (the event log's loader, log-loader.ts) takes records capture already de-duplicated
- * before appending them, so the stored fingerprints are only read into memory once an `insert`
- * needs them (they cost 8 bytes per stored event).
+ * Two ways in: `insert` (direct writes: tools and tests) de-duplicates here, through the Appender;
+ * `load` (the event log's loader, log-loader.ts) stores records capture already de-duplicated
+ * before appending them, with the seq and fingerprint they carry, so the stored fingerprints are
+ * only read into memory once an `insert` needs them (they cost 8 bytes per stored event).
  * (Tried: pipelining two connections so one group appends while the previous commits. On two
  * cores the process is CPU-bound and it gained nothing, so the simpler writer stayed.)
  */
@@ -43,15 +44,32 @@ export class EventWriter {
   insert(cols: EventColumns): Promise<InsertResult> {
     return this.exclusive(async () => {
       await this.loadFingerprints();
-      return this.write(cols, this.dedupe.split(cols.project_id, cols.uuid), null);
+      return this.write(cols, this.dedupe.split(cols.project_id, cols.uuid));
     });
   }
 
-  /** Stores log records [.., nextOffset) as they are and records `nextOffset` in the same transaction. */
-  load(cols: EventColumns, nextOffset: LogOffset): Promise<InsertResult> {
-    return this.exclusive(() =>
-      this.write(cols, this.dedupe.splitAll(cols.project_id, cols.uuid), nextOffset),
-    );
+  /**
+   * Stores log records [.., nextOffset) as they are, each with seq = its offset + 1, through
+   * DuckDB's JSON reader (ndjson-batch.ts), and records `nextOffset` in the same transaction.
+   */
+  load(records: readonly LogRecord[], nextOffset: LogOffset, scratch: NdjsonScratch): Promise<void> {
+    return this.exclusive(async (conn) => {
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        if (records.length > 0) await insertRecords(conn, scratch.path, records, scratch.maxRecordBytes);
+        await conn.run('INSERT OR REPLACE INTO event_log_position VALUES ($1, $2)', [
+          LOADER,
+          BigInt(nextOffset),
+        ]);
+        await conn.run('COMMIT');
+      } catch (error) {
+        await conn.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+      this.dedupe.advanceTo(nextOffset + 1);
+      // An `insert` after loads (tools, tests) reads the fingerprints again, the loaded rows' too.
+      this.fingerprintsLoaded = false;
+    });
   }
 
   /** The offset the loader goes on from (null: it never loaded anything into this file). */
@@ -93,34 +111,21 @@ export class EventWriter {
     this.fingerprintsLoaded = true;
   }
 
-  private async write(
-    cols: EventColumns,
-    split: GroupSplit,
-    nextOffset: LogOffset | null,
-  ): Promise<InsertResult> {
-    if (split.fresh.length > 0 || nextOffset !== null) {
+  private async write(cols: EventColumns, split: GroupSplit): Promise<InsertResult> {
+    if (split.fresh.length > 0) {
       const conn = this.conn;
       await conn.run('BEGIN TRANSACTION');
       try {
-        if (split.fresh.length > 0) {
-          const appender = await conn.createAppender('events');
-          appendRows(appender, cols, split);
-          appender.closeSync();
-        }
-        if (nextOffset !== null) {
-          await conn.run('INSERT OR REPLACE INTO event_log_position VALUES ($1, $2)', [
-            LOADER,
-            BigInt(nextOffset),
-          ]);
-        }
+        const appender = await conn.createAppender('events');
+        appendRows(appender, cols, split);
+        appender.closeSync();
         await conn.run('COMMIT');
       } catch (error) {
         await conn.run('ROLLBACK').catch(() => undefined);
         throw error;
       }
     }
-    // Fingerprints are tracked only once an insert needed them (then every later load adds its own).
-    return this.dedupe.committed(split, this.fingerprintsLoaded);
+    return this.dedupe.committed(split);
   }
 }
 

@@ -1,17 +1,28 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
 import type { LogOffset } from '../../log/event-log.js';
 import { DurableEnd } from '../../log/file/durable-end.js';
 import { type LogReader, openLogReader } from '../../log/file/worker-reader.js';
-import { CONSUMER_LINGER_MS } from '../../log/limits.js';
-import type { EventRow } from '../engine.js';
+import { DEFAULT_LOG_LIMITS } from '../../log/limits.js';
 import type { LogLoaderArgs } from '../log-loading.js';
-import { toColumns } from './columns.js';
 import type { EventWriter } from './event-writer.js';
+import { DEFAULT_LOADER_CADENCE, lingerForCompany } from './loader-cadence.js';
+import type { NdjsonScratch } from './ndjson-batch.js';
 
+/** The batch file the loader hands DuckDB's JSON reader, in the data directory (ndjson-batch.ts). */
+const LOADER_BATCH_FILE = 'loader-batch.ndjson';
 /** After a failed load (the store is unusable: disk full, recovery), wait this long before trying again. */
 const RETRY_MS = 500;
 /** A failure that repeats is logged again at most this often (it is retried every RETRY_MS). */
 const LOG_EVERY_MS = 60_000;
+
+/** One committed load, as a benchmark or metrics see it. */
+export interface LoadedBatch {
+  records: number;
+  /** EventWriter.load: the batch file, the insert and the commit (with any checkpoint it ran). */
+  commitMs: number;
+  /** The offset the loader goes on from. */
+  next: LogOffset;
+}
 
 /**
  * The loader: moves the event log into `events` on the database thread, never the HTTP thread.
@@ -27,14 +38,21 @@ export class LogLoader {
   /** The log's durable end (shared with the appending thread). */
   private readonly end: DurableEnd;
   private lastLogged = { message: '', at: 0 };
+  private readonly scratch: NdjsonScratch;
 
   constructor(
     private readonly writer: EventWriter,
     private readonly args: LogLoaderArgs,
     /** Told of each failed load: the HTTP thread's health monitor judges it like a failed call. */
     private readonly onFailure: (error: Error) => void,
+    /** Told of each committed batch (bench/loader-commit-latency.ts). */
+    private readonly onLoaded?: (batch: LoadedBatch) => void,
   ) {
     this.reader = openLogReader(args.log);
+    this.scratch = {
+      path: join(args.log.dataDir, LOADER_BATCH_FILE),
+      maxRecordBytes: args.log.maxRecordBytes ?? DEFAULT_LOG_LIMITS.maxRecordBytes,
+    };
     this.loaded = new DurableEnd(args.loaded);
     this.end = new DurableEnd(args.log.durableEnd);
     this.running = this.run();
@@ -76,18 +94,25 @@ export class LogLoader {
     let next = start;
     this.loaded.set(next);
     const signal = this.stop.signal;
+    const cadence = this.args.cadence ?? DEFAULT_LOADER_CADENCE;
+    let lastLoadStarted = Number.NEGATIVE_INFINITY;
     while (!signal.aborted) {
       try {
-        await this.reader.waitFor(next, signal);
-        if (this.end.get() - next < this.args.maxRecords)
-          await sleep(CONSUMER_LINGER_MS, undefined, { signal });
+        // Records already waiting arrived during the last load (or before it): they waited since it began.
+        let readyAt = lastLoadStarted;
+        if (this.end.get() <= next) {
+          await this.reader.waitFor(next, signal);
+          readyAt = performance.now();
+        }
+        await lingerForCompany(this.end, next, readyAt, cadence, signal);
         const records = await this.reader.read(next, { maxRecords: this.args.maxRecords });
         if (records.length === 0) continue;
-        const rows = records.map((r) => JSON.parse(r.data.toString('utf8')) as EventRow);
         const after = records[records.length - 1]!.offset + 1;
-        await this.writer.load(toColumns(rows), after);
+        lastLoadStarted = performance.now();
+        await this.writer.load(records, after, this.scratch);
         next = after;
         this.loaded.set(next);
+        this.onLoaded?.({ records: records.length, commitMs: performance.now() - lastLoadStarted, next });
       } catch (error) {
         if (signal.aborted) return;
         this.failed(error as Error, next);
