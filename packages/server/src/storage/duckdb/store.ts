@@ -7,12 +7,19 @@ import type { EventColumns } from './columns.js';
 import { EVENTS_DDL } from './ddl.js';
 import { EventWriter } from './event-writer.js';
 import { ExportCursor } from './export-cursor.js';
-import { LogLoader } from './log-loader.js';
+import { type LoadedBatch, LogLoader } from './log-loader.js';
 import { migrateEventColumns, migrateRecordTables } from './migrations.js';
 import { probeWrite } from './probe.js';
 import { DuckDbRecordExecutor } from './record-executor.js';
 import { ensureSessionRollupTables, SessionRollup } from './session-rollup.js';
 import { toPlainRow } from './values.js';
+import {
+  applyCheckpointSettings,
+  DEFAULT_WAL_CHECKPOINTS,
+  startWalCheckpointer,
+  type WalCheckpointer,
+  type WalCheckpointOptions,
+} from './wal-checkpointer.js';
 
 export interface DuckDbOptions {
   /** Database file; ':memory:' for tests that need no persistence. */
@@ -20,8 +27,13 @@ export interface DuckDbOptions {
   /** DuckDB memory_limit, e.g. '512MB'. */
   memoryLimit?: string;
   threads?: number;
-  /** WAL size that triggers a checkpoint (DuckDB default 16MB). */
+  /**
+   * WAL size at which DuckDB checkpoints on its own, in the commit that passes it (DuckDB default
+   * 16MB). With background checkpoints only a backstop for when they cannot run.
+   */
   checkpointThreshold?: string;
+  /** Background checkpoints (wal-checkpointer.ts); null: none, only DuckDB's own. */
+  backgroundCheckpoints?: WalCheckpointOptions | null;
   /** How often the session rollup catches up (session-rollup.ts); 0: only when asked. */
   rollupRefreshMs?: number;
   /** Events aggregated per rollup statement (tests make it tiny so sessions are cut). */
@@ -70,6 +82,8 @@ export class DuckDbStore {
     private readonly writer: EventWriter,
     recordConnections: [output: DuckDBConnection, state: DuckDBConnection],
     private readonly rollup: SessionRollup,
+    /** Checkpoints off the commit path (wal-checkpointer.ts), when the database is a file. */
+    private readonly checkpointer: WalCheckpointer | null,
   ) {
     this.recordExecutor = new DuckDbRecordExecutor(...recordConnections, (text, values) =>
       this.read(text, values),
@@ -87,14 +101,21 @@ export class DuckDbStore {
     await migrateEventColumns(setup);
     await migrateRecordTables(setup);
     await ensureSessionRollupTables(setup);
-    // Fewer, larger checkpoints: each one stalls commits, and ingest fills the default 16 MB WAL in under a second.
-    await setup.run(`SET checkpoint_threshold = '${options.checkpointThreshold ?? '256MB'}'`);
+    const background =
+      options.path === ':memory:'
+        ? null
+        : options.backgroundCheckpoints === undefined
+          ? DEFAULT_WAL_CHECKPOINTS
+          : options.backgroundCheckpoints;
+    await applyCheckpointSettings(setup, background, options.checkpointThreshold);
     setup.closeSync();
+    const writer = await EventWriter.open(instance);
     return new DuckDbStore(
       instance,
-      await EventWriter.open(instance),
+      writer,
       [await instance.connect(), await instance.connect()],
       new SessionRollup(await instance.connect(), options.rollupRefreshMs, options.rollupEventsPerStatement),
+      background && (await startWalCheckpointer(instance, writer, `${options.path}.wal`, background)),
     );
   }
 
@@ -103,8 +124,12 @@ export class DuckDbStore {
   }
 
   /** Starts the loader (once per thread; a replaced thread's loader starts again from the stored offset). */
-  startLogLoader(args: LogLoaderArgs, onFailure: (error: Error) => void): void {
-    this.loader ??= new LogLoader(this.writer, args, onFailure);
+  startLogLoader(
+    args: LogLoaderArgs,
+    onFailure: (error: Error) => void,
+    onLoaded?: (batch: LoadedBatch) => void,
+  ): void {
+    this.loader ??= new LogLoader(this.writer, args, onFailure, onLoaded);
   }
 
   eventFingerprints(): Promise<{ hi: Uint32Array; lo: Uint32Array }> {
@@ -187,6 +212,7 @@ export class DuckDbStore {
     await Promise.allSettled([...this.reading]);
     for (const id of [...this.exports.keys()]) this.exportClose(id);
     await this.rollup.close();
+    await this.checkpointer?.close();
     await this.recordExecutor.close();
     // A checkpoint folds the WAL into the database file so the next start does not replay it.
     await this.writer.exclusive((conn) => conn.run('CHECKPOINT')).catch(() => undefined);
