@@ -1,18 +1,14 @@
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LogRecord } from '../../src/log/event-log.js';
 import { encodeEventRecord } from '../../src/log/event-record.js';
+import { DurableEnd } from '../../src/log/file/durable-end.js';
+import { openFileEventLog } from '../../src/log/index.js';
 import { toColumns } from '../../src/storage/duckdb/columns.js';
-import { EVENTS_DDL } from '../../src/storage/duckdb/ddl.js';
-import { EventWriter } from '../../src/storage/duckdb/event-writer.js';
-import { insertRecords } from '../../src/storage/duckdb/ndjson-batch.js';
+import { DuckDbStore } from '../../src/storage/duckdb/store.js';
 import type { EventRow } from '../../src/storage/engine.js';
 import { fingerprint } from '../../src/storage/event-dedupe.js';
 import { tempDirs } from '../log-ingest/fixtures.js';
 import { makeRow } from '../support/rows.js';
-
-const MAX_RECORD_BYTES = 32 * 1024 * 1024;
 
 /** Values a browser really sends that a JSON reader could get wrong. */
 const AWKWARD: Array<Partial<EventRow>> = [
@@ -29,52 +25,49 @@ const rows: EventRow[] = AWKWARD.map((overrides, i) => ({
   ...overrides,
 }));
 
-/** A fresh DuckDB file with `events`; `rows()` reads every column of every row in seq order. */
-async function freshStore(path: string) {
-  const instance = await DuckDBInstance.create(path);
-  const conn = await instance.connect();
-  await conn.run(EVENTS_DDL);
-  return {
-    instance,
-    conn,
-    rows: async () => (await conn.runAndReadAll('SELECT * FROM events ORDER BY seq')).getRowObjectsJson(),
-    close() {
-      conn.closeSync();
-      instance.closeSync();
-    },
-  };
-}
+const EVERY_COLUMN = 'SELECT * FROM events ORDER BY seq';
 
-/** storage/duckdb/ndjson-batch.ts: the loader's way into `events` stores what the Appender stores. */
+/**
+ * storage/duckdb/ndjson-batch.ts: the loader's way into `events` (DuckDB's JSON reader over the
+ * log's records) stores what the Appender stores, column for column.
+ */
 describe('loading log records through DuckDB’s JSON reader', () => {
   const dirs = tempDirs('ndjson');
   afterEach(() => dirs.removeAll());
 
   it('stores every column exactly as the Appender does, for current and older records', async () => {
-    const dir = dirs.make();
-    const appended = await freshStore(join(dir, 'appender.duckdb'));
-    const writer = await EventWriter.open(appended.instance);
-    await writer.insert(toColumns(rows));
-    writer.close();
-    const viaAppender = await appended.rows();
-    appended.close();
+    const appended = await DuckDbStore.open({ path: join(dirs.make(), 'a.duckdb'), rollupRefreshMs: 0 });
+    await appended.insertEvents(toColumns(rows));
+    const viaAppender = await appended.query(EVERY_COLUMN, []);
+    await appended.close();
 
-    const read = await freshStore(join(dir, 'ndjson.duckdb'));
-    // Records as capture writes them (fingerprint first), and one as a log written before
-    // records carried it — and before they carried `country` — holds it.
-    const records: LogRecord[] = rows.map((row, offset) => {
-      const [hi, lo] = fingerprint(row.project_id, row.uuid);
-      const text =
-        offset === 3 ? JSON.stringify({ ...row, country: undefined }) : encodeEventRecord(row, hi, lo);
-      return { offset, data: Buffer.from(text) };
-    });
-    await read.conn.run('BEGIN TRANSACTION');
-    await insertRecords(read.conn, join(dir, 'batch.ndjson'), records, MAX_RECORD_BYTES);
-    await read.conn.run('COMMIT');
-    const viaReader = await read.rows();
-    read.close();
-
-    expect(viaReader.length).toBe(rows.length);
-    expect(viaReader).toEqual(viaAppender);
+    const dataDir = dirs.make();
+    const log = await openFileEventLog(dataDir);
+    await log.consumers.register('loader');
+    // Records as capture writes them (fingerprint first), and one as a log written before records
+    // carried it — and before they carried `country` — holds it.
+    await log.append(
+      rows.map((row, i) => {
+        const [hi, lo] = fingerprint(row.project_id, row.uuid);
+        return i === 3 ? JSON.stringify({ ...row, country: undefined }) : encodeEventRecord(row, hi, lo);
+      }),
+    );
+    const loaded = await DuckDbStore.open({ path: join(dataDir, 'b.duckdb'), rollupRefreshMs: 0 });
+    try {
+      const position = new DurableEnd();
+      loaded.startLogLoader(
+        { log: log.readerHandoff(), loaded: position.shared, from: 0, maxRecords: 100 },
+        (error) => {
+          throw error;
+        },
+      );
+      await position.waitPastShared(rows.length - 1, AbortSignal.timeout(10_000));
+      const viaReader = await loaded.query(EVERY_COLUMN, []);
+      expect(viaReader.length).toBe(rows.length);
+      expect(viaReader).toEqual(viaAppender);
+    } finally {
+      await loaded.close();
+      await log.close();
+    }
   });
 });
