@@ -2,7 +2,7 @@
  * Child of wal-checkpoints.test.ts: a file event log, the DuckDB store with background
  * checkpoints every few KiB of WAL, and its loader, taking appends until the parent SIGKILLs it.
  * Prints `loaded <next offset>` after each committed load and `checkpointed` when the WAL shrank.
- *   node --import tsx checkpoint-crash-child.ts <dataDir> <between-loads|concurrent>
+ *   node --import tsx checkpoint-crash-child.ts <dataDir> <between-loads|concurrent|automatic>
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,9 +30,6 @@ const store = await DuckDbStore.open({
     ? { backgroundCheckpoints: null, checkpointThreshold: '64KB' }
     : { backgroundCheckpoints: { ...CRASH_CHECKPOINTS, turn } }),
 });
-// EXPERIMENT: extra settings
-for (const statement of (process.env['EXTRA_SQL'] ?? '').split(';').filter((x) => x.trim()))
-  await store.query(statement, []);
 const loaded = new DurableEnd();
 store.startLogLoader(
   {

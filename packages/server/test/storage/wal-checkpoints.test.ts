@@ -96,9 +96,9 @@ async function stored(dataDir: string, load?: { upTo: number }) {
 
 /**
  * Background checkpoints (storage/duckdb/wal-checkpointer.ts) move the WAL into the database file
- * while the loader commits, in turn with its transactions or beside them. A process killed at any
- * moment around them must keep every load it committed, once: rows = stored position = max seq,
- * no uuid twice, and the next start loads the rest of the log exactly once.
+ * while the loader commits (here every ~100 events), in turn with its transactions or beside them.
+ * A process killed at any moment around them must keep every load it committed, once: rows =
+ * stored position = max seq, no uuid twice, and the next start loads the rest of the log once.
  */
 describe('background checkpoints across SIGKILLs', () => {
   const dirs: string[] = [];
@@ -106,7 +106,8 @@ describe('background checkpoints across SIGKILLs', () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const turn of ['concurrent', 'between-loads']) {
+  // `automatic`: DuckDB's own checkpoints, as often, for comparison.
+  for (const turn of ['between-loads', 'concurrent', 'automatic']) {
     it(`keeps every committed load exactly once (${turn})`, { timeout: 180_000 }, async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'sightline-checkpoint-crash-'));
       dirs.push(dataDir);
