@@ -20,6 +20,10 @@ const RETRY_EVERY_MS = 50;
 const RECOVERY_BOUND_MS = 40_000;
 /** DuckDB writes whole 256 KiB blocks at a checkpoint; WAL entries of a batch are a few KiB. */
 const ROOM_FOR_WAL_NOT_CHECKPOINT = 128 * 1024;
+/** Rows of each probe commit in the checkpoint round: ~25 KB of WAL, well within the room left. */
+const PROBE_ROWS = 500;
+/** ~25 MB in all: more than the free blocks a database this size can hold, yet inside the tmpfs. */
+const PROBE_COMMITS = 1_000;
 
 interface Round {
   name: string;
@@ -175,6 +179,7 @@ describe('a full disk: 503 while it lasts, healthy again on its own, every ackno
       const refusedBefore = seen.statuses.get(503) ?? 0;
       const logLinesBefore = log.mock.calls.length;
       let probeRefusal = '';
+      let probeCommits = 0;
       if (round.checkpointEveryCommit) {
         // The log's appends would take the room left before the loader's next commit: let DuckDB
         // commit first (a bot count: any committed write), so its autocheckpoint meets the full disk.
@@ -191,15 +196,21 @@ describe('a full disk: 503 while it lasts, healthy again on its own, every ackno
           10_000,
         );
         fillDisk(filler, round.leaveBytes);
-        // Small commits, each followed by a checkpoint, until one checkpoint no longer fits.
+        // Commits of new, incompressible rows, each followed by a checkpoint, until one checkpoint
+        // no longer fits. A checkpoint first fills the blocks the file already has free (how many
+        // depends on earlier rounds), so only growing data is sure to need more disk.
         let refused = '';
-        for (let day = 20_000; !refused && day < 20_050; day++) {
-          refused = await running.engine
-            .addBotCounts([{ project_id: 'disk-full-test', day, dropped: 1 }])
-            .then(
-              () => '',
-              (error: Error) => error.message,
-            );
+        for (let commit = 0; !refused && commit < PROBE_COMMITS; commit++) {
+          const counts = Array.from({ length: PROBE_ROWS }, (_, i) => ({
+            project_id: randomUUID(),
+            day: 20_000 + i,
+            dropped: 1,
+          }));
+          refused = await running.engine.addBotCounts(counts).then(
+            () => '',
+            (error: Error) => error.message,
+          );
+          probeCommits = commit + 1;
         }
         // The worker thread's own log lines do not reach the spy: the write's refusal says it too.
         probeRefusal = refused;
@@ -243,7 +254,7 @@ describe('a full disk: 503 while it lasts, healthy again on its own, every ackno
       );
       console.log(
         `${round.name}: first 503 ${Math.round(failedAfter)} ms after filling; reason "${down['reason']}"; ` +
-          `healthy ${Math.round(recoveredIn)} ms after freeing; database invalidated: ${invalidated}; probe: ${probeRefusal.slice(0, 160)}`,
+          `healthy ${Math.round(recoveredIn)} ms after freeing; database invalidated: ${invalidated}; probe: ${probeCommits} commits, ${probeRefusal.slice(0, 160)}`,
       );
       if (round.checkpointEveryCommit) expect(invalidated).toBe(true);
     }
