@@ -153,8 +153,8 @@ export async function startSightline(
     });
     // A read started after an event's 200 sees that event: it waits for the loader (read-your-acks).
     // Not while the store is unusable: the loader cannot move then, and the read itself fails at once with 503.
-    const readBarrier = (signal?: AbortSignal) =>
-      logIngest && engine.health().ok ? logIngest.backlog.readBarrier(signal) : Promise.resolve();
+    const readBarrier = (projectId?: string, signal?: AbortSignal) =>
+      logIngest && engine.health().ok ? logIngest.backlog.readBarrier(projectId, signal) : Promise.resolve();
     const queries = new QueryRunner(
       engine,
       { ...queryLimitsFromEnv(process.env), ...options.queries },

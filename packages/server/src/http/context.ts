@@ -19,8 +19,11 @@ export interface ServerContext {
   /** Secret and share keys, sign-in sessions (projects/dashboard-access.ts): who reads and who writes. */
   access: DashboardAccess;
   committer: EventCommitter;
-  /** Resolves once what was acknowledged before the call is readable (read-your-acks; at once without an event log). */
-  readBarrier(signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves once what the project (every project when absent) had acknowledged before the call is
+   * readable (read-your-acks; at once without an event log).
+   */
+  readBarrier(projectId?: string, signal?: AbortSignal): Promise<void>;
   /** The event log's counters and its consumers' lag, for /healthz and /metrics (absent without an event log). */
   eventLog: { stats(): LogStats; lag(): { loader: ConsumerLag; processor: ConsumerLag } } | undefined;
   /** A capture request's country, from its client address (ingest/geo/client-country.ts). */

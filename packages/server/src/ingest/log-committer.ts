@@ -72,7 +72,7 @@ export class LogCommitter {
         throw toApiError(error);
       }
       this.dedupe.confirm(claim);
-      this.backlog.appended(first + claim.fresh.length);
+      this.backlog.appended(first + claim.fresh.length, claim.fresh);
       const result = { firstSeq: first + 1, inserted: new Uint8Array(claim.fresh.length).fill(1) };
       for (const listener of this.committedListeners) listener(claim.fresh, result);
     }

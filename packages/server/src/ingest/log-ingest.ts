@@ -64,6 +64,7 @@ export async function openLogIngest(
     await loading.startLogLoader({
       log: log.readerHandoff(),
       loaded: backlog.loaded.shared,
+      readsWaitFor: backlog.readsWaitFor.shared,
       from: log.bounds().start,
       maxRecords: DEFAULT_LOADER_BATCH,
     });

@@ -54,10 +54,14 @@ const OVERLOADED_RETRY_AFTER_S = 1;
 export class LogBacklog {
   /** The loader's position: the database thread sets it after each load commit. */
   readonly loaded = new DurableEnd();
+  /** The furthest end a read is waiting to see loaded: the loader stops lingering for company when it is ahead. */
+  readonly readsWaitFor = new DurableEnd();
   /** Append times: ends[i] is the log end after an append acknowledged at times[i]. */
   private ends: LogOffset[] = [];
   private times: number[] = [];
   private head = 0;
+  /** Per project, the log's end after its latest acknowledged append: its reads wait for no one else's events. */
+  private readonly projectEnds = new Map<string, LogOffset>();
   private readonly startedAt: number;
   private readonly endAtStart: LogOffset;
   private readonly timer: NodeJS.Timeout;
@@ -77,10 +81,11 @@ export class LogBacklog {
     this.timer.unref();
   }
 
-  /** An append was acknowledged: the log's end is now `end`. */
-  appended(end: LogOffset): void {
+  /** An append of `rows` was acknowledged: the log's end is now `end`. */
+  appended(end: LogOffset, rows: ReadonlyArray<{ project_id: string }>): void {
     this.ends.push(end);
     this.times.push(this.now());
+    for (const row of rows) this.projectEnds.set(row.project_id, end);
   }
 
   /** Throws `503 overloaded` while the slowest consumer is too far behind (nothing acknowledged is affected). */
@@ -95,12 +100,20 @@ export class LogBacklog {
   }
 
   /**
-   * Resolves once the loader has stored every event acknowledged before this call, so a read
-   * started after an event's 200 sees it; `503 loading_behind` past the bounded wait.
+   * Resolves once the loader has stored every event of `projectId` (of every project when absent)
+   * acknowledged before this call, so a read started after an event's 200 sees it; `503
+   * loading_behind` past the bounded wait. A project's read waits only for its own appends (and
+   * what this process found unloaded at its start, whose projects it does not know): another
+   * project's stream of captures never holds it up.
    */
-  async readBarrier(signal?: AbortSignal): Promise<void> {
-    const target = this.log.bounds().end;
+  async readBarrier(projectId?: string, signal?: AbortSignal): Promise<void> {
+    const end = this.log.bounds().end;
+    const target =
+      projectId === undefined
+        ? end
+        : Math.min(end, Math.max(this.endAtStart, this.projectEnds.get(projectId) ?? 0));
     if (this.loaded.get() >= target) return;
+    if (this.readsWaitFor.get() < target) this.readsWaitFor.set(target);
     const bound = AbortSignal.timeout(this.options.readWaitMs);
     const both = signal ? AbortSignal.any([signal, bound]) : bound;
     try {

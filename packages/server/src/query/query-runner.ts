@@ -51,8 +51,9 @@ export class QueryRunner {
     limits: Partial<QueryLimits> = {},
     /** Without a source (tests of the runner alone), every project has its defaults. */
     private readonly keySettings: KeySettingsSource = defaultKeySettings,
-    /** Waited for before each run: what was acknowledged before it is loaded (log/log-backlog.ts). */
-    private readonly readBarrier: (signal: AbortSignal) => Promise<void> = () => Promise.resolve(),
+    /** Waited for before each run: what the project had acknowledged before it is loaded (log/log-backlog.ts). */
+    private readonly readBarrier: (projectId: string, signal: AbortSignal) => Promise<void> = () =>
+      Promise.resolve(),
   ) {
     this.limits = { ...DEFAULT_QUERY_LIMITS, ...limits };
     this.scheduler = new QueryScheduler(this.limits);
@@ -94,7 +95,7 @@ export class QueryRunner {
     signal?.addEventListener('abort', callerLeft, { once: true });
     this.active.add(controller);
     try {
-      await this.readBarrier(controller.signal);
+      await this.readBarrier(projectId, controller.signal);
       const release = await this.scheduler.acquire(projectId, controller.signal);
       if (!timer) {
         deadline = Date.now() + timeoutMs;

@@ -22,6 +22,11 @@ export interface LogLoaderArgs {
   log: LogReaderHandoff;
   /** Where the loaded position is published: a DurableEnd cell (log/file/durable-end.ts) the HTTP thread reads and waits on. */
   loaded: SharedArrayBuffer;
+  /**
+   * The end a waiting read needs loaded (read-your-acks), a DurableEnd cell the HTTP thread raises:
+   * while it is past the loader's position, a lingering loader loads at once. Absent: no reads wait.
+   */
+  readsWaitFor?: SharedArrayBuffer;
   /** Where to start when this database never loaded anything (the log's start when it was created). */
   from: LogOffset;
   /** Records per transaction. */

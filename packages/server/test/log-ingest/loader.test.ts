@@ -1,9 +1,11 @@
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DurableEnd } from '../../src/log/file/durable-end.js';
 import { type FileEventLog, openFileEventLog } from '../../src/log/index.js';
 import { sql } from '../../src/sql/sql.js';
 import { type DuckDbStorageEngine, openDuckDbEngine } from '../../src/storage/duckdb/index.js';
+import type { LogLoaderArgs } from '../../src/storage/log-loading.js';
 import { DUCKDB_FILE } from '../../src/storage/open-engine.js';
 import { eventually, logContents, rowsNamed, tempDirs } from './fixtures.js';
 
@@ -31,13 +33,18 @@ describe('the DuckDB log loader', () => {
   };
 
   /** Starts the engine's loader on `log`, as openLogIngest does; resolves with the cell it publishes its position in. */
-  const startLoader = async (engine: DuckDbStorageEngine, log: FileEventLog): Promise<DurableEnd> => {
+  const startLoader = async (
+    engine: DuckDbStorageEngine,
+    log: FileEventLog,
+    more: Partial<LogLoaderArgs> = {},
+  ): Promise<DurableEnd> => {
     const loaded = new DurableEnd();
     await engine.logLoading!.startLogLoader({
       log: log.readerHandoff(),
       loaded: loaded.shared,
       from: log.bounds().start,
       maxRecords: BATCH,
+      ...more,
     });
     return loaded;
   };
@@ -112,6 +119,30 @@ describe('the DuckDB log loader', () => {
     await eventually('loaded to the end', () => (loaded.get() === 540 ? true : null));
     expect(await storedCounts(engine)).toEqual({ n: 540, uuids: 540, maxSeq: 540, position: 540 });
     await expectSeqIsOffsetPlusOne(engine, log);
+  });
+
+  it('lingers for company until a read waits for what it holds, then loads at once', async () => {
+    const dataDir = dirs.make();
+    const log = await openFileEventLog(dataDir);
+    open.push(log);
+    await log.consumers.register('loader');
+    const engine = await openEngine(dataDir);
+    const readsWaitFor = new DurableEnd();
+    // A linger no test outlasts: only a waiting read can make this loader load a small batch.
+    const loaded = await startLoader(engine, log, {
+      readsWaitFor: readsWaitFor.shared,
+      cadence: { lingerMs: 600_000, fullBatch: BATCH },
+    });
+    await appendRows(log, 'trickle', 10);
+    await sleep(300);
+    expect(loaded.get()).toBe(0);
+    // What log-backlog.ts does when a read waits for offset 10.
+    readsWaitFor.set(10);
+    await eventually('loaded for the waiting read', () => (loaded.get() === 10 ? true : null));
+    // Full batches go without anyone waiting.
+    await appendRows(log, 'full', 1_000);
+    await eventually('a full batch loaded', () => (loaded.get() >= 1_010 ? true : null));
+    expect((await storedCounts(engine)).n).toBe(loaded.get());
   });
 
   it('a dead database thread: the loader starts again on the new one and stores everything once', async () => {

@@ -36,10 +36,13 @@ describe('LogBacklog', () => {
     // What the database thread does: it sets the loader's position through its own view of the shared cell.
     const loader = new DurableEnd(backlog.loaded.shared);
     loader.set(log.bounds().start);
-    /** An acknowledged append of `n` records, as the committer reports it. */
-    const append = async (n: number) => {
+    /** An acknowledged append of `n` records of one project, as the committer reports it. */
+    const append = async (n: number, projectId = 'p') => {
       const { last } = await log.append(Array.from({ length: n }, (_, i) => `record-${i}`));
-      backlog.appended(last + 1);
+      backlog.appended(
+        last + 1,
+        Array.from({ length: n }, () => ({ project_id: projectId })),
+      );
     };
     return { log, backlog, clock, processor, loader, append };
   }
@@ -133,6 +136,44 @@ describe('LogBacklog', () => {
     await backlog.readBarrier();
   });
 
+  it('a project’s read waits for its own acknowledged appends, not for another project’s', async () => {
+    const { backlog, loader, append } = await setup();
+    await append(5, 'a');
+    await append(5, 'b');
+    await append(5, 'a');
+    // b's last append ends at 10: b's read needs the loader there, whatever a appends meanwhile.
+    const readB = backlog.readBarrier('b');
+    const readA = backlog.readBarrier('a');
+    const readAll = backlog.readBarrier();
+    loader.set(9);
+    expect(await hasSettled(readB)).toBe(false);
+    loader.set(10);
+    await readB;
+    expect(await hasSettled(readA)).toBe(false);
+    expect(await hasSettled(readAll)).toBe(false);
+    loader.set(15);
+    await Promise.all([readA, readAll]);
+    // A project that never captured does not wait at all, even with the loader behind.
+    await append(5, 'a');
+    await backlog.readBarrier('c');
+  });
+
+  it('a project’s read waits for what was unloaded when the process started (its projects are unknown)', async () => {
+    const dataDir = dirs.make();
+    const earlier = await openFileEventLog(dataDir);
+    await earlier.append(['a', 'b', 'c']);
+    await earlier.close();
+    const log = await openFileEventLog(dataDir);
+    const backlog = new LogBacklog(log, { checkpoint: () => 3, replayFrom: () => 3 }, OPTIONS);
+    opened.push({ log, backlog });
+    const loader = new DurableEnd(backlog.loaded.shared);
+    const read = backlog.readBarrier('c');
+    loader.set(2);
+    expect(await hasSettled(read)).toBe(false);
+    loader.set(3);
+    await read;
+  });
+
   it('a read that waits longer than readWaitMs fails with 503 loading_behind and Retry-After', async () => {
     const { backlog, append } = await setup({ readWaitMs: 50 });
     await append(3);
@@ -147,7 +188,7 @@ describe('LogBacklog', () => {
     const { backlog, append } = await setup();
     await append(3);
     const caller = new AbortController();
-    const read = backlog.readBarrier(caller.signal).catch((error: unknown) => error);
+    const read = backlog.readBarrier(undefined, caller.signal).catch((error: unknown) => error);
     caller.abort(new Error('client left'));
     expect(await read).toMatchObject({ message: 'client left' });
   });

@@ -21,7 +21,7 @@ export const exportRoute: Route = {
     const range = parseExportRange(url.searchParams.get('from'), url.searchParams.get('to'));
     if ('error' in range) throw new ApiError('invalid_arguments', range.error);
     // Read-your-acks: the export holds every event acknowledged before it started.
-    await ctx.readBarrier();
+    await ctx.readBarrier(project.id);
     const release = ctx.exports.take(project.id);
     const { stallMs, maxDurationMs } = ctx.exports.limits;
     const deadline = Date.now() + maxDurationMs;

@@ -10,7 +10,8 @@ import type { LoaderCadence } from '../log-loading.js';
  * and read-your-acks and event → insight want the loader within ~100 ms. So the oldest waiting
  * record is held at most `lingerMs` — counted from when it could first have been loaded (a record
  * that arrived during the previous commit has waited since that commit began, so a long commit
- * means no linger at all) — and a batch goes at once when `fullBatch` records are waiting.
+ * means no linger at all) — and a batch goes at once when `fullBatch` records are waiting, or
+ * when a read is waiting to see them (read-your-acks: its wait would be the linger itself).
  * The loader's own cadence: the processor keeps log/limits.ts CONSUMER_LINGER_MS.
  */
 export const DEFAULT_LOADER_CADENCE: Readonly<LoaderCadence> = { lingerMs: 50, fullBatch: 5_000 };
@@ -19,11 +20,13 @@ export const DEFAULT_LOADER_CADENCE: Readonly<LoaderCadence> = { lingerMs: 50, f
 const LINGER_POLL_MS = 5;
 
 /**
- * Waits until `cadence.fullBatch` records from `next` on are in the log or the oldest of them has
- * waited `lingerMs` since `readyAt` (a performance.now() time), whichever comes first.
+ * Waits until `cadence.fullBatch` records from `next` on are in the log, the oldest of them has
+ * waited `lingerMs` since `readyAt` (a performance.now() time), or a read waits for `next`
+ * (`readsWaitFor` is past it), whichever comes first.
  */
 export async function lingerForCompany(
   end: DurableEnd,
+  readsWaitFor: DurableEnd,
   next: LogOffset,
   readyAt: number,
   cadence: LoaderCadence,
@@ -32,7 +35,7 @@ export async function lingerForCompany(
   const deadline = readyAt + cadence.lingerMs;
   for (;;) {
     const left = deadline - performance.now();
-    if (left <= 0 || end.get() - next >= cadence.fullBatch) return;
+    if (left <= 0 || end.get() - next >= cadence.fullBatch || readsWaitFor.get() > next) return;
     await sleep(Math.min(left, LINGER_POLL_MS), undefined, { signal });
   }
 }

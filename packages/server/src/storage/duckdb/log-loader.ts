@@ -37,6 +37,8 @@ export class LogLoader {
   private readonly loaded: DurableEnd;
   /** The log's durable end (shared with the appending thread). */
   private readonly end: DurableEnd;
+  /** The end a waiting read needs loaded (the HTTP thread raises it): no lingering while it is ahead. */
+  private readonly readsWaitFor: DurableEnd;
   private lastLogged = { message: '', at: 0 };
   private readonly scratch: NdjsonScratch;
 
@@ -55,6 +57,7 @@ export class LogLoader {
     };
     this.loaded = new DurableEnd(args.loaded);
     this.end = new DurableEnd(args.log.durableEnd);
+    this.readsWaitFor = new DurableEnd(args.readsWaitFor);
     this.running = this.run();
   }
 
@@ -104,7 +107,7 @@ export class LogLoader {
           await this.reader.waitFor(next, signal);
           readyAt = performance.now();
         }
-        await lingerForCompany(this.end, next, readyAt, cadence, signal);
+        await lingerForCompany(this.end, this.readsWaitFor, next, readyAt, cadence, signal);
         const records = await this.reader.read(next, { maxRecords: this.args.maxRecords });
         if (records.length === 0) continue;
         const after = records[records.length - 1]!.offset + 1;
