@@ -1,3 +1,4 @@
+import type { EventRecord } from '../log/event-record.js';
 import type { EventRow } from '../storage/engine.js';
 import { FingerprintSet, fingerprint } from '../storage/event-dedupe.js';
 import { FingerprintOwners } from './fingerprint-owners.js';
@@ -71,9 +72,10 @@ export class IngestDedupe {
     for (let i = 0; i < hi.length; i++) this.stored.add(hi[i]!, lo[i]!);
   }
 
-  addRow(projectId: string, uuid: string): void {
-    const [h, l] = fingerprint(projectId, uuid);
-    this.stored.add(h, l);
+  /** An event acknowledged earlier: by the fingerprint its log record carries, else computed. */
+  addRow(row: Pick<EventRecord, 'project_id' | 'uuid'> & Partial<EventRecord>): void {
+    if (row.fp_hi !== undefined && row.fp_lo !== undefined) this.stored.add(row.fp_hi, row.fp_lo);
+    else this.stored.add(...fingerprint(row.project_id, row.uuid));
   }
 
   claim(rows: readonly EventRow[]): Claim {

@@ -97,8 +97,7 @@ async function addUnloaded(log: FileEventLog, dedupe: IngestDedupe): Promise<voi
     const records = await log.read(next, { maxRecords: 10_000 });
     if (records.length === 0) break;
     for (const record of records) {
-      const row = parseEventRecord(record.data);
-      dedupe.addRow(row.project_id, row.uuid);
+      dedupe.addRow(parseEventRecord(record.data));
     }
     next = records[records.length - 1]!.offset + 1;
   }

@@ -3,9 +3,12 @@ import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll } from 'vitest';
+import type { RunningSightline } from '../../src/app.js';
 import type { FileEventLog } from '../../src/log/file/file-event-log.js';
 import { type FileOps, NODE_FILE_OPS } from '../../src/log/file/file-ops.js';
 import type { EventRow } from '../../src/storage/engine.js';
+import { startTestApp } from '../support/app.js';
 import { makeRow } from '../support/rows.js';
 
 /** Temporary directories of one test file, removed together (afterEach / afterAll). */
@@ -21,6 +24,23 @@ export function tempDirs(prefix: string) {
       for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One Sightline on its own data directory for the tests of a file: started before them, closed
+ * (and its directory removed) after. Call the returned function inside a test for the app.
+ */
+export function appForFile(prefix: string): () => RunningSightline {
+  const dirs = tempDirs(prefix);
+  let app: RunningSightline | undefined;
+  beforeAll(async () => {
+    app = await startTestApp(dirs.make());
+  });
+  afterAll(async () => {
+    await app?.close();
+    dirs.removeAll();
+  });
+  return () => app as RunningSightline;
 }
 
 const errno = (code: string) => Object.assign(new Error(`${code}: injected`), { code });

@@ -65,7 +65,7 @@ describe('IngestDedupe', () => {
 
   it('events in the log that the loader has not stored yet (addRow) are duplicates', () => {
     const dedupe = new IngestDedupe();
-    dedupe.addRow('p1', 'acknowledged-not-loaded');
+    dedupe.addRow({ project_id: 'p1', uuid: 'acknowledged-not-loaded' });
     const claim = dedupe.claim([makeRow({ uuid: 'acknowledged-not-loaded' })]);
     expect(claim.fresh).toEqual([]);
     expect(claim.duplicates).toBe(1);

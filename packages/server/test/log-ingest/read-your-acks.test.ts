@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSightline } from '../../src/app.js';
-import { eventBatch, exportAll, postEvents, startTestApp } from '../support/app.js';
-import { eventually, tempDirs } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { eventBatch, exportAll, postEvents } from '../support/app.js';
+import { appForFile, eventually } from './fixtures.js';
 
 const ROUNDS = 20;
 const EVENT = 'ack_check';
@@ -11,20 +10,12 @@ const EVENT = 'ack_check';
  * started after that 200 must still see them (log/log-backlog.ts readBarrier).
  */
 describe('read-your-acks through HTTP', () => {
-  const dirs = tempDirs('read-your-acks');
-  let app: RunningSightline;
-  beforeAll(async () => {
-    app = await startTestApp(dirs.make());
-  });
-  afterAll(async () => {
-    await app.close();
-    dirs.removeAll();
-  });
+  const app = appForFile('read-your-acks');
 
   const countOf = async (): Promise<number> => {
-    const res = await fetch(`${app.url}/v1/query/top_events`, {
+    const res = await fetch(`${app().url}/v1/query/top_events`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${app.keys.secretKey}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${app().keys.secretKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ time_range: '1h' }),
     });
     expect(res.status).toBe(200);
@@ -35,13 +26,13 @@ describe('read-your-acks through HTTP', () => {
   it(`a query and an export right after a capture's 200 see its event (${ROUNDS} rounds)`, async () => {
     for (let round = 1; round <= ROUNDS; round++) {
       const uuid = `ack-${round}`;
-      const body = eventBatch(app.keys.publicKey, [
+      const body = eventBatch(app().keys.publicKey, [
         { uuid, event: EVENT, distinct_id: 'd', session_id: 's', timestamp: Date.now() },
       ]);
-      const captured = await postEvents(app, body);
+      const captured = await postEvents(app(), body);
       expect(captured, `round ${round}`).toMatchObject({ status: 200, body: { accepted: 1, duplicates: 0 } });
       expect(await countOf(), `round ${round}: query`).toBe(round);
-      const exported = (await exportAll(app)).map((e) => e['uuid']);
+      const exported = (await exportAll(app())).map((e) => e['uuid']);
       expect(exported, `round ${round}: export`).toContain(uuid);
       expect(exported).toHaveLength(round);
     }
@@ -49,7 +40,7 @@ describe('read-your-acks through HTTP', () => {
 
   it('/healthz reports the event log: counters and lag in events and ms, the loader catching up', async () => {
     const health = async () => {
-      const res = await fetch(`${app.url}/healthz`);
+      const res = await fetch(`${app().url}/healthz`);
       expect(res.status).toBe(200);
       return ((await res.json()) as { event_log: Record<string, number> }).event_log;
     };

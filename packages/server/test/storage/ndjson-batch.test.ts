@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeEventRecord } from '../../src/log/event-record.js';
-import { DurableEnd } from '../../src/log/file/durable-end.js';
 import { openFileEventLog } from '../../src/log/index.js';
 import { toColumns } from '../../src/storage/duckdb/columns.js';
 import { DuckDbStore } from '../../src/storage/duckdb/store.js';
@@ -9,6 +8,7 @@ import type { EventRow } from '../../src/storage/engine.js';
 import { fingerprint } from '../../src/storage/event-dedupe.js';
 import { tempDirs } from '../log-ingest/fixtures.js';
 import { makeRow } from '../support/rows.js';
+import { startStoreLoader } from '../support/store-loader.js';
 
 /** Values a browser really sends that a JSON reader could get wrong. */
 const AWKWARD: Array<Partial<EventRow>> = [
@@ -54,13 +54,7 @@ describe('loading log records through DuckDB’s JSON reader', () => {
     );
     const loaded = await DuckDbStore.open({ path: join(dataDir, 'b.duckdb'), rollupRefreshMs: 0 });
     try {
-      const position = new DurableEnd();
-      loaded.startLogLoader(
-        { log: log.readerHandoff(), loaded: position.shared, from: 0, maxRecords: 100 },
-        (error) => {
-          throw error;
-        },
-      );
+      const position = startStoreLoader(loaded, log, { maxRecords: 100 });
       await position.waitPastShared(rows.length - 1, AbortSignal.timeout(10_000));
       const viaReader = await loaded.query(EVERY_COLUMN, []);
       expect(viaReader.length).toBe(rows.length);

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeEventRecord } from '../../src/log/event-record.js';
-import { DurableEnd } from '../../src/log/file/durable-end.js';
 import { openFileEventLog } from '../../src/log/file/file-event-log.js';
 import { createRng } from '../../src/simulate/prng.js';
 import { DuckDbStore } from '../../src/storage/duckdb/store.js';
@@ -13,6 +12,7 @@ import { DEFAULT_WAL_CHECKPOINTS } from '../../src/storage/duckdb/wal-checkpoint
 import { fingerprint } from '../../src/storage/event-dedupe.js';
 import { eventually } from '../log-ingest/fixtures.js';
 import { makeRow } from '../support/rows.js';
+import { startStoreLoader } from '../support/store-loader.js';
 
 const CHILD = fileURLToPath(new URL('./checkpoint-crash-child.ts', import.meta.url));
 const KILLS = 4;
@@ -67,13 +67,7 @@ async function stored(dataDir: string, load?: { upTo: number }) {
   });
   try {
     if (load) {
-      const loaded = new DurableEnd();
-      store.startLogLoader(
-        { log: log.readerHandoff(), loaded: loaded.shared, from: 0, maxRecords: 1000 },
-        (error) => {
-          throw error;
-        },
-      );
+      const loaded = startStoreLoader(store, log, { maxRecords: 1000 });
       await loaded.waitPastShared(load.upTo - 1, AbortSignal.timeout(30_000));
     }
     const [row] = await store.query(
@@ -166,19 +160,10 @@ describe('row groups left by small checkpoints', () => {
       return Number(row!['n']);
     };
     try {
-      const loaded = new DurableEnd();
-      store.startLogLoader(
-        {
-          log: log.readerHandoff(),
-          loaded: loaded.shared,
-          from: 0,
-          maxRecords: 100,
-          cadence: { lingerMs: 1, fullBatch: 100 },
-        },
-        (error) => {
-          throw error;
-        },
-      );
+      const loaded = startStoreLoader(store, log, {
+        maxRecords: 100,
+        cadence: { lingerMs: 1, fullBatch: 100 },
+      });
       const EVENTS = 6_000;
       for (let n = 0; n < EVENTS; n += 50) {
         await log.append(

@@ -17,6 +17,8 @@ export interface LogReader {
   read(from: LogOffset, limits: ReadLimits): Promise<LogRecord[]>;
   waitFor(offset: LogOffset, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
+  /** The largest record the log holds (log/limits.ts). */
+  readonly maxRecordBytes: number;
 }
 
 /**
@@ -27,9 +29,10 @@ export interface LogReader {
 export function openLogReader(handoff: LogReaderHandoff): LogReader {
   const dir = eventLogDir(handoff.dataDir);
   const durableEnd = new DurableEnd(handoff.durableEnd);
+  const maxRecordBytes = handoff.maxRecordBytes ?? DEFAULT_LOG_LIMITS.maxRecordBytes;
   const reader = new SegmentReader(
     dir,
-    handoff.maxRecordBytes ?? DEFAULT_LOG_LIMITS.maxRecordBytes,
+    maxRecordBytes,
     () => durableEnd.get(),
     () => listSegmentBases(dir),
   );
@@ -37,5 +40,6 @@ export function openLogReader(handoff: LogReaderHandoff): LogReader {
     read: (from, limits) => reader.read(from, limits),
     waitFor: (offset, signal) => durableEnd.waitPastShared(offset, signal),
     close: () => reader.close(),
+    maxRecordBytes,
   };
 }

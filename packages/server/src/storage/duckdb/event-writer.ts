@@ -56,7 +56,7 @@ export class EventWriter {
     return this.exclusive(async (conn) => {
       await conn.run('BEGIN TRANSACTION');
       try {
-        if (records.length > 0) await insertRecords(conn, scratch.path, records, scratch.maxRecordBytes);
+        if (records.length > 0) await insertRecords(conn, scratch, records);
         await conn.run('INSERT OR REPLACE INTO event_log_position VALUES ($1, $2)', [
           LOADER,
           BigInt(nextOffset),

@@ -2,11 +2,10 @@ import { join } from 'node:path';
 import type { LogOffset } from '../../log/event-log.js';
 import { DurableEnd } from '../../log/file/durable-end.js';
 import { type LogReader, openLogReader } from '../../log/file/worker-reader.js';
-import { DEFAULT_LOG_LIMITS } from '../../log/limits.js';
 import type { LogLoaderArgs } from '../log-loading.js';
 import type { EventWriter } from './event-writer.js';
 import { DEFAULT_LOADER_CADENCE, lingerForCompany } from './loader-cadence.js';
-import type { NdjsonScratch } from './ndjson-batch.js';
+import { type NdjsonScratch, ndjsonScratch } from './ndjson-batch.js';
 
 /** The batch file the loader hands DuckDB's JSON reader, in the data directory (ndjson-batch.ts). */
 const LOADER_BATCH_FILE = 'loader-batch.ndjson';
@@ -51,10 +50,7 @@ export class LogLoader {
     private readonly onLoaded?: (batch: LoadedBatch) => void,
   ) {
     this.reader = openLogReader(args.log);
-    this.scratch = {
-      path: join(args.log.dataDir, LOADER_BATCH_FILE),
-      maxRecordBytes: args.log.maxRecordBytes ?? DEFAULT_LOG_LIMITS.maxRecordBytes,
-    };
+    this.scratch = ndjsonScratch(join(args.log.dataDir, LOADER_BATCH_FILE), this.reader.maxRecordBytes);
     this.loaded = new DurableEnd(args.loaded);
     this.end = new DurableEnd(args.log.durableEnd);
     this.readsWaitFor = new DurableEnd(args.readsWaitFor);

@@ -44,7 +44,7 @@ const SELECTED = COLUMNS.map((c) => (c === 'fp_hi' || c === 'fp_lo' ? c : select
  * Inserts the rows of the NDJSON file `$1` (fields by name: their order in a record does not
  * matter). A line may be as long as the log's largest record plus the seq in front of it.
  */
-export function insertFromNdjson(maxRecordBytes: number): string {
+function insertFromNdjson(maxRecordBytes: number): string {
   const maxLine = Math.trunc(maxRecordBytes) + 64;
   return `INSERT INTO events (${COLUMNS.join(', ')})
   SELECT ${SELECTED} FROM read_ndjson($1, columns = {${READ_TYPES}}, maximum_object_size = ${maxLine})`;
@@ -66,20 +66,24 @@ export function ndjsonBatch(records: readonly LogRecord[]): Buffer {
   return Buffer.concat(parts);
 }
 
-/** Where a batch file goes (rewritten each batch, never synced: a crash redoes the batch from the log). */
+/** Where a batch file goes (rewritten each batch, never synced: a crash redoes the batch from the log), and the insert reading it. */
 export interface NdjsonScratch {
   path: string;
-  /** The log's largest record (log/limits.ts): the reader's line limit. */
-  maxRecordBytes: number;
+  /** insertFromNdjson for the log's largest record. */
+  insertSql: string;
 }
 
-/** Inserts `records` into `events` inside the caller's transaction, through the scratch file `path`. */
+/** The scratch file `path` for a log whose largest record is `maxRecordBytes` (the reader's line limit). */
+export function ndjsonScratch(path: string, maxRecordBytes: number): NdjsonScratch {
+  return { path, insertSql: insertFromNdjson(maxRecordBytes) };
+}
+
+/** Inserts `records` into `events` inside the caller's transaction, through the scratch file. */
 export async function insertRecords(
   conn: DuckDBConnection,
-  path: string,
+  scratch: NdjsonScratch,
   records: readonly LogRecord[],
-  maxRecordBytes: number,
 ): Promise<void> {
-  await writeFile(path, ndjsonBatch(records), { mode: 0o600 });
-  await conn.run(insertFromNdjson(maxRecordBytes), [path]);
+  await writeFile(scratch.path, ndjsonBatch(records), { mode: 0o600 });
+  await conn.run(scratch.insertSql, [scratch.path]);
 }
