@@ -32,6 +32,15 @@ describe('the DuckDB log loader', () => {
     return engine;
   };
 
+  /** A new data directory with an event log (its loader registered) and a DuckDB engine on it. */
+  const logAndEngine = async () => {
+    const dataDir = dirs.make();
+    const log = await openFileEventLog(dataDir);
+    open.push(log);
+    await log.consumers.register('loader');
+    return { dataDir, log, engine: await openEngine(dataDir) };
+  };
+
   /** Starts the engine's loader on `log`, as openLogIngest does; resolves with the cell it publishes its position in. */
   const startLoader = async (
     engine: DuckDbStorageEngine,
@@ -81,11 +90,7 @@ describe('the DuckDB log loader', () => {
   };
 
   it('stores every record exactly once with its position, across a close in the middle of loading', async () => {
-    const dataDir = dirs.make();
-    const log = await openFileEventLog(dataDir);
-    open.push(log);
-    await log.consumers.register('loader');
-    const engine = await openEngine(dataDir);
+    const { dataDir, log, engine } = await logAndEngine();
     const loaded = await startLoader(engine, log);
     await appendRows(log, 'first', 3_000);
     // Close while it is still loading (it has 30 transactions to go through).
@@ -122,35 +127,32 @@ describe('the DuckDB log loader', () => {
   });
 
   it('lingers for company until a read waits for what it holds, then loads at once', async () => {
-    const dataDir = dirs.make();
-    const log = await openFileEventLog(dataDir);
-    open.push(log);
-    await log.consumers.register('loader');
-    const engine = await openEngine(dataDir);
+    const { log, engine } = await logAndEngine();
     const readsWaitFor = new DurableEnd();
     // A linger no test outlasts: only a waiting read can make this loader load a small batch.
     const loaded = await startLoader(engine, log, {
       readsWaitFor: readsWaitFor.shared,
       cadence: { lingerMs: 600_000, fullBatch: BATCH },
     });
+    // Records already in the log when the loader starts have waited long enough: the first one
+    // may go at once. From then on the loader is past its start.
+    await appendRows(log, 'first', 1);
+    readsWaitFor.set(1);
+    await eventually('the first record loaded', () => (loaded.get() === 1 ? true : null));
     await appendRows(log, 'trickle', 10);
     await sleep(300);
-    expect(loaded.get()).toBe(0);
-    // What log-backlog.ts does when a read waits for offset 10.
-    readsWaitFor.set(10);
-    await eventually('loaded for the waiting read', () => (loaded.get() === 10 ? true : null));
+    expect(loaded.get()).toBe(1);
+    // What log-backlog.ts does when a read waits for the trickle (offsets 1-10).
+    readsWaitFor.set(11);
+    await eventually('loaded for the waiting read', () => (loaded.get() === 11 ? true : null));
     // Full batches go without anyone waiting.
     await appendRows(log, 'full', 1_000);
-    await eventually('a full batch loaded', () => (loaded.get() >= 1_010 ? true : null));
+    await eventually('full batches loaded', () => (loaded.get() >= 1_011 ? true : null));
     expect((await storedCounts(engine)).n).toBe(loaded.get());
   });
 
   it('a dead database thread: the loader starts again on the new one and stores everything once', async () => {
-    const dataDir = dirs.make();
-    const log = await openFileEventLog(dataDir);
-    open.push(log);
-    await log.consumers.register('loader');
-    const engine = await openEngine(dataDir);
+    const { log, engine } = await logAndEngine();
     const loaded = await startLoader(engine, log);
     await appendRows(log, 'before-crash', 500);
     await eventually('loaded before the crash', () => (loaded.get() === 500 ? true : null));

@@ -68,12 +68,17 @@ describe('LogBacklog', () => {
     expect(backlog.lag()).toEqual({ loader: { events: 0, ms: 0 }, processor: { events: 0, ms: 0 } });
   });
 
-  it('counts records from before it started as waiting since it started', async () => {
+  /** A log holding three records an earlier process appended (and whose loading it never saw). */
+  async function logWithEarlierRecords(): Promise<FileEventLog> {
     const dataDir = dirs.make();
     const earlier = await openFileEventLog(dataDir);
     await earlier.append(['a', 'b', 'c']);
     await earlier.close();
-    const log = await openFileEventLog(dataDir);
+    return openFileEventLog(dataDir);
+  }
+
+  it('counts records from before it started as waiting since it started', async () => {
+    const log = await logWithEarlierRecords();
     const clock = { now: 10_000 };
     const backlog = new LogBacklog(
       log,
@@ -159,11 +164,7 @@ describe('LogBacklog', () => {
   });
 
   it('a project’s read waits for what was unloaded when the process started (its projects are unknown)', async () => {
-    const dataDir = dirs.make();
-    const earlier = await openFileEventLog(dataDir);
-    await earlier.append(['a', 'b', 'c']);
-    await earlier.close();
-    const log = await openFileEventLog(dataDir);
+    const log = await logWithEarlierRecords();
     const backlog = new LogBacklog(log, { checkpoint: () => 3, replayFrom: () => 3 }, OPTIONS);
     opened.push({ log, backlog });
     const loader = new DurableEnd(backlog.loaded.shared);
