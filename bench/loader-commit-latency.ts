@@ -25,8 +25,11 @@ import { DurableEnd } from '../packages/server/src/log/file/durable-end.js';
 import { openFileEventLog } from '../packages/server/src/log/file/file-event-log.js';
 import { DEFAULT_LOADER_CADENCE } from '../packages/server/src/storage/duckdb/loader-cadence.js';
 import type { LoadedBatch } from '../packages/server/src/storage/duckdb/log-loader.js';
-import { type DuckDbOptions, DuckDbStore } from '../packages/server/src/storage/duckdb/store.js';
-import { DEFAULT_WAL_CHECKPOINTS } from '../packages/server/src/storage/duckdb/wal-checkpointer.js';
+import {
+  DEFAULT_CHECKPOINT_THRESHOLD,
+  type DuckDbOptions,
+  DuckDbStore,
+} from '../packages/server/src/storage/duckdb/store.js';
 import type { EventRow } from '../packages/server/src/storage/engine.js';
 import { fingerprint } from '../packages/server/src/storage/event-dedupe.js';
 import { DEFAULT_LOADER_BATCH, type LoaderCadence } from '../packages/server/src/storage/log-loading.js';
@@ -49,39 +52,23 @@ interface Variant {
   cadence?: LoaderCadence;
 }
 
-/** Background checkpoints at `mib` MiB of WAL, DuckDB's row-group merges limited to `vacuumTasks`. */
-const background = (
-  mib: number,
-  vacuumTasks = 0,
-  cadence?: LoaderCadence,
-  turn = DEFAULT_WAL_CHECKPOINTS.turn,
-): Variant => ({
-  store: { backgroundCheckpoints: { ...DEFAULT_WAL_CHECKPOINTS, walBytes: mib * MiB, vacuumTasks, turn } },
+const automatic = (threshold: string, cadence?: LoaderCadence): Variant => ({
+  store: { checkpointThreshold: threshold },
   ...(cadence ? { cadence } : {}),
-});
-const automatic = (threshold: string): Variant => ({
-  store: { backgroundCheckpoints: null, checkpointThreshold: threshold },
 });
 
 const VARIANTS: Record<string, Variant> = {
-  /** DuckDB checkpoints on the commit that passes 256 MB of WAL (the setting before this work). */
-  'auto-256MB': automatic('256MB'),
+  /** DuckDB checkpoints on the commit that passes 256 MB of WAL (the server's setting). */
+  'auto-256MB': automatic(DEFAULT_CHECKPOINT_THRESHOLD),
   /** The same at DuckDB's default threshold and below: smaller, more frequent checkpoints. */
   'auto-16MB': automatic('16MB'),
   'auto-4MB': automatic('4MB'),
-  /** CHECKPOINT in turn with the loads at 16 MiB of WAL, DuckDB's row-group merges as they are (100 tasks). */
-  'bg-16MB-vacuum': background(16, 100),
-  /** …without row-group merges (the default: 8 MiB), at several WAL sizes. */
-  'bg-4MB': background(4),
-  'bg-8MB': background(8),
-  'bg-16MB': background(16),
-  'bg-32MB': background(32),
-  /** The same on a connection of its own, whatever the loader is doing. */
-  'bg-8MB-concurrent': background(8, 0, undefined, 'concurrent'),
-  'bg-16MB-concurrent': background(16, 0, undefined, 'concurrent'),
   /** Cadence: linger 20 ms or 100 ms instead of the default 50 ms. */
-  'bg-8MB-linger20': background(8, 0, { ...DEFAULT_LOADER_CADENCE, lingerMs: 20 }),
-  'bg-8MB-linger100': background(8, 0, { ...DEFAULT_LOADER_CADENCE, lingerMs: 100 }),
+  'auto-256MB-linger20': automatic(DEFAULT_CHECKPOINT_THRESHOLD, { ...DEFAULT_LOADER_CADENCE, lingerMs: 20 }),
+  'auto-256MB-linger100': automatic(DEFAULT_CHECKPOINT_THRESHOLD, {
+    ...DEFAULT_LOADER_CADENCE,
+    lingerMs: 100,
+  }),
 };
 
 const { values } = parseArgs({

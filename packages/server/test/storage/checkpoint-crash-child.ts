@@ -1,8 +1,8 @@
 /**
- * Child of wal-checkpoints.test.ts: a file event log, the DuckDB store with background
- * checkpoints every few KiB of WAL, and its loader, taking appends until the parent SIGKILLs it.
- * Prints `loaded <next offset>` after each committed load and `checkpointed` when the WAL shrank.
- *   node --import tsx checkpoint-crash-child.ts <dataDir> <between-loads|concurrent|automatic>
+ * Child of checkpoint-crash.test.ts: a file event log, the DuckDB store checkpointing every 64 KB
+ * of WAL (in the commit that passes it), and its loader, taking appends until the parent SIGKILLs
+ * it. Prints `loaded <next offset>` after each committed load and `checkpointed` when the WAL shrank.
+ *   node --import tsx checkpoint-crash-child.ts <dataDir>
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,13 +11,10 @@ import { encodeEventRecord } from '../../src/log/event-record.js';
 import { DurableEnd } from '../../src/log/file/durable-end.js';
 import { openFileEventLog } from '../../src/log/file/file-event-log.js';
 import { DuckDbStore } from '../../src/storage/duckdb/store.js';
-import { DEFAULT_WAL_CHECKPOINTS } from '../../src/storage/duckdb/wal-checkpointer.js';
 import { fingerprint } from '../../src/storage/event-dedupe.js';
 import { makeRow } from '../support/rows.js';
 
-const [dataDir, turn] = process.argv.slice(2) as [string, 'between-loads' | 'concurrent' | 'automatic'];
-/** A checkpoint every ~100 events: kills land in and around many of them. */
-const CRASH_CHECKPOINTS = { ...DEFAULT_WAL_CHECKPOINTS, walBytes: 64 * 1024, pollMs: 2 };
+const [dataDir] = process.argv.slice(2) as [string];
 const dbPath = join(dataDir, 'sightline.duckdb');
 
 const log = await openFileEventLog(dataDir);
@@ -25,10 +22,8 @@ await log.consumers.register('loader');
 const store = await DuckDbStore.open({
   path: dbPath,
   rollupRefreshMs: 0,
-  // `automatic`: DuckDB's own checkpoints only, as often.
-  ...(turn === 'automatic'
-    ? { backgroundCheckpoints: null, checkpointThreshold: '64KB' }
-    : { backgroundCheckpoints: { ...CRASH_CHECKPOINTS, turn } }),
+  // A checkpoint every few loads (~100 events): kills land in and around many of them.
+  checkpointThreshold: '64KB',
 });
 const loaded = new DurableEnd();
 store.startLogLoader(

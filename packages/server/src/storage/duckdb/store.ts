@@ -13,12 +13,15 @@ import { probeWrite } from './probe.js';
 import { DuckDbRecordExecutor } from './record-executor.js';
 import { ensureSessionRollupTables, SessionRollup } from './session-rollup.js';
 import { toPlainRow } from './values.js';
-import {
-  applyCheckpointSettings,
-  startWalCheckpointer,
-  type WalCheckpointer,
-  type WalCheckpointOptions,
-} from './wal-checkpointer.js';
+
+/**
+ * Fewer, larger checkpoints than DuckDB's 16 MB: each stalls the commit that runs it (the loader's,
+ * 1.5–4.5 s at 256 MB: bench/loader-commit-latency.ts), and ingest fills 16 MB in under a second.
+ * Checkpoints run apart from the commits (every 8 MiB, in turn with the loader) were tried and
+ * dropped: in ~475 SIGKILLs around them DuckDB 1.5.6 twice left a file it could not reopen
+ * ("checksum mismatch"), none in 270 with its own checkpoints (docs/ARCHITECTURE.md, Checkpoints).
+ */
+export const DEFAULT_CHECKPOINT_THRESHOLD = '256MB';
 
 export interface DuckDbOptions {
   /** Database file; ':memory:' for tests that need no persistence. */
@@ -27,12 +30,10 @@ export interface DuckDbOptions {
   memoryLimit?: string;
   threads?: number;
   /**
-   * WAL size at which DuckDB checkpoints on its own, in the commit that passes it (DuckDB default
-   * 16MB). With background checkpoints only a backstop for when they cannot run.
+   * WAL size at which DuckDB checkpoints, in the commit that passes it (DuckDB's default 16MB;
+   * Sightline's DEFAULT_CHECKPOINT_THRESHOLD unless a test or bench sets it).
    */
   checkpointThreshold?: string;
-  /** Background checkpoints (wal-checkpointer.ts, e.g. DEFAULT_WAL_CHECKPOINTS); absent or null: DuckDB's own only. */
-  backgroundCheckpoints?: WalCheckpointOptions | null;
   /** How often the session rollup catches up (session-rollup.ts); 0: only when asked. */
   rollupRefreshMs?: number;
   /** Events aggregated per rollup statement (tests make it tiny so sessions are cut). */
@@ -81,8 +82,6 @@ export class DuckDbStore {
     private readonly writer: EventWriter,
     recordConnections: [output: DuckDBConnection, state: DuckDBConnection],
     private readonly rollup: SessionRollup,
-    /** Checkpoints off the commit path (wal-checkpointer.ts), when the database is a file. */
-    private readonly checkpointer: WalCheckpointer | null,
   ) {
     this.recordExecutor = new DuckDbRecordExecutor(...recordConnections, (text, values) =>
       this.read(text, values),
@@ -100,11 +99,9 @@ export class DuckDbStore {
     await migrateEventColumns(setup);
     await migrateRecordTables(setup);
     await ensureSessionRollupTables(setup);
-    // Off unless asked for: SIGKILLs around these checkpoints left a file DuckDB 1.5.6 could not
-    // open ("checksum mismatch") twice in ~475 kills (none in 270 with its own checkpoints), so
-    // DuckDB's automatic 256 MB checkpoint stays the default until that is understood.
-    const background = options.path === ':memory:' ? null : (options.backgroundCheckpoints ?? null);
-    await applyCheckpointSettings(setup, background, options.checkpointThreshold);
+    await setup.run(
+      `SET checkpoint_threshold = '${options.checkpointThreshold ?? DEFAULT_CHECKPOINT_THRESHOLD}'`,
+    );
     setup.closeSync();
     const writer = await EventWriter.open(instance);
     return new DuckDbStore(
@@ -112,7 +109,6 @@ export class DuckDbStore {
       writer,
       [await instance.connect(), await instance.connect()],
       new SessionRollup(await instance.connect(), options.rollupRefreshMs, options.rollupEventsPerStatement),
-      background && (await startWalCheckpointer(instance, writer, `${options.path}.wal`, background)),
     );
   }
 
@@ -209,7 +205,6 @@ export class DuckDbStore {
     await Promise.allSettled([...this.reading]);
     for (const id of [...this.exports.keys()]) this.exportClose(id);
     await this.rollup.close();
-    await this.checkpointer?.close();
     await this.recordExecutor.close();
     // A checkpoint folds the WAL into the database file so the next start does not replay it.
     await this.writer.exclusive((conn) => conn.run('CHECKPOINT')).catch(() => undefined);
