@@ -85,7 +85,13 @@ export class LogBacklog {
   appended(end: LogOffset, rows: ReadonlyArray<{ project_id: string }>): void {
     this.ends.push(end);
     this.times.push(this.now());
-    for (const row of rows) this.projectEnds.set(row.project_id, end);
+    // A request's rows are one project's: one map write per run of a project, not per row.
+    let project: string | undefined;
+    for (const row of rows) {
+      if (row.project_id === project) continue;
+      project = row.project_id;
+      this.projectEnds.set(project, end);
+    }
   }
 
   /** Throws `503 overloaded` while the slowest consumer is too far behind (nothing acknowledged is affected). */

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ROLLUP_HOUR_MS } from '../engine.js';
+import { inTransaction } from './transaction.js';
 
 /** A table rolled up beside session_hours, under the same cover and generations. */
 export interface DerivedRollup {
@@ -43,8 +44,7 @@ export async function ensureDerivedRollup(conn: DuckDBConnection, rollup: Derive
   );
   const columns = reader.getRows().map((row) => String(row[0]));
   if (columns.join() === rollup.columns.join()) return;
-  await conn.run('BEGIN TRANSACTION');
-  try {
+  await inTransaction(conn, async () => {
     await conn.run(`DROP TABLE IF EXISTS ${rollup.table}`);
     await conn.run(rollup.ddl);
     const state = await conn.runAndReadAll(
@@ -59,9 +59,5 @@ export async function ensureDerivedRollup(conn: DuckDBConnection, rollup: Derive
       );
       await rollup.afterGeneration?.(conn, generation);
     }
-    await conn.run('COMMIT');
-  } catch (error) {
-    await conn.run('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+  });
 }

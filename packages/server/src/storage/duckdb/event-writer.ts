@@ -5,6 +5,7 @@ import type { InsertResult } from '../engine.js';
 import { EventDedupe, type GroupSplit } from '../event-dedupe.js';
 import type { EventColumns } from './columns.js';
 import { insertRecords, type NdjsonScratch } from './ndjson-batch.js';
+import { inTransaction } from './transaction.js';
 
 /**
  * How far the loader has moved the event log into `events`: one row per consumer, written in the
@@ -54,18 +55,13 @@ export class EventWriter {
    */
   load(records: readonly LogRecord[], nextOffset: LogOffset, scratch: NdjsonScratch): Promise<void> {
     return this.exclusive(async (conn) => {
-      await conn.run('BEGIN TRANSACTION');
-      try {
+      await inTransaction(conn, async () => {
         if (records.length > 0) await insertRecords(conn, scratch, records);
         await conn.run('INSERT OR REPLACE INTO event_log_position VALUES ($1, $2)', [
           LOADER,
           BigInt(nextOffset),
         ]);
-        await conn.run('COMMIT');
-      } catch (error) {
-        await conn.run('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
+      });
       this.dedupe.advanceTo(nextOffset + 1);
       // An `insert` after loads (tools, tests) reads the fingerprints again, the loaded rows' too.
       this.fingerprintsLoaded = false;
@@ -114,16 +110,11 @@ export class EventWriter {
   private async write(cols: EventColumns, split: GroupSplit): Promise<InsertResult> {
     if (split.fresh.length > 0) {
       const conn = this.conn;
-      await conn.run('BEGIN TRANSACTION');
-      try {
+      await inTransaction(conn, async () => {
         const appender = await conn.createAppender('events');
         appendRows(appender, cols, split);
         appender.closeSync();
-        await conn.run('COMMIT');
-      } catch (error) {
-        await conn.run('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
+      });
     }
     return this.dedupe.committed(split);
   }

@@ -3,6 +3,7 @@ import { type AnyRecordTable, type ColumnSpec, columnsOf } from '../records/colu
 import { RECORD_TABLES } from '../records/tables.js';
 import { ADDED_EVENT_COLUMNS } from '../stored-event.js';
 import { addedEventColumn, DUCKDB_TYPES, recordTableDdl, zeroLiteral } from './ddl.js';
+import { inTransaction } from './transaction.js';
 
 /**
  * Adds to `events` the columns of ADDED_EVENT_COLUMNS a file made by an older version lacks, in
@@ -73,16 +74,11 @@ function carriedValue(name: string, spec: ColumnSpec, existing: Map<string, stri
 async function rebuild(conn: DuckDBConnection, table: AnyRecordTable, existing: Map<string, string>) {
   const next = `${table.name}__migrating`;
   const values = columnsOf(table).map(([name, spec]) => carriedValue(name, spec, existing));
-  await conn.run('BEGIN TRANSACTION');
-  try {
+  await inTransaction(conn, async () => {
     await conn.run(`DROP TABLE IF EXISTS ${next}`);
     await conn.run(recordTableDdl(table, next));
     await conn.run(`INSERT INTO ${next} SELECT ${values.join(', ')} FROM ${table.name}`);
     await conn.run(`DROP TABLE ${table.name}`);
     await conn.run(`ALTER TABLE ${next} RENAME TO ${table.name}`);
-    await conn.run('COMMIT');
-  } catch (error) {
-    await conn.run('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+  });
 }

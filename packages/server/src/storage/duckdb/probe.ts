@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { inTransaction } from './transaction.js';
 
 /**
  * The write that tells whether the store takes writes (again): one committed transaction, so the
@@ -6,13 +7,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
  */
 export async function probeWrite(conn: DuckDBConnection): Promise<void> {
   await conn.run('CREATE TABLE IF NOT EXISTS storage_probe (probed_at BIGINT NOT NULL)');
-  await conn.run('BEGIN TRANSACTION');
-  try {
+  await inTransaction(conn, async () => {
     await conn.run('DELETE FROM storage_probe');
     await conn.run('INSERT INTO storage_probe VALUES ($1)', [BigInt(Date.now())]);
-    await conn.run('COMMIT');
-  } catch (error) {
-    await conn.run('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+  });
 }

@@ -7,6 +7,7 @@ import { type AnyRecordTable, type ColumnSpec, columnsOf } from '../records/colu
 import type { RecordExecutor, RecordLane, RecordWriter } from '../records/executor.js';
 import { DUCKDB_TYPES } from './ddl.js';
 import { renderDuckDb } from './render.js';
+import { inTransaction } from './transaction.js';
 import { toPlainRow } from './values.js';
 
 type Read = (text: string, values: DuckDBValue[]) => Promise<Record<string, unknown>[]>;
@@ -38,17 +39,7 @@ export class DuckDbRecordExecutor implements RecordExecutor {
 
   transaction<T>(work: (writer: RecordWriter) => Promise<T>, options?: { lane?: RecordLane }): Promise<T> {
     const { conn, queue } = this.lanes[options?.lane ?? 'output'];
-    return queue.run(async () => {
-      await conn.run('BEGIN TRANSACTION');
-      try {
-        const value = await work(new DuckDbRecordWriter(conn));
-        await conn.run('COMMIT');
-        return value;
-      } catch (error) {
-        await conn.run('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    });
+    return queue.run(() => inTransaction(conn, () => work(new DuckDbRecordWriter(conn))));
   }
 
   /** Waits for the transactions queued so far, then closes the lanes' connections. */

@@ -103,10 +103,9 @@ export class DuckDbStore {
       `SET checkpoint_threshold = '${options.checkpointThreshold ?? DEFAULT_CHECKPOINT_THRESHOLD}'`,
     );
     setup.closeSync();
-    const writer = await EventWriter.open(instance);
     return new DuckDbStore(
       instance,
-      writer,
+      await EventWriter.open(instance),
       [await instance.connect(), await instance.connect()],
       new SessionRollup(await instance.connect(), options.rollupRefreshMs, options.rollupEventsPerStatement),
     );
