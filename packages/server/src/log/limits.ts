@@ -22,8 +22,9 @@ export const DEFAULT_LOG_RETENTION_MS = 0;
 export const DEFAULT_LOG_MAX_RECORD_BYTES = 32 * 1024 * 1024;
 
 /**
- * How long a consumer (the loader, the processor) waits for company after the log grew by less than
- * a full batch. Each of their batches costs a database transaction and fsync whatever its size:
+ * How long the processor waits for company after a round that found less than a full batch (the
+ * loader has its own cadence: storage/duckdb/loader-cadence.ts). Each round costs a database
+ * transaction and fsync whatever its size:
  * one per single-event request would cost ~1 ms of CPU per event (measured: bench/ingest.ts,
  * one-event requests), while 20 ms is a small share of the 250 ms lag budget.
  */

@@ -70,26 +70,25 @@ const stopping = new AbortController();
 const PUBLISH_MS = 20;
 const publisher = setInterval(publish, PUBLISH_MS);
 
-/** Wakes the processor whenever the log's durable end moves. */
+/**
+ * Wakes the processor whenever the log's durable end moves, one round at a time: a round that
+ * found less than a full batch is followed by a linger before the next, so under a trickle the
+ * processor commits at most once per linger (plus the commit's own time), not back to back.
+ */
 async function follow(): Promise<void> {
   let seen = end.get();
-  processor.notify();
+  await processor.notify();
   while (!stopping.signal.aborted) {
     try {
       await end.waitPastShared(seen, stopping.signal);
+      // Each round is a store commit: let a small one gather company first (log/limits.ts).
+      if (end.get() - processor.lastSeq < BATCH_SIZE)
+        await sleep(CONSUMER_LINGER_MS, undefined, { signal: stopping.signal });
     } catch {
       return;
     }
-    // Each processed batch is a store commit: let a small one gather company first (log/limits.ts).
-    if (end.get() - processor.lastSeq < BATCH_SIZE) {
-      try {
-        await sleep(CONSUMER_LINGER_MS, undefined, { signal: stopping.signal });
-      } catch {
-        return;
-      }
-    }
     seen = end.get();
-    processor.notify();
+    await processor.notify();
   }
 }
 
