@@ -10,7 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type LoadRequest, type LoadResult, runLoadGenerator } from './lib/background-load.js';
-import { rssMiB } from './lib/server.js';
+import { cpuSeconds, rssMiB } from './lib/server.js';
 import { fmt, summarize } from './lib/stats.js';
 
 const SERVER = fileURLToPath(new URL('./lib/durable-server.ts', import.meta.url));
@@ -37,6 +37,8 @@ export function durableModes(connections: number): DurableMode[] {
 export interface DurableRun extends LoadResult {
   /** Server peak RSS, MiB. */
   peak: number;
+  /** Server CPU per acknowledged event, µs (the tsx loader's start-up is before the load). */
+  cpuMicrosPerEvent: number;
 }
 
 /**
@@ -83,11 +85,17 @@ export async function runDurable(
   const dataDir = mkdtempSync(join(tmpdir(), `sightline-durable-${sink}-`));
   const { url, child } = await startServer(sink, dataDir);
   try {
+    const cpuBefore = cpuSeconds(child.pid!);
     const load = await runLoadGenerator(
       { url, publicKey: bodies.publicKey },
       { ...loadFor(mode, seconds), seed: bodies.seed, now: bodies.now },
     );
-    return { ...load, peak: rssMiB(child.pid!).peak };
+    const cpu = cpuSeconds(child.pid!) - cpuBefore;
+    return {
+      ...load,
+      peak: rssMiB(child.pid!).peak,
+      cpuMicrosPerEvent: (cpu * 1e6) / Math.max(1, load.acked),
+    };
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');

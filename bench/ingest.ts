@@ -43,6 +43,8 @@ interface SightlineRun extends LoadResult {
   peak: number;
   /** Server CPU (all threads) per acknowledged event, µs: less sensitive to a busy machine than events/s. */
   cpuMicrosPerEvent: number;
+  /** The HTTP thread's share of it (parse, validate, dedupe, append, answer); the rest is loading and processing. */
+  httpCpuMicrosPerEvent: number;
   /** /healthz event_log.loader_lag_events right after the load (undefined: no event log). */
   loaderLagAtEnd: number | undefined;
 }
@@ -57,17 +59,20 @@ async function runSightline(
   try {
     const pid = server.child.pid!;
     const cpuBefore = cpuSeconds(pid);
+    const httpBefore = cpuSeconds(pid, pid);
     const load = await runLoadGenerator(server, {
       ...loadFor(mode, options.seconds),
       seed: bodies.seed,
       now: bodies.now,
     });
     const cpu = cpuSeconds(pid) - cpuBefore;
+    const http = cpuSeconds(pid, pid) - httpBefore;
     const health = await eventLogHealth(server.url).catch(() => undefined);
     return {
       ...load,
       peak: rssMiB(pid).peak,
       cpuMicrosPerEvent: (cpu * 1e6) / Math.max(1, load.acked),
+      httpCpuMicrosPerEvent: (http * 1e6) / Math.max(1, load.acked),
       loaderLagAtEnd: health?.loader_lag_events,
     };
   } finally {
@@ -88,8 +93,8 @@ export async function benchIngest(options: IngestOptions): Promise<string[]> {
   const lines = [
     `## Ingest (${engine}) as a ratio of the durable reference: ${options.seconds} s per run, ${options.runs} pairs (min / median / max; verdicts on the medians)`,
     '',
-    '| shape | Sightline events/s | reference events/s | Sightline / reference | Sightline p99 ack ms | reference p99 ack ms | Sightline CPU µs/event | Sightline RSS MiB (peak) | Sightline 503s | other non-200 | loader backlog at end, events (per run) | budget | load average at end |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| shape | Sightline events/s | reference events/s | Sightline / reference | Sightline p99 ack ms | reference p99 ack ms | Sightline CPU µs/event (all threads) | of which HTTP thread | reference CPU µs/event | Sightline RSS MiB (peak) | Sightline 503s | other non-200 | loader backlog at end, events (per run) | budget | load average at end |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const mode of durableModes(options.connections)) {
     const sightline: SightlineRun[] = [];
@@ -122,6 +127,12 @@ export async function benchIngest(options: IngestOptions): Promise<string[]> {
         1,
       )} | ${spread(
         sightline.map((s) => s.cpuMicrosPerEvent),
+        1,
+      )} | ${spread(
+        sightline.map((s) => s.httpCpuMicrosPerEvent),
+        1,
+      )} | ${spread(
+        reference.map((r) => r.cpuMicrosPerEvent),
         1,
       )} | ${spread(sightline.map((s) => s.peak))} | ${sightline.reduce((n, s) => n + s.unavailable, 0)} | ${failed + reference.reduce((n, r) => n + r.unavailable, 0)} | ${lag} | ${budget(
         mode,
