@@ -17,6 +17,20 @@ export type LogOffset = number;
 export interface AppendResult {
   first: LogOffset;
   last: LogOffset;
+  /**
+   * Records the log already held under the same id (`AppendOptions.ids`), stored once: absent
+   * when none. Their offsets are the stored ones, so first..last may then span other records.
+   */
+  duplicates?: number;
+}
+
+export interface AppendOptions {
+  /**
+   * An idempotency key per record (capture: project and uuid). A log shared by several writers
+   * (NATS: any node may take a client's retry) stores a record whose id it saw within its
+   * duplicate window once. The file log, whose one writer dedupes before appending, ignores it.
+   */
+  ids?: readonly string[];
 }
 
 export interface LogRecord {
@@ -85,7 +99,7 @@ export interface EventLog {
    * `LogWriteError` (disk full, I/O error) when they could not be made durable: then none of them
    * is in the log and later appends go on once the disk lets them.
    */
-  append(records: readonly Buffer[] | readonly string[]): Promise<AppendResult>;
+  append(records: readonly Buffer[] | readonly string[], options?: AppendOptions): Promise<AppendResult>;
   /**
    * Records from `from` on, in offset order, only acknowledged ones (never past `bounds().end`).
    * Empty at the end of the log; `LogOffsetRemovedError` when `from` was removed already.

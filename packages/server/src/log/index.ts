@@ -1,4 +1,4 @@
-/** The event log: the interface, its errors and limits, and the file implementation. */
+/** The event log: the interface, its errors and limits, and its implementations (file, NATS JetStream). */
 
 export {
   LogClosedError,
@@ -9,6 +9,7 @@ export {
   type LogWriteFailure,
 } from './errors.js';
 export type {
+  AppendOptions,
   AppendResult,
   EventLog,
   LogBounds,
@@ -27,3 +28,4 @@ export {
 export { eventLogDir } from './file/segment-files.js';
 export { type LogReader, type LogReaderHandoff, openLogReader } from './file/worker-reader.js';
 export { DEFAULT_LOG_LIMITS, type LogLimits, logLimitsFromEnv } from './limits.js';
+export { NatsEventLog, type NatsEventLogOptions } from './nats/nats-event-log.js';
