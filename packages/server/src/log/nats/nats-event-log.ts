@@ -26,6 +26,8 @@ import { NatsGroupPublish } from './nats-group-publish.js';
 export interface NatsEventLogOptions {
   /** nats://host:port of the cluster's nodes (any one is enough to connect; all give fail-over). */
   servers: string[];
+  /** A connection to share (a partitioned log's partitions share one); closing the log leaves it open. */
+  connection?: NatsConnection;
   /** The JetStream stream holding the records (created if missing): [A-Za-z0-9_-]. */
   stream: string;
   /** Copies JetStream keeps of each record (3 in a 3-node cluster: one node may fail). */
@@ -106,7 +108,9 @@ export class NatsEventLog implements EventLog {
   }
 
   static async open(options: NatsEventLogOptions): Promise<NatsEventLog> {
-    const nc = await connect({ servers: options.servers, name: 'sightline', maxReconnectAttempts: -1 });
+    const nc =
+      options.connection ??
+      (await connect({ servers: options.servers, name: 'sightline', maxReconnectAttempts: -1 }));
     try {
       const jsm = await jetstreamManager(nc);
       await ensureStream(jsm, options);
@@ -117,7 +121,7 @@ export class NatsEventLog implements EventLog {
       const positions = await NatsConsumers.stored(kv);
       return new NatsEventLog(nc, publishing, reading, jsm, options, bounds, kv, positions);
     } catch (error) {
-      await nc.close();
+      if (!options.connection) await nc.close();
       throw error;
     }
   }
@@ -227,7 +231,7 @@ export class NatsEventLog implements EventLog {
     await this.publish.idle();
     if (this.poller) clearInterval(this.poller);
     for (const consumer of this.cursors.values()) await consumer.delete().catch(() => undefined);
-    await this.nc.close();
+    if (!this.options.connection) await this.nc.close();
   }
 
   private advanceEnd(end: LogOffset): void {
