@@ -58,18 +58,9 @@ export class ClickHouseEventWriter {
       rows.map((r) => r.project_id),
       rows.map((r) => r.uuid),
     );
-    const fresh = split.fresh.map((i, k) => {
-      const r = rows[i] as EventRow;
-      return {
-        ...r,
-        country: r.country ?? '',
-        timestamp: Math.round(r.timestamp),
-        received_at: Math.round(r.received_at),
-        seq: split.firstSeq + i,
-        fp_hi: split.hi[k],
-        fp_lo: split.lo[k],
-      };
-    });
+    const fresh = split.fresh.map((i, k) =>
+      insertRow(rows[i] as EventRow, split.firstSeq + i, split.hi[k]!, split.lo[k]!),
+    );
     // Before the insert: a failed insert may still have reached a shard, and its seqs must not be reused.
     this.dedupe.skip(split);
     // One INSERT is one part written atomically on a single table (and, with
@@ -79,17 +70,33 @@ export class ClickHouseEventWriter {
   }
 }
 
-async function loadFingerprints(
+/** An event as `events` takes it: times in whole ms (capture keeps sub-ms precision), its seq and fingerprint. */
+export function insertRow(row: EventRow, seq: number, hi: number, lo: number): Record<string, unknown> {
+  return {
+    ...row,
+    country: row.country ?? '',
+    timestamp: Math.round(row.timestamp),
+    received_at: Math.round(row.received_at),
+    seq,
+    fp_hi: hi,
+    fp_lo: lo,
+  };
+}
+
+/** Fingerprints of the stored events (of seqs in (low, high) when given) into `dedupe`, in bounded pages. */
+export async function loadFingerprints(
   transport: ClickHouseTransport,
   settings: Settings,
-  dedupe: EventDedupe,
+  dedupe: Pick<EventDedupe, 'addStored'>,
+  range?: { low: number; high: number },
 ): Promise<void> {
-  const total = await transport.query('SELECT count() AS n FROM events', settings);
+  const within = range ? `seq > ${range.low} AND seq < ${range.high}` : '1';
+  const total = await transport.query(`SELECT count() AS n FROM events WHERE ${within}`, settings);
   const pages = Math.max(1, Math.ceil(Number(total.data[0]?.['n'] ?? 0) / LOAD_PAGE_ROWS));
   for (let page = 0; page < pages; page++) {
     // Pages by residue of fp_lo: a bounded response each, and no ORDER BY over the table.
     const result = await transport.query(
-      `SELECT fp_hi, fp_lo FROM events WHERE fp_lo % ${pages} = ${page}`,
+      `SELECT fp_hi, fp_lo FROM events WHERE ${within} AND fp_lo % ${pages} = ${page}`,
       settings,
     );
     dedupe.addStored(

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeEventRecord } from '../../src/log/event-record.js';
+import { NatsEventLog } from '../../src/log/nats/nats-event-log.js';
+import { insertRow } from '../../src/storage/clickhouse/event-writer.js';
+import { openHttpTransport } from '../../src/storage/clickhouse/http-transport.js';
+import { openClickHouseEngine } from '../../src/storage/clickhouse/index.js';
+import { ClickHousePartitionLoader, partitionRange } from '../../src/storage/clickhouse/partition-loader.js';
+import type { ClickHouseTransport } from '../../src/storage/clickhouse/transport.js';
+import type { EventRow } from '../../src/storage/engine.js';
+import { fingerprint } from '../../src/storage/event-dedupe.js';
+import { clickhouseTestOptions } from '../support/engines.js';
+import { type NatsCluster, startNatsCluster } from '../support/nats-cluster.js';
+import { makeRow } from '../support/rows.js';
+
+const SETTINGS = { output_format_json_quote_64bit_integers: 0 };
+const PARTITION = 3;
+const { low } = partitionRange(PARTITION);
+
+/**
+ * Loading a partition of the NATS log into ClickHouse 18.16 exactly once: what is stored says what
+ * was loaded (seq = the partition's range + offset + 1), so a restart, or a crash that stored half a
+ * batch, neither loses nor repeats an event.
+ */
+describe('ClickHouse partition loader (ClickHouse 18.16, 3-node NATS)', () => {
+  let cluster: NatsCluster;
+  const closers: Array<() => Promise<unknown>> = [];
+  beforeAll(async () => {
+    cluster = await startNatsCluster(3);
+  });
+  afterAll(async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    await cluster?.stop();
+  });
+
+  /** A fresh database with Sightline's tables, and a NATS stream for the partition. */
+  async function setUp(stream: string) {
+    const options = clickhouseTestOptions();
+    const engine = await openClickHouseEngine(options);
+    closers.push(() => engine.close());
+    const transport = await openHttpTransport({ url: options.connection.url, database: options.database });
+    closers.push(() => transport.close());
+    const log = await NatsEventLog.open({
+      servers: cluster.servers,
+      stream,
+      replicas: 3,
+      maxRecordBytes: 1 << 20,
+    });
+    closers.push(() => log.close());
+    return { transport, log };
+  }
+
+  const record = (row: EventRow) => encodeEventRecord(row, ...fingerprint(row.project_id, row.uuid));
+
+  async function storedSeqs(transport: ClickHouseTransport): Promise<number[]> {
+    const result = await transport.query('SELECT seq FROM events ORDER BY seq', SETTINGS);
+    return result.data.map((r) => Number(r['seq']) - low - 1);
+  }
+
+  it('loads every record once at the offset it has; a restarted loader adds nothing and goes on', async () => {
+    const { transport, log } = await setUp('load-restart');
+    const rows = Array.from({ length: 250 }, (_, i) =>
+      makeRow({ session_id: 's1', timestamp: 1_700_000_000_000 + i }),
+    );
+    await log.append(rows.map(record));
+    const first = await ClickHousePartitionLoader.open(transport, SETTINGS, PARTITION, log, 100);
+    expect(await first.loadAvailable()).toBe(250);
+    expect(await storedSeqs(transport)).toEqual(rows.map((_, i) => i));
+    const uuids = await transport.query('SELECT uuid FROM events ORDER BY seq', SETTINGS);
+    expect(uuids.data.map((r) => r['uuid'])).toEqual(rows.map((r) => r.uuid));
+
+    const restarted = await ClickHousePartitionLoader.open(transport, SETTINGS, PARTITION, log, 100);
+    expect(await restarted.loadAvailable()).toBe(0);
+    await log.append([record(makeRow({ session_id: 's1' }))]);
+    expect(await restarted.loadAvailable()).toBe(1);
+    expect(await storedSeqs(transport)).toEqual(Array.from({ length: 251 }, (_, i) => i));
+  });
+
+  it('after a crash that stored part of the last batch, a new loader inserts exactly the rest', async () => {
+    const { transport, log } = await setUp('half-batch');
+    const rows = Array.from({ length: 300 }, () => makeRow({ session_id: 's2' }));
+    await log.append(rows.map(record));
+    // What a crash can leave: batches of 100; the first two stored, the third only in part.
+    const storedBefore = [...Array.from({ length: 200 }, (_, i) => i), 200, 201, 202, 240, 241, 299];
+    await transport.insert(
+      'events',
+      storedBefore.map((i) =>
+        insertRow(rows[i]!, low + i + 1, ...fingerprint(rows[i]!.project_id, rows[i]!.uuid)),
+      ),
+      SETTINGS,
+    );
+    const loader = await ClickHousePartitionLoader.open(transport, SETTINGS, PARTITION, log, 100);
+    expect(await loader.loadAvailable()).toBe(300 - storedBefore.length);
+    expect(await storedSeqs(transport)).toEqual(rows.map((_, i) => i));
+  });
+
+  it('stores an event once when a retry reached the log again past its duplicate window', async () => {
+    const { transport, log } = await setUp('late-retry');
+    const row = makeRow({ session_id: 's3' });
+    // The same (project, uuid) twice in the log: JetStream saw two different message ids.
+    await log.append([record(row), record(makeRow({ session_id: 's3' })), record(row)], {
+      ids: ['try-1', 'other', 'try-2'],
+    });
+    const loader = await ClickHousePartitionLoader.open(transport, SETTINGS, PARTITION, log, 100);
+    expect(await loader.loadAvailable()).toBe(2);
+    const count = await transport.query(
+      `SELECT count() AS n FROM events WHERE uuid = '${row.uuid}'`,
+      SETTINGS,
+    );
+    expect(Number(count.data[0]!['n'])).toBe(1);
+    // And after a restart, from the fingerprints stored in ClickHouse.
+    await log.append([record(row)], { ids: ['try-3'] });
+    const restarted = await ClickHousePartitionLoader.open(transport, SETTINGS, PARTITION, log, 100);
+    expect(await restarted.loadAvailable()).toBe(0);
+    expect(restarted.position).toBe(4);
+  });
+});
