@@ -67,6 +67,28 @@ export interface LogStats {
   removedSegments: number;
 }
 
+/** The counters of a log just opened (they count from the open). */
+export function zeroLogStats(): LogStats {
+  return { appends: 0, records: 0, syncs: 0, bytes: 0, failedWrites: 0, removedSegments: 0 };
+}
+
+/**
+ * The release rules every log's consumers keep (LogConsumers.release): only a registered consumer
+ * releases, never past the log's end, and a position never moves back. Says whether `next` moves
+ * the position `current` (a consumer's, undefined: not registered).
+ */
+export function releaseMoves(
+  name: string,
+  current: LogOffset | undefined,
+  next: LogOffset,
+  end: LogOffset,
+): boolean {
+  if (current === undefined) throw new Error(`event log consumer "${name}" is not registered`);
+  if (!Number.isSafeInteger(next) || next > end)
+    throw new RangeError(`event log consumer "${name}" released ${next}, past the log's end ${end}`);
+  return next > current;
+}
+
 /**
  * Consumers that hold records back from removal. A consumer keeps its position in its own store
  * (the loader beside the rows it loaded, in the same transaction; the processor with its

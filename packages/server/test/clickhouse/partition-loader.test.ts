@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeEventRecord } from '../../src/log/event-record.js';
 import { NatsEventLog } from '../../src/log/nats/nats-event-log.js';
 import { insertRow } from '../../src/storage/clickhouse/event-writer.js';
@@ -9,7 +9,7 @@ import type { ClickHouseTransport } from '../../src/storage/clickhouse/transport
 import type { EventRow } from '../../src/storage/engine.js';
 import { fingerprint } from '../../src/storage/event-dedupe.js';
 import { clickhouseTestOptions } from '../support/engines.js';
-import { type NatsCluster, startNatsCluster } from '../support/nats-cluster.js';
+import { useNatsCluster } from '../support/nats-cluster.js';
 import { makeRow } from '../support/rows.js';
 
 const SETTINGS = { output_format_json_quote_64bit_integers: 0 };
@@ -22,30 +22,22 @@ const { low } = partitionRange(PARTITION);
  * batch, neither loses nor repeats an event.
  */
 describe('ClickHouse partition loader (ClickHouse 18.16, 3-node NATS)', () => {
-  let cluster: NatsCluster;
-  const closers: Array<() => Promise<unknown>> = [];
-  beforeAll(async () => {
-    cluster = await startNatsCluster(3);
-  });
-  afterAll(async () => {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
-    await cluster?.stop();
-  });
+  const { cluster, closeAfter } = useNatsCluster(3);
 
   /** A fresh database with Sightline's tables, and a NATS stream for the partition. */
   async function setUp(stream: string) {
     const options = clickhouseTestOptions();
     const engine = await openClickHouseEngine(options);
-    closers.push(() => engine.close());
+    closeAfter(() => engine.close());
     const transport = await openHttpTransport({ url: options.connection.url, database: options.database });
-    closers.push(() => transport.close());
+    closeAfter(() => transport.close());
     const log = await NatsEventLog.open({
-      servers: cluster.servers,
+      servers: cluster().servers,
       stream,
       replicas: 3,
       maxRecordBytes: 1 << 20,
     });
-    closers.push(() => log.close());
+    closeAfter(() => log.close());
     return { transport, log };
   }
 

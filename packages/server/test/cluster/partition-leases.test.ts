@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NatsCluster, startNatsCluster } from '../support/nats-cluster.js';
+import { describe, expect, it } from 'vitest';
+import { useNatsCluster } from '../support/nats-cluster.js';
 
 const CHILD = fileURLToPath(new URL('./lease-child.ts', import.meta.url));
 const PARTITIONS = 8;
@@ -67,15 +67,7 @@ const all = (latest: Map<string, number[]>) => [...latest.values()].flat().sort(
 const EVERY = Array.from({ length: PARTITIONS }, (_, p) => p);
 
 describe('partition leases (3-node NATS cluster)', () => {
-  let cluster: NatsCluster;
-  const children: ChildProcess[] = [];
-  beforeAll(async () => {
-    cluster = await startNatsCluster(3);
-  });
-  afterAll(async () => {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-    await cluster?.stop();
-  });
+  const { cluster, closeAfter } = useNatsCluster(3);
 
   function startNode(bucket: string, node: string, ownership: Ownership): ChildProcess {
     const child = spawn(
@@ -84,7 +76,7 @@ describe('partition leases (3-node NATS cluster)', () => {
         '--import',
         'tsx',
         CHILD,
-        cluster.servers.join(','),
+        cluster().servers.join(','),
         bucket,
         node,
         String(PARTITIONS),
@@ -92,7 +84,9 @@ describe('partition leases (3-node NATS cluster)', () => {
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    children.push(child);
+    closeAfter(async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
     let buffered = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogClosedError, LogOffsetRemovedError } from '../../src/log/errors.js';
 import type { EventLog, LogRecord } from '../../src/log/event-log.js';
+import { readAllRecords as readAll } from '../support/read-log.js';
 
 export interface ConformanceOpenOptions {
   /**
@@ -25,16 +26,6 @@ export interface LogUnderTest {
 }
 
 const text = (records: LogRecord[]) => records.map((r) => r.data.toString('utf8'));
-
-async function readAll(log: EventLog, from = log.bounds().start): Promise<LogRecord[]> {
-  const all: LogRecord[] = [];
-  for (;;) {
-    const page = await log.read(from, { maxRecords: 1000 });
-    if (page.length === 0) return all;
-    all.push(...page);
-    from = page.at(-1)!.offset + 1;
-  }
-}
 
 /** Appends `count` records one append at a time (each its own sync), named `${prefix}-${i}`. */
 async function appendEach(log: EventLog, prefix: string, count: number): Promise<void> {

@@ -1,41 +1,24 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventLog, LogRecord } from '../../src/log/event-log.js';
+import { describe, expect, it } from 'vitest';
+import type { EventLog } from '../../src/log/event-log.js';
 import { NatsEventLog } from '../../src/log/nats/nats-event-log.js';
-import { type NatsCluster, startNatsCluster } from '../support/nats-cluster.js';
+import { useNatsCluster } from '../support/nats-cluster.js';
+import { readAllRecords } from '../support/read-log.js';
 
 /**
  * What the NATS log adds to the conformance suite: several writers (Sightline nodes) on one
  * stream, and a NATS node failing under them.
  */
 describe('NATS JetStream event log across nodes', () => {
-  let cluster: NatsCluster;
-  const logs: EventLog[] = [];
-  beforeAll(async () => {
-    cluster = await startNatsCluster(3);
-  });
-  afterAll(async () => {
-    for (const log of logs) await log.close().catch(() => undefined);
-    await cluster?.stop();
-  });
+  const { cluster, closeAfter } = useNatsCluster(3);
 
   /** A writer as a Sightline node would open it: its own connection, first trying `prefer`. */
   async function openOn(stream: string, prefer: number): Promise<NatsEventLog> {
-    const servers = [cluster.servers[prefer]!, ...cluster.servers.filter((_, i) => i !== prefer)];
+    const servers = cluster().serversFrom(prefer);
     const log = await NatsEventLog.open({ servers, stream, replicas: 3, maxRecordBytes: 1 << 20 });
-    logs.push(log);
+    closeAfter(() => log.close());
     return log;
-  }
-
-  async function readAll(log: EventLog): Promise<LogRecord[]> {
-    const all: LogRecord[] = [];
-    for (let from = log.bounds().start; ; ) {
-      const page = await log.read(from, { maxRecords: 5_000 });
-      if (page.length === 0) return all;
-      all.push(...page);
-      from = page.at(-1)!.offset + 1;
-    }
   }
 
   it('stores a batch retried through another node once, at the offsets of the first try', async () => {
@@ -49,14 +32,14 @@ describe('NATS JetStream event log across nodes', () => {
     expect(retry).toEqual({ first: 0, last: 2, duplicates: 3 });
     const mixed = await b.append(['three', 'four'], { ids: ['p1:u3', 'p1:u4'] });
     expect(mixed).toEqual({ first: 2, last: 3, duplicates: 1 });
-    expect((await readAll(a)).map((r) => r.data.toString())).toEqual(['one', 'two', 'three', 'four']);
+    expect((await readAllRecords(a)).map((r) => r.data.toString())).toEqual(['one', 'two', 'three', 'four']);
     expect(b.stats()).toMatchObject({ appends: 2, records: 1 });
   });
 
   it("keeps acknowledging while the stream's leader node is stopped, and loses nothing it acknowledged", async () => {
     const stream = 'failover';
     const writers = [await openOn(stream, 0), await openOn(stream, 1), await openOn(stream, 2)];
-    const nc = await connect({ servers: cluster.servers });
+    const nc = await connect({ servers: cluster().servers });
     const leader = (await (await jetstreamManager(nc)).streams.info(stream)).cluster?.leader;
     await nc.close();
     const leaderIndex = Number(String(leader).slice(1)) - 1;
@@ -87,7 +70,7 @@ describe('NATS JetStream event log across nodes', () => {
     const writing = writers.map((log, w) => write(log, w));
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     stopAt = performance.now();
-    await cluster.stopNode(leaderIndex);
+    await cluster().stopNode(leaderIndex);
     await Promise.all(writing);
 
     const afterStop = ackTimes.filter((t) => t > stopAt + 100);
@@ -101,7 +84,7 @@ describe('NATS JetStream event log across nodes', () => {
     expect(afterStop.length).toBeGreaterThan(20);
 
     const reader = writers.find((_, i) => i !== leaderIndex)!;
-    const stored = (await readAll(reader)).map((r) => r.data.toString());
+    const stored = (await readAllRecords(reader, undefined, 5_000)).map((r) => r.data.toString());
     const counts = new Map<string, number>();
     for (const id of stored) counts.set(id, (counts.get(id) ?? 0) + 1);
     expect(acked.filter((id) => counts.get(id) !== 1)).toEqual([]);

@@ -1,21 +1,16 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { afterAll } from 'vitest';
 import { DEFAULT_LOG_MAX_RECORD_BYTES } from '../../src/log/limits.js';
 import { NatsEventLog } from '../../src/log/nats/nats-event-log.js';
-import { type NatsCluster, startNatsCluster } from '../support/nats-cluster.js';
+import { useNatsCluster } from '../support/nats-cluster.js';
 import { describeEventLogConformance } from './conformance.js';
 
 /** One 3-node cluster for the file; each test gets a stream (and consumer bucket) of its own, replicated 3 times. */
-let cluster: Promise<NatsCluster> | undefined;
+const { cluster } = useNatsCluster(3);
 let streams = 0;
-afterAll(async () => {
-  await (await cluster)?.stop();
-});
 
 describeEventLogConformance('NATS JetStream (3 nodes, 3 replicas)', async () => {
-  cluster ??= startNatsCluster(3);
-  const { servers } = await cluster;
+  const { servers } = cluster();
   const stream = `conformance-${process.pid}-${++streams}`;
   return {
     open: (options = {}) =>

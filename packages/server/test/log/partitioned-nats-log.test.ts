@@ -1,44 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LogRecord } from '../../src/log/event-log.js';
+import { describe, expect, it } from 'vitest';
 import { type KeyedRecord, PartitionedNatsLog, partitionOf } from '../../src/log/nats/partitioned-log.js';
-import { type NatsCluster, startNatsCluster } from '../support/nats-cluster.js';
+import { useNatsCluster } from '../support/nats-cluster.js';
+import { readAllRecords } from '../support/read-log.js';
 
 const PARTITIONS = 4;
 
 describe('partitioned NATS event log', () => {
-  let cluster: NatsCluster;
-  const logs: PartitionedNatsLog[] = [];
-  beforeAll(async () => {
-    cluster = await startNatsCluster(3);
-  });
-  afterAll(async () => {
-    for (const log of logs) await log.close().catch(() => undefined);
-    await cluster?.stop();
-  });
+  const { cluster, closeAfter } = useNatsCluster(3);
 
   /** A node's view of the log: its own connection, first trying node `prefer` of the cluster. */
   async function node(prefix: string, prefer: number): Promise<PartitionedNatsLog> {
-    const servers = [cluster.servers[prefer]!, ...cluster.servers.filter((_, i) => i !== prefer)];
     const log = await PartitionedNatsLog.open({
-      servers,
+      servers: cluster().serversFrom(prefer),
       prefix,
       partitions: PARTITIONS,
       replicas: 3,
       maxRecordBytes: 1 << 20,
     });
-    logs.push(log);
+    closeAfter(() => log.close());
     return log;
-  }
-
-  async function readPartition(log: PartitionedNatsLog, p: number): Promise<LogRecord[]> {
-    const partition = log.partitions[p]!;
-    const all: LogRecord[] = [];
-    for (let from = partition.bounds().start; ; ) {
-      const page = await partition.read(from, { maxRecords: 1000 });
-      if (page.length === 0) return all;
-      all.push(...page);
-      from = page.at(-1)!.offset + 1;
-    }
   }
 
   const event = (session: number, i: number): KeyedRecord => ({
@@ -57,7 +37,7 @@ describe('partitioned NATS event log', () => {
     }
     const seen = new Map<string, { partition: number; order: number[] }>();
     for (let p = 0; p < PARTITIONS; p++)
-      for (const record of await readPartition(a, p)) {
+      for (const record of await readAllRecords(a.partitions[p]!)) {
         const { session, i } = JSON.parse(record.data.toString()) as { session: number; i: number };
         const entry = seen.get(`s${session}`) ?? { partition: p, order: [] };
         expect(entry.partition).toBe(p);
@@ -89,7 +69,7 @@ describe('partitioned NATS event log', () => {
     let stored = 0;
     const sessionless = new Set<number>();
     for (let p = 0; p < PARTITIONS; p++)
-      for (const record of await readPartition(b, p)) {
+      for (const record of await readAllRecords(b.partitions[p]!)) {
         stored++;
         if ((JSON.parse(record.data.toString()) as { session: number }).session < 0) sessionless.add(p);
       }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort } from './free-port.js';
 
 export const NATS_BINARY = 'nats-server';
@@ -27,6 +28,8 @@ interface NatsNode {
 export interface NatsCluster {
   /** Client URLs of every node (nats://127.0.0.1:port), whether running or not. */
   servers: string[];
+  /** The same, node `index` first: how a Sightline node near that NATS node would list them. */
+  serversFrom(index: number): string[];
   /** SIGTERM one node (its store stays): the others go on once they agree it is gone. */
   stopNode(index: number): Promise<void>;
   /** Starts a stopped node again over its store. */
@@ -124,6 +127,7 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
   }
   return {
     servers,
+    serversFrom: (index) => [servers[index]!, ...servers.filter((_, i) => i !== index)],
     stopNode: (index) => stopProcess(nodes[index]!),
     startNode: async (index) => {
       startProcess(nodes[index]!);
@@ -133,5 +137,31 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
       for (const node of nodes) await stopProcess(node);
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A cluster for the test file: started before its tests, stopped after them, with whatever the
+ * tests handed to `closeAfter` (logs, connections) closed first.
+ */
+export function useNatsCluster(size = 3): {
+  cluster: () => NatsCluster;
+  closeAfter: (close: () => Promise<unknown>) => void;
+} {
+  let cluster: NatsCluster | undefined;
+  const closers: Array<() => Promise<unknown>> = [];
+  beforeAll(async () => {
+    cluster = await startNatsCluster(size);
+  });
+  afterAll(async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    await cluster?.stop();
+  });
+  return {
+    cluster: () => {
+      if (!cluster) throw new Error('the NATS cluster is not started yet (use it inside a test)');
+      return cluster;
+    },
+    closeAfter: (close) => closers.push(close),
   };
 }

@@ -1,6 +1,6 @@
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LogConsumers, LogOffset } from '../event-log.js';
+import { type LogConsumers, type LogOffset, releaseMoves } from '../event-log.js';
 import { syncDirectory } from './segment-files.js';
 
 const CONSUMERS_FILE = 'consumers.json';
@@ -55,12 +55,7 @@ export class FileConsumers implements LogConsumers {
   }
 
   async release(name: string, next: LogOffset): Promise<void> {
-    const current = this.released.get(name);
-    if (current === undefined) throw new Error(`event log consumer "${name}" is not registered`);
-    const { end } = this.bounds();
-    if (!Number.isSafeInteger(next) || next > end)
-      throw new RangeError(`event log consumer "${name}" released ${next}, past the log's end ${end}`);
-    if (next <= current) return;
+    if (!releaseMoves(name, this.released.get(name), next, this.bounds().end)) return;
     this.released.set(name, next);
     // Removal first: on a full disk it is what frees the room the positions file needs.
     await this.onRelease();

@@ -9,6 +9,7 @@ import type {
   LogStats,
   ReadLimits,
 } from '../event-log.js';
+import { zeroLogStats } from '../event-log.js';
 import { DEFAULT_LOG_LIMITS, type LogLimits } from '../limits.js';
 import { ActiveSegment } from './active-segment.js';
 import { FileConsumers } from './consumers.js';
@@ -82,14 +83,7 @@ export class FileEventLog implements EventLog {
   private consumerRegistry: FileConsumers | null = null;
   private closed = false;
   private removing: Promise<void> = Promise.resolve();
-  private readonly counters: LogStats = {
-    appends: 0,
-    records: 0,
-    syncs: 0,
-    bytes: 0,
-    failedWrites: 0,
-    removedSegments: 0,
-  };
+  private readonly counters: LogStats = zeroLogStats();
 
   readonly dir: string;
 

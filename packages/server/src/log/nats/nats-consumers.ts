@@ -1,5 +1,5 @@
 import type { KV } from '@nats-io/kv';
-import type { LogConsumers, LogOffset } from '../event-log.js';
+import { type LogConsumers, type LogOffset, releaseMoves } from '../event-log.js';
 
 /**
  * The registered consumers of a NATS log and their released positions, kept in a JetStream
@@ -43,11 +43,7 @@ export class NatsConsumers implements LogConsumers {
   }
 
   async release(name: string, next: LogOffset): Promise<void> {
-    const current = this.known.get(name);
-    if (current === undefined) throw new Error(`event log consumer ${name} is not registered`);
-    if (next > this.end())
-      throw new RangeError(`release of ${name} at ${next} is past the log's end ${this.end()}`);
-    if (next <= current) return;
+    if (!releaseMoves(name, this.known.get(name), next, this.end())) return;
     await this.kv.put(keyOf(name), String(next));
     this.known.set(name, next);
     await this.removeIfAny();

@@ -20,6 +20,7 @@ import type {
   LogStats,
   ReadLimits,
 } from '../event-log.js';
+import { zeroLogStats } from '../event-log.js';
 import { NatsConsumers } from './nats-consumers.js';
 import { NatsGroupPublish } from './nats-group-publish.js';
 
@@ -54,7 +55,8 @@ const MAX_CURSORS = 4;
 const END_POLL_MS = 50;
 export const DEFAULT_DUPLICATE_WINDOW_MS = 120_000;
 export const DEFAULT_ACK_TIMEOUT_MS = 2_000;
-const READ_TIMEOUT_MS = 15_000;
+const READ_TIMEOUT_MS = 5_000;
+const READ_ATTEMPTS = 4;
 
 /**
  * The event log on a NATS JetStream stream: a record is a message, its offset the message's stream
@@ -73,14 +75,7 @@ export class NatsEventLog implements EventLog {
   private readonly waiters = new Set<{ offset: LogOffset; wake: () => void }>();
   private poller: NodeJS.Timeout | null = null;
   private readonly cursors = new Map<LogOffset, Consumer>();
-  private readonly counters: LogStats = {
-    appends: 0,
-    records: 0,
-    syncs: 0,
-    bytes: 0,
-    failedWrites: 0,
-    removedSegments: 0,
-  };
+  private readonly counters: LogStats = zeroLogStats();
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -135,7 +130,7 @@ export class NatsEventLog implements EventLog {
     if (buffers.length === 0) return Promise.resolve({ first: this.endOffset, last: this.endOffset - 1 });
     if (options.ids && options.ids.length !== buffers.length)
       return Promise.reject(new RangeError(`${options.ids.length} ids for ${buffers.length} records`));
-    return this.publish.submit(buffers, options.ids);
+    return this.publish.submit({ records: buffers, ids: options.ids });
   }
 
   async read(from: LogOffset, limits: ReadLimits): Promise<LogRecord[]> {
@@ -180,10 +175,18 @@ export class NatsEventLog implements EventLog {
       this.cursors.delete(from);
       return kept;
     }
-    return this.reading.consumers.get(this.options.stream, {
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: from + 1,
-    });
+    // Right after a stream's leader died, creating a consumer can time out while the cluster
+    // settles: a read tries again before it fails.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.reading.consumers.get(this.options.stream, {
+          deliver_policy: DeliverPolicy.StartSequence,
+          opt_start_seq: from + 1,
+        });
+      } catch (error) {
+        if (attempt >= READ_ATTEMPTS || this.closed) throw error;
+      }
+    }
   }
 
   private keepCursor(next: LogOffset, consumer: Consumer): void {
