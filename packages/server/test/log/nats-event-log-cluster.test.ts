@@ -1,6 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
+import { LogClosedError } from '../../src/log/errors.js';
 import type { EventLog } from '../../src/log/event-log.js';
 import { NatsEventLog } from '../../src/log/nats/nats-event-log.js';
 import { useNatsCluster } from '../support/nats-cluster.js';
@@ -34,6 +35,16 @@ describe('NATS JetStream event log across nodes', () => {
     expect(mixed).toEqual({ first: 2, last: 3, duplicates: 1 });
     expect((await readAllRecords(a)).map((r) => r.data.toString())).toEqual(['one', 'two', 'three', 'four']);
     expect(b.stats()).toMatchObject({ appends: 2, records: 1 });
+  });
+
+  it('tells a reader waiting for records that the log closed, and refuses waits after', async () => {
+    const log = await openOn('closing', 0);
+    await log.append(['one']);
+    const waiting = log.waitFor(5);
+    await log.close();
+    await expect(waiting).rejects.toBeInstanceOf(LogClosedError);
+    await expect(log.waitFor(5)).rejects.toBeInstanceOf(LogClosedError);
+    await expect(log.read(0, { maxRecords: 1 })).rejects.toBeInstanceOf(LogClosedError);
   });
 
   it("keeps acknowledging while the stream's leader node is stopped, and loses nothing it acknowledged", async () => {

@@ -1,6 +1,4 @@
 import {
-  type Consumer,
-  DeliverPolicy,
   type JetStreamClient,
   type JetStreamManager,
   jetstream,
@@ -23,6 +21,7 @@ import type {
 import { zeroLogStats } from '../event-log.js';
 import { NatsConsumers } from './nats-consumers.js';
 import { NatsGroupPublish } from './nats-group-publish.js';
+import { ReadCursors } from './read-cursors.js';
 
 export interface NatsEventLogOptions {
   /** nats://host:port of the cluster's nodes (any one is enough to connect; all give fail-over). */
@@ -49,14 +48,11 @@ export interface NatsEventLogOptions {
   ackTimeoutMs?: number;
 }
 
-/** Readers at different offsets each keep an ordered consumer (the loader and the processor: 2). */
-const MAX_CURSORS = 4;
 /** How often a waiter for records appended elsewhere (another node) asks for the stream's end. */
 const END_POLL_MS = 50;
 export const DEFAULT_DUPLICATE_WINDOW_MS = 120_000;
 export const DEFAULT_ACK_TIMEOUT_MS = 2_000;
 const READ_TIMEOUT_MS = 5_000;
-const READ_ATTEMPTS = 4;
 
 /**
  * The event log on a NATS JetStream stream: a record is a message, its offset the message's stream
@@ -72,16 +68,16 @@ export class NatsEventLog implements EventLog {
   private endOffset: LogOffset;
   private readonly publish: NatsGroupPublish;
   private closed = false;
-  private readonly waiters = new Set<{ offset: LogOffset; wake: () => void }>();
   private poller: NodeJS.Timeout | null = null;
-  private readonly cursors = new Map<LogOffset, Consumer>();
+  private readonly cursors: ReadCursors;
+  private readonly waiters = new Set<{ offset: LogOffset; wake: () => void; fail: (error: Error) => void }>();
   private readonly counters: LogStats = zeroLogStats();
 
   private constructor(
     private readonly nc: NatsConnection,
     publishing: JetStreamClient,
     /** Reads wait longer than appends: a read after a leader's death may wait for the election. */
-    private readonly reading: JetStreamClient,
+    reading: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly options: NatsEventLogOptions,
     bounds: LogBounds,
@@ -93,6 +89,7 @@ export class NatsEventLog implements EventLog {
     this.publish = new NatsGroupPublish(publishing, `${options.stream}.records`, this.counters, (seq) =>
       this.advanceEnd(seq),
     );
+    this.cursors = new ReadCursors(reading, options.stream);
     this.consumers = new NatsConsumers(
       kv,
       positions,
@@ -139,7 +136,7 @@ export class NatsEventLog implements EventLog {
     if (from >= this.endOffset) await this.refreshEnd();
     const count = Math.min(limits.maxRecords, this.endOffset - from);
     if (count <= 0) return [];
-    const consumer = await this.cursorAt(from);
+    const consumer = await this.cursors.at(from);
     const out: LogRecord[] = [];
     let bytes = 0;
     let whole = true;
@@ -160,45 +157,14 @@ export class NatsEventLog implements EventLog {
       throw new LogOffsetRemovedError(from, out[0]!.offset);
     }
     // A fetch cut short left messages delivered but not taken: that cursor is not where the next read starts.
-    if (whole) this.keepCursor(from + out.length, consumer);
+    if (whole) this.cursors.keep(from + out.length, consumer);
     else await consumer.delete().catch(() => undefined);
     return out;
   }
 
-  /**
-   * A reader going on from where its last read ended (the loader, the processor) keeps its
-   * ordered consumer: creating one per read is a round trip to the stream's leader.
-   */
-  private async cursorAt(from: LogOffset): Promise<Consumer> {
-    const kept = this.cursors.get(from);
-    if (kept) {
-      this.cursors.delete(from);
-      return kept;
-    }
-    // Right after a stream's leader died, creating a consumer can time out while the cluster
-    // settles: a read tries again before it fails.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.reading.consumers.get(this.options.stream, {
-          deliver_policy: DeliverPolicy.StartSequence,
-          opt_start_seq: from + 1,
-        });
-      } catch (error) {
-        if (attempt >= READ_ATTEMPTS || this.closed) throw error;
-      }
-    }
-  }
-
-  private keepCursor(next: LogOffset, consumer: Consumer): void {
-    this.cursors.set(next, consumer);
-    if (this.cursors.size <= MAX_CURSORS) return;
-    const [oldest, dropped] = this.cursors.entries().next().value as [LogOffset, Consumer];
-    this.cursors.delete(oldest);
-    void dropped.delete().catch(() => undefined);
-  }
-
   waitFor(offset: LogOffset, signal?: AbortSignal): Promise<void> {
     if (this.endOffset > offset) return Promise.resolve();
+    if (this.closed) return Promise.reject(new LogClosedError());
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       const waiter = {
@@ -206,6 +172,10 @@ export class NatsEventLog implements EventLog {
         wake: () => {
           signal?.removeEventListener('abort', onAbort);
           resolve();
+        },
+        fail: (error: Error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
         },
       };
       const onAbort = () => {
@@ -233,7 +203,10 @@ export class NatsEventLog implements EventLog {
     this.closed = true;
     await this.publish.idle();
     if (this.poller) clearInterval(this.poller);
-    for (const consumer of this.cursors.values()) await consumer.delete().catch(() => undefined);
+    await this.cursors.closeAll();
+    // A reader still waiting for records learns the log is gone instead of waiting forever.
+    for (const waiter of this.waiters) waiter.fail(new LogClosedError());
+    this.waiters.clear();
     if (!this.options.connection) await this.nc.close();
   }
 
