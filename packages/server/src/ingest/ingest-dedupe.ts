@@ -69,7 +69,7 @@ export class IngestDedupe {
   }
 
   addStored(hi: ArrayLike<number>, lo: ArrayLike<number>): void {
-    for (let i = 0; i < hi.length; i++) this.stored.add(hi[i]!, lo[i]!);
+    this.stored.addStored(hi, lo);
   }
 
   /** An event acknowledged earlier: by the fingerprint its log record carries, else computed. */

@@ -63,6 +63,11 @@ export class FingerprintSet {
     }
   }
 
+  /** Adds every fingerprint of two parallel columns (as read back from fp_hi / fp_lo). */
+  addStored(hi: ArrayLike<number>, lo: ArrayLike<number>): void {
+    for (let i = 0; i < hi.length; i++) this.add(Number(hi[i]), Number(lo[i]));
+  }
+
   /** Adds; returns false when it was already present. */
   add(hi: number, lo: number): boolean {
     if (hi === EMPTY_HI && lo === EMPTY_LO) {
@@ -124,7 +129,7 @@ export class EventDedupe {
 
   /** Fingerprints of events stored before this writer started (read back from fp_hi / fp_lo). */
   addStored(hi: ArrayLike<number>, lo: ArrayLike<number>): void {
-    for (let i = 0; i < hi.length; i++) this.stored.add(Number(hi[i]), Number(lo[i]));
+    this.stored.addStored(hi, lo);
   }
 
   /** Splits a group of rows, given by their project ids and uuids. */

@@ -49,10 +49,7 @@ export class ClickHousePartitionLoader {
       throw new Error(`log partition must be an integer 0..${MAX_PARTITIONS - 1}, got ${partition}`);
     const range = partitionRange(partition);
     const stored = new FingerprintSet();
-    const addStored = (hi: ArrayLike<number>, lo: ArrayLike<number>) => {
-      for (let i = 0; i < hi.length; i++) stored.add(Number(hi[i]), Number(lo[i]));
-    };
-    await loadFingerprints(transport, settings, { addStored }, range);
+    await loadFingerprints(transport, settings, stored, range);
     const top = await transport.query(
       `SELECT max(seq) AS m FROM events WHERE seq > ${range.low} AND seq < ${range.high}`,
       settings,
