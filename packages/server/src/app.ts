@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { ClusterNode } from './cluster/cluster-node.js';
 import type { SightlineConfig } from './config.js';
 import { InterventionHub } from './delivery/intervention-hub.js';
 import { fitStreamsToConnections, type StreamLimits, streamLimitsFromEnv } from './delivery/stream-limits.js';
@@ -23,7 +24,7 @@ import {
   liveLimitsFromEnv,
   WriteNotices,
 } from './live/index.js';
-import type { BacklogOptions } from './log/log-backlog.js';
+import { type BacklogOptions, DEFAULT_BACKLOG } from './log/log-backlog.js';
 import { createProcessor } from './processor/create-processor.js';
 import { InsightStatuses } from './processor/insight-statuses.js';
 import { DEFAULT_HOLDOUT_PERCENT } from './processor/intervention-rules.js';
@@ -89,6 +90,7 @@ export async function startSightline(
   const engine = await openEngine(config);
   let startedProcessor: ProcessorControl | undefined;
   let logIngest: LogIngest | undefined;
+  let cluster: ClusterNode | undefined;
   try {
     const keys = await ensureDefaultProject(engine, config.dataDir, {
       ...(config.publicKey ? { publicKey: config.publicKey } : {}),
@@ -100,25 +102,31 @@ export async function startSightline(
       shareKeys: shareKeyLimitsFromEnv(process.env),
       sessions: signInOptionsFromEnv(process.env),
     });
-    // Engines with a loader take capture on the event log (acknowledged once fsync'd there); the
-    // others commit each group to the engine before answering.
-    logIngest = engine.logLoading
-      ? await openLogIngest(
-          engine,
-          engine.logLoading,
-          config.dataDir,
-          {
-            checkpoint: () => startedProcessor?.lastSeq ?? 0,
-            replayFrom: () => startedProcessor?.replayFrom ?? 0,
-          },
-          {
-            ...backlogOptionsFromEnv(process.env),
-            ...options.backlog,
-          },
-        )
-      : undefined;
-    const committer =
-      logIngest?.committer ?? new GroupCommitter(engine, { ...DEFAULT_GROUP_COMMIT, ...options.groupCommit });
+    const backlog = { ...DEFAULT_BACKLOG, ...backlogOptionsFromEnv(process.env), ...options.backlog };
+    // Several nodes (`--log nats`) share the event log on NATS; engines with a loader take capture
+    // on their own event log (acknowledged once fsync'd there); the others commit each group to
+    // the engine before answering.
+    cluster = config.cluster ? await ClusterNode.open(engine, config.cluster, backlog.readWaitMs) : undefined;
+    logIngest = cluster
+      ? undefined
+      : engine.logLoading
+        ? await openLogIngest(
+            engine,
+            engine.logLoading,
+            config.dataDir,
+            {
+              checkpoint: () => startedProcessor?.lastSeq ?? 0,
+              replayFrom: () => startedProcessor?.replayFrom ?? 0,
+            },
+            backlog,
+          )
+        : undefined;
+    // This node's own commits (not on the shared log): their listeners hear of each stored group.
+    const localCommitter = cluster
+      ? undefined
+      : (logIngest?.committer ??
+        new GroupCommitter(engine, { ...DEFAULT_GROUP_COMMIT, ...options.groupCommit }));
+    const committer = cluster?.committer ?? localCommitter!;
     const geo = await ClientCountry.load({
       ...DEFAULT_GEO,
       ...geoOptionsFromEnv(process.env),
@@ -127,11 +135,10 @@ export async function startSightline(
     // Every write announces here what it touched; live queries re-run what reads it (below).
     const notices = new WriteNotices();
     const settings = await ProjectSettings.load(engine, notices);
-    const processor = createProcessor(engine, settings, notices, committer, logIngest, {
+    const processorOptions = {
       holdoutPercent: config.holdoutPercent ?? DEFAULT_HOLDOUT_PERCENT,
       ...options.processor,
-    });
-    startedProcessor = processor;
+    };
     // Sockets first: intervention streams may hold only a share of them (stream-limits.ts).
     const connections = fitToOpenFiles({ ...connectionLimitsFromEnv(process.env), ...options.connections });
     const interventions = new InterventionHub(
@@ -143,6 +150,10 @@ export async function startSightline(
       ),
       notices,
     );
+    const processor = cluster
+      ? cluster.processing({ settings, notices, interventions, processor: processorOptions })
+      : createProcessor(engine, settings, notices, localCommitter!, logIngest, processorOptions);
+    startedProcessor = processor;
     const webhooks = new WebhookDispatcher(
       (projectId) => settings.webhookFor(projectId),
       webhookOptionsFromEnv(process.env),
@@ -153,8 +164,11 @@ export async function startSightline(
     });
     // A read started after an event's 200 sees that event: it waits for the loader (read-your-acks).
     // Not while the store is unusable: the loader cannot move then, and the read itself fails at once with 503.
-    const readBarrier = (projectId?: string, signal?: AbortSignal) =>
-      logIngest && engine.health().ok ? logIngest.backlog.readBarrier(projectId, signal) : Promise.resolve();
+    const readBarrier = (projectId?: string, signal?: AbortSignal) => {
+      if (!engine.health().ok) return Promise.resolve();
+      if (cluster) return cluster.barrier.wait(signal);
+      return logIngest ? logIngest.backlog.readBarrier(projectId, signal) : Promise.resolve();
+    };
     const queries = new QueryRunner(
       engine,
       { ...queryLimitsFromEnv(process.env), ...options.queries },
@@ -163,7 +177,8 @@ export async function startSightline(
     );
     const { highWaterBytes, ...liveLimits } = options.live ?? {};
     const live = new LiveQueries(queries, { ...liveLimitsFromEnv(process.env), ...liveLimits });
-    committer.onCommitted((rows, result) => notices.notifyWrites(committedEventWrites(rows, result)));
+    // On the shared log, the partition's owner announces events once it loaded them (cluster/).
+    localCommitter?.onCommitted((rows, result) => notices.notifyWrites(committedEventWrites(rows, result)));
     committer.onBotsCounted((projectIds) => {
       for (const projectId of projectIds) notices.notifyWrite(projectId, ['bots']);
     });
@@ -242,6 +257,7 @@ export async function startSightline(
           // The engine stops its loader first; the log closes after (what was not loaded is loaded at the next start).
           await engine.close();
           await logIngest?.close();
+          await cluster?.close();
         })();
         return closing;
       },
@@ -250,6 +266,7 @@ export async function startSightline(
     await startedProcessor?.stop().catch(() => undefined);
     await engine.close().catch(() => undefined);
     await logIngest?.close().catch(() => undefined);
+    await cluster?.close().catch(() => undefined);
     throw error;
   }
 }

@@ -8,7 +8,7 @@ const program = new Command('sightline').description('Sightline: real-time user 
 
 program
   .command('start')
-  .description('start the server (capture API, queries, export) on embedded DuckDB')
+  .description('start the server (capture API, queries, export) on embedded DuckDB or ClickHouse')
   .option('--port <port>', 'port to listen on (env SIGHTLINE_PORT, default 8787; 0 = any free port)')
   .option('--host <host>', 'address to listen on (env SIGHTLINE_HOST, default 127.0.0.1)')
   .option(
@@ -21,6 +21,20 @@ program
     '--clickhouse-cluster <name>',
     'with --engine clickhouse: a remote_servers cluster to shard events over (env SIGHTLINE_CLICKHOUSE_CLUSTER)',
   )
+  .option(
+    '--log <log>',
+    'where capture acknowledges: file (default) or nats (env SIGHTLINE_LOG; needs --engine clickhouse)',
+  )
+  .option('--nats-url <urls>', 'with --log nats: NATS servers, comma-separated (env SIGHTLINE_NATS_URL)')
+  .option(
+    '--log-partitions <n>',
+    'with --log nats: partitions of the log (env SIGHTLINE_LOG_PARTITIONS, default 16)',
+  )
+  .option(
+    '--log-replicas <n>',
+    'with --log nats: copies JetStream keeps (env SIGHTLINE_LOG_REPLICAS, default 3)',
+  )
+  .option('--node-id <n>', "with --log nats: this node's id, unique among the nodes (env SIGHTLINE_NODE_ID)")
   .option('--demo', 'serve the demo app at /demo/ and its upload API (env SIGHTLINE_DEMO=1; default off)')
   .option('--no-demo', 'do not serve the demo (the default; overrides SIGHTLINE_DEMO=1)')
   .option(

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { type ClusterConfig, type ClusterFlags, clusterConfig } from './cluster/cluster-config.js';
 import { demoEnabled } from './demo/switch.js';
 
 export interface SightlineConfig {
@@ -23,9 +24,11 @@ export interface SightlineConfig {
   holdoutPercent?: number;
   /** Serve the demo app and its API under /demo/ (--demo, env SIGHTLINE_DEMO; default off). */
   demo: boolean;
+  /** `--log nats`: several nodes share the event log on NATS JetStream (cluster/cluster-config.ts). */
+  cluster?: ClusterConfig;
 }
 
-export interface StartFlags {
+export interface StartFlags extends ClusterFlags {
   port?: string;
   host?: string;
   dataDir?: string;
@@ -63,6 +66,11 @@ export function resolveConfig(flags: StartFlags, env: NodeJS.ProcessEnv = proces
     demo: demoEnabled(flags.demo, env),
   };
   if (engine === 'clickhouse') Object.assign(config, clickhouseConfig(flags, env));
+  const cluster = clusterConfig(flags, env, engine);
+  if (cluster) {
+    config.cluster = cluster;
+    config.nodeId = cluster.nodeId;
+  }
   if (env['SIGHTLINE_PUBLIC_KEY']) config.publicKey = env['SIGHTLINE_PUBLIC_KEY'];
   if (env['SIGHTLINE_SECRET_KEY']) config.secretKey = env['SIGHTLINE_SECRET_KEY'];
   const holdout = env['SIGHTLINE_HOLDOUT_PERCENT'];

@@ -1,4 +1,4 @@
-import type { EventLog, LogOffset } from '../log/event-log.js';
+import type { EventLog, LogOffset, LogRecord } from '../log/event-log.js';
 import { parseEventRecord } from '../log/event-record.js';
 import type { EventRow, StorageEngine, StoredEvent } from '../storage/engine.js';
 
@@ -23,13 +23,16 @@ export function logEventSource(
         afterSeq = start;
       }
       const records = await log.read(afterSeq, { maxRecords: limit });
-      // Each parsed record is a fresh object: completing it in place saves a copy per event.
-      return records.map((record): StoredEvent => {
-        const row = parseEventRecord(record.data) as EventRow & Partial<StoredEvent>;
-        row.country ??= '';
-        row.seq = record.offset + 1;
-        return row as StoredEvent;
-      });
+      return records.map((record) => storedEventOf(record, record.offset + 1));
     },
   };
+}
+
+/** The event a log record holds, numbered `seq`. */
+export function storedEventOf(record: LogRecord, seq: number): StoredEvent {
+  // Each parsed record is a fresh object: completing it in place saves a copy per event.
+  const row = parseEventRecord(record.data) as EventRow & Partial<StoredEvent>;
+  row.country ??= '';
+  row.seq = seq;
+  return row as StoredEvent;
 }

@@ -31,13 +31,26 @@ export class ProjectSettings {
   /** `writes` hears of every change once it is stored (live queries re-run what reads it). */
   static async load(engine: StorageEngine, writes: WriteNotices): Promise<ProjectSettings> {
     const settings = new ProjectSettings(engine, writes);
-    for (const r of await engine.listInterventionRules()) settings.rules.set(r.project_id, r.rules);
-    for (const w of await engine.listWebhooks()) settings.webhooks.set(w.project_id, w.url);
-    for (const row of await engine.listProjectSettings()) {
-      const stored = parseStoredKeySettings(row.settings_json);
-      if (stored) settings.keySettings.set(row.project_id, stored);
-    }
+    await settings.reload();
     return settings;
+  }
+
+  /** Reads every project's settings again (another node changed some: cluster/cluster-bus.ts). */
+  async reload(): Promise<void> {
+    const [rules, webhooks, keySettings] = await Promise.all([
+      this.engine.listInterventionRules(),
+      this.engine.listWebhooks(),
+      this.engine.listProjectSettings(),
+    ]);
+    this.rules.clear();
+    for (const r of rules) this.rules.set(r.project_id, r.rules);
+    this.webhooks.clear();
+    for (const w of webhooks) this.webhooks.set(w.project_id, w.url);
+    this.keySettings.clear();
+    for (const row of keySettings) {
+      const stored = parseStoredKeySettings(row.settings_json);
+      if (stored) this.keySettings.set(row.project_id, stored);
+    }
   }
 
   rulesFor(projectId: string): readonly InterventionRule[] {

@@ -1,6 +1,7 @@
 import type { SqlDialect } from '../sql/dialect.js';
 import type { SqlFragment } from '../sql/sql.js';
 import type { EventLogLoading } from './log-loading.js';
+import type { PartitionStorage } from './partition-storage.js';
 import type {
   InsightStatus,
   InterventionRecord,
@@ -285,9 +286,12 @@ export interface StorageEngine extends RecordStorage {
   readonly rollup?: SessionRollupCapability | undefined;
   /**
    * Present when the engine loads the event log itself (log-loading.ts): capture then acknowledges
-   * on the log. Absent (ClickHouse until its own loader): capture commits to the engine directly.
+   * on the log. Absent (ClickHouse): capture commits to the engine directly, or (`--log nats`) to
+   * the shared log on NATS, loaded through `partitions`.
    */
   readonly logLoading?: EventLogLoading | undefined;
+  /** Present when several nodes may share the engine over the NATS log (partition-storage.ts): ClickHouse. */
+  readonly partitions?: PartitionStorage | undefined;
   /** Runs a query built with the engine's dialect; numbers come back as JS numbers. */
   query(fragment: SqlFragment, options?: QueryOptions): Promise<QueryRow[]>;
 

@@ -24,7 +24,7 @@ let counter = 0;
 /** A database name no other engine of this run uses (test files run in parallel on one server). */
 const freshDatabase = () => `t${process.pid}_${++counter}_${Math.floor(Math.random() * 1e9)}`;
 
-function clickhouseUrl(): string {
+export function clickhouseUrl(): string {
   const provided = inject('clickhouse');
   if ('error' in provided) throw new Error(provided.error);
   return provided.url;

@@ -46,6 +46,7 @@ function nodeConfig(node: Omit<NatsNode, 'config' | 'child' | 'output'>, dir: st
     config,
     `server_name: ${node.name}
 listen: 127.0.0.1:${node.port}
+max_payload: 4MB
 jetstream { store_dir: "${store}", max_memory_store: 64MB, max_file_store: 2GB }
 cluster {
   name: sightline_test

@@ -27,8 +27,12 @@ export class NatsConsumers implements LogConsumers {
   }
 
   async register(name: string): Promise<LogOffset> {
-    const existing = this.known.get(name);
-    if (existing !== undefined) return existing;
+    // Registered before, perhaps by another node (a partition's owner changes): go on from there.
+    const existing = this.known.get(name) ?? (await this.positionOf(name));
+    if (existing !== undefined) {
+      this.known.set(name, existing);
+      return existing;
+    }
     const position = this.start();
     await this.kv.put(keyOf(name), String(position));
     this.known.set(name, position);
@@ -49,14 +53,28 @@ export class NatsConsumers implements LogConsumers {
     await this.removeIfAny();
   }
 
+  /** The positions this node registered or released (`positionOf` for what any node released). */
   positions(): ReadonlyMap<string, LogOffset> {
     return this.known;
   }
 
-  /** Nothing is removed while no consumer is registered: nobody said what it still needs. */
+  /** `name`'s position as the bucket holds it now, whichever node released it (undefined: not registered). */
+  async positionOf(name: string): Promise<LogOffset | undefined> {
+    const entry = await this.kv.get(keyOf(name));
+    return entry && entry.operation === 'PUT' ? Number(entry.string()) : undefined;
+  }
+
+  /**
+   * Nothing is removed while no consumer is registered: nobody said what it still needs. Other nodes
+   * register and release consumers of the same log (a partition's loader runs where its lease is),
+   * so the lowest position is read from the bucket, not from what this node has seen.
+   */
   private async removeIfAny(): Promise<void> {
-    if (this.known.size === 0) return;
-    await this.removeUpTo(Math.min(...this.known.values()));
+    const everyone = await NatsConsumers.stored(this.kv);
+    for (const [name, position] of everyone)
+      if (position > (this.known.get(name) ?? Number.NEGATIVE_INFINITY)) this.known.set(name, position);
+    if (everyone.size === 0) return;
+    await this.removeUpTo(Math.min(...everyone.values()));
   }
 }
 

@@ -194,6 +194,12 @@ export class NatsEventLog implements EventLog {
     return { start: this.startOffset, end: this.endOffset };
   }
 
+  /** The stream's end now, asked of JetStream (it counts what every node appended). */
+  async currentEnd(): Promise<LogOffset> {
+    await this.refreshEnd();
+    return this.endOffset;
+  }
+
   stats(): LogStats {
     return { ...this.counters };
   }

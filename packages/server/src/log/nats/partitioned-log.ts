@@ -46,7 +46,8 @@ export type PartitionedNatsLogOptions = Omit<NatsEventLogOptions, 'stream' | 'co
  */
 export class PartitionedNatsLog {
   private constructor(
-    private readonly nc: NatsConnection,
+    /** The connection the partitions share (cluster messages and leases use it too). */
+    readonly connection: NatsConnection,
     readonly partitions: readonly NatsEventLog[],
   ) {}
 
@@ -89,6 +90,6 @@ export class PartitionedNatsLog {
 
   async close(): Promise<void> {
     for (const log of this.partitions) await log.close();
-    await this.nc.close();
+    await this.connection.close();
   }
 }

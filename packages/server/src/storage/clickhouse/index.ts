@@ -1,3 +1,4 @@
+import type { EventLog } from '../../log/event-log.js';
 import type { SqlFragment } from '../../sql/sql.js';
 import type {
   EngineHealth,
@@ -12,7 +13,9 @@ import type {
   StoredEvent,
 } from '../engine.js';
 import type { HealthMonitor, RecoveryOptions } from '../engine-health.js';
+import type { PartitionStorage } from '../partition-storage.js';
 import { DelegatingRecordStorage, type RecordMethod } from '../records/delegating-record-storage.js';
+import { ProcessorStore } from '../records/processor-store.js';
 import { recordStorage } from '../records/record-storage.js';
 import { EVENT_COLUMNS, toStoredEvent } from '../stored-event.js';
 import { openChdbTransport } from './chdb-transport.js';
@@ -25,6 +28,7 @@ import { openHttpTransport } from './http-transport.js';
 import { literalIdentifier } from './identifiers.js';
 import { literal, renderSql } from './literals.js';
 import { migrateEventColumns, migrateRecordTables } from './migrations.js';
+import { ClickHousePartitionLoader, partitionNode, partitionRange } from './partition-loader.js';
 import { ClickHouseRecordExecutor } from './record-executor.js';
 import type { ClickHouseTransport, Settings } from './transport.js';
 import { toRows } from './values.js';
@@ -52,6 +56,20 @@ class ClickHouseEngine extends DelegatingRecordStorage implements StorageEngine 
   readonly name: string;
   readonly dialect = clickhouseDialect;
   private readonly records: RecordStorage;
+  /** Partitions of the NATS log (`--log nats`): each numbers its events and keeps its processor state as node 1023 − p. */
+  readonly partitions: PartitionStorage = {
+    openLoader: (partition: number, log: EventLog, onLoaded: (projectIds: ReadonlySet<string>) => void) =>
+      ClickHousePartitionLoader.open(this.transport, this.settings, partition, log, undefined, onLoaded),
+    processorStore: (partition: number) => {
+      const store = new ProcessorStore(this.recordExecutor, partitionNode(partition));
+      return {
+        loadProcessorState: () => store.loadState(),
+        commitProcessorBatch: (batch) => store.commit(batch),
+        saveProcessorState: (state) => store.saveState(state),
+      };
+    },
+    seqBase: (partition: number) => partitionRange(partition).low,
+  };
 
   constructor(
     private readonly transport: ClickHouseTransport,

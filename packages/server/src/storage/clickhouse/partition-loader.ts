@@ -1,14 +1,17 @@
 import type { EventLog, LogOffset } from '../../log/event-log.js';
 import { parseEventRecord } from '../../log/event-record.js';
 import { FingerprintSet, fingerprint } from '../event-dedupe.js';
+import type { PartitionLoader } from '../partition-storage.js';
 import { insertRow, loadFingerprints, MAX_NODES, seqRange } from './event-writer.js';
 import type { ClickHouseTransport, Settings } from './transport.js';
 
 /**
  * A partition of the NATS event log numbers its events in a seq range of its own, counted down from
- * the top (node-numbered writers count up from 0: docs/SCALING.md), seq = range start + offset + 1.
+ * the top (node-numbered writers count up from 0: docs/SCALING.md), seq = range start + offset + 1,
+ * and its processor keeps its checkpoint and state under the same node number.
  */
-export const partitionRange = (partition: number) => seqRange(MAX_NODES - 1 - partition);
+export const partitionNode = (partition: number) => MAX_NODES - 1 - partition;
+export const partitionRange = (partition: number) => seqRange(partitionNode(partition));
 export const MAX_PARTITIONS = 256;
 
 /** The consumer name the loader holds the partition's records under until they are in ClickHouse. */
@@ -25,7 +28,7 @@ const RETRY_MS = 1_000;
  * finds there. Events another try of the same (project, uuid) produced, past JetStream's duplicate
  * window, land in the same partition (same session) and are skipped by fingerprint.
  */
-export class ClickHousePartitionLoader {
+export class ClickHousePartitionLoader implements PartitionLoader {
   private constructor(
     private readonly transport: ClickHouseTransport,
     private readonly settings: Settings,
@@ -36,6 +39,7 @@ export class ClickHousePartitionLoader {
     /** Seqs at or after `next` found stored at start (the partly stored last batch). */
     private readonly present: Set<number>,
     private readonly batch: number,
+    private readonly onLoaded: (projectIds: ReadonlySet<string>) => void,
   ) {}
 
   static async open(
@@ -44,6 +48,8 @@ export class ClickHousePartitionLoader {
     partition: number,
     log: EventLog,
     batch = DEFAULT_LOAD_BATCH,
+    /** Told after each stored batch which projects got events (live queries re-run). */
+    onLoaded: (projectIds: ReadonlySet<string>) => void = () => undefined,
   ): Promise<ClickHousePartitionLoader> {
     if (!Number.isInteger(partition) || partition < 0 || partition >= MAX_PARTITIONS)
       throw new Error(`log partition must be an integer 0..${MAX_PARTITIONS - 1}, got ${partition}`);
@@ -67,7 +73,17 @@ export class ClickHousePartitionLoader {
       );
       for (const row of found.data) present.add(Number(row['seq']));
     }
-    return new ClickHousePartitionLoader(transport, settings, log, range.low, stored, next, present, batch);
+    return new ClickHousePartitionLoader(
+      transport,
+      settings,
+      log,
+      range.low,
+      stored,
+      next,
+      present,
+      batch,
+      onLoaded,
+    );
   }
 
   /** The offset the loader goes on from. */
@@ -99,6 +115,7 @@ export class ClickHousePartitionLoader {
       this.next = records.at(-1)!.offset + 1;
       inserted += rows.length;
       await this.log.consumers.release(PARTITION_LOADER, this.next);
+      if (rows.length > 0) this.onLoaded(new Set(rows.map((row) => row['project_id'] as string)));
     }
   }
 

@@ -1,0 +1,149 @@
+import { Kvm } from '@nats-io/kv';
+import { LIMITS } from '@sightline/schema';
+import type { InterventionHub } from '../delivery/intervention-hub.js';
+import type { WriteNotices } from '../live/write-notices.js';
+import { PartitionedNatsLog } from '../log/nats/partitioned-log.js';
+import type { ProcessorOptions } from '../processor/processor.js';
+import type { ProjectSettings } from '../processor/project-settings.js';
+import type { ProcessorControl } from '../processor/worker/processor-host.js';
+import type { StorageEngine } from '../storage/engine.js';
+import { ClusterBus } from './cluster-bus.js';
+import type { ClusterConfig } from './cluster-config.js';
+import { ClusterReadBarrier } from './cluster-read-barrier.js';
+import { NatsCommitter } from './nats-committer.js';
+import { OwnedPartitions } from './owned-partitions.js';
+import { PartitionLeases } from './partition-leases.js';
+
+/** A record holds one event (at most LIMITS.maxEventBytes) and its stored columns: twice that is ample. */
+const MAX_RECORD_BYTES = 2 * LIMITS.maxEventBytes;
+
+/** What the server runs with once the node's settings, interventions and notices exist (app.ts). */
+export interface ClusterServices {
+  settings: ProjectSettings;
+  notices: WriteNotices;
+  interventions: InterventionHub;
+  processor: Partial<ProcessorOptions>;
+}
+
+/**
+ * One Sightline node of several sharing the event log on NATS JetStream and one ClickHouse
+ * (docs/SCALING.md): capture goes to the shared log (nats-committer.ts), reads wait for what any
+ * node acknowledged (cluster-read-barrier.ts), the partitions whose leases it holds are loaded and
+ * processed here (owned-partitions.ts), and writes and interventions are announced to the other
+ * nodes (cluster-bus.ts).
+ */
+export class ClusterNode {
+  private bus: ClusterBus | null = null;
+
+  private constructor(
+    private readonly engine: StorageEngine,
+    private readonly config: ClusterConfig,
+    readonly log: PartitionedNatsLog,
+    readonly committer: NatsCommitter,
+    readonly barrier: ClusterReadBarrier,
+  ) {}
+
+  static async open(engine: StorageEngine, config: ClusterConfig, readWaitMs: number): Promise<ClusterNode> {
+    if (!engine.partitions) throw new Error(`the ${engine.name} engine cannot load a shared event log`);
+    const log = await PartitionedNatsLog.open({
+      servers: config.natsServers,
+      prefix: config.prefix,
+      partitions: config.partitions,
+      replicas: config.replicas,
+      maxRecordBytes: MAX_RECORD_BYTES,
+    });
+    try {
+      await agreeOnPartitions(log, config);
+    } catch (error) {
+      await log.close();
+      throw error;
+    }
+    return new ClusterNode(
+      engine,
+      config,
+      log,
+      new NatsCommitter(log, engine),
+      new ClusterReadBarrier(log.partitions, readWaitMs),
+    );
+  }
+
+  /**
+   * The node's share of loading and processing, as the server's stream processor: `start` takes
+   * this node's share of the partitions' leases, `stop` gives them back (the other nodes take them
+   * over at once) after committing what was processed.
+   */
+  processing(services: ClusterServices): ProcessorControl {
+    const storage = this.engine.partitions!;
+    const owned = new OwnedPartitions(this.log.partitions, {
+      storage,
+      health: () => this.engine.health(),
+      rulesFor: (projectId) => services.settings.rulesFor(projectId),
+      processor: services.processor,
+      onLoaded: (projectIds) => {
+        for (const projectId of projectIds) services.notices.notifyWrite(projectId, ['events']);
+      },
+    });
+    const bus = new ClusterBus(this.log.connection, `${this.config.prefix}.announce`, this.config.nodeId, {
+      notices: services.notices,
+      deliver: (interventions) => services.interventions.deliver(interventions),
+      settingsChanged: () =>
+        void services.settings
+          .reload()
+          .catch((error: unknown) =>
+            console.error('[sightline] settings not reloaded:', (error as Error).message),
+          ),
+    });
+    this.bus = bus;
+    owned.onCommitted((outputs) => bus.interventionsCommitted(outputs.interventions));
+    let leases: PartitionLeases | null = null;
+    const config = this.config;
+    const connection = this.log.connection;
+    return {
+      lastSeq: 0,
+      replayFrom: 0,
+      async start() {
+        const kv = await new Kvm(connection).create(`${config.prefix}-leases`, {
+          ttl: config.leaseMs,
+          replicas: config.replicas,
+          history: 1,
+        });
+        leases = new PartitionLeases(kv, {
+          nodeId: `node-${config.nodeId}`,
+          partitions: config.partitions,
+          leaseMs: config.leaseMs,
+          onAcquired: (p) => owned.acquired(p),
+          onReleased: (p) => owned.released(p),
+        });
+        await leases.start();
+      },
+      drain: () => owned.drain(),
+      async stop() {
+        await leases?.stop();
+        await owned.stop();
+      },
+      onCommitted: (listener) => owned.onCommitted(listener),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.bus?.close();
+    await this.log.close();
+  }
+}
+
+/** Every node must split the log alike: the first to start records the partition count, the rest must match it. */
+async function agreeOnPartitions(log: PartitionedNatsLog, config: ClusterConfig): Promise<void> {
+  const kv = await new Kvm(log.connection).create(`${config.prefix}-cluster`, {
+    replicas: config.replicas,
+  });
+  try {
+    await kv.create('partitions', String(config.partitions));
+  } catch {
+    // Already recorded by the first node.
+  }
+  const recorded = Number((await kv.get('partitions'))?.string());
+  if (recorded !== config.partitions)
+    throw new Error(
+      `the event log on NATS has ${recorded} partitions; this node was started with ${config.partitions} (SIGHTLINE_LOG_PARTITIONS must be the same on every node)`,
+    );
+}

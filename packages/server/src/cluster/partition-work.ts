@@ -1,0 +1,122 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EventLog } from '../log/event-log.js';
+import { CONSUMER_LINGER_MS } from '../log/limits.js';
+import { storedEventOf } from '../processor/log-event-source.js';
+import { type CommittedOutputs, type ProcessorOptions, StreamProcessor } from '../processor/processor.js';
+import type { EngineHealth, StorageEngine } from '../storage/engine.js';
+import type { PartitionLoader, PartitionStorage } from '../storage/partition-storage.js';
+import type { InterventionRule } from '../storage/processor-records.js';
+
+/** The consumer name the processor holds the partition's records under until a restart no longer replays them. */
+export const PARTITION_PROCESSOR = 'processor';
+/** How often the processor's replay position is released to the log (each release is a key-value write). */
+const RELEASE_EVERY_MS = 1_000;
+
+export interface PartitionWorkDeps {
+  storage: PartitionStorage;
+  health: () => EngineHealth;
+  rulesFor: (projectId: string) => readonly InterventionRule[];
+  processor: Partial<ProcessorOptions>;
+  onCommitted: (outputs: CommittedOutputs) => void;
+  onLoaded: (projectIds: ReadonlySet<string>) => void;
+}
+
+/**
+ * What the node holding one partition's lease runs for it: the loader (the partition's log into
+ * ClickHouse) and the stream processor (journeys, detectors, insights, interventions of the
+ * partition's sessions). Both resume from what the engine stores (the loader from the stored seqs,
+ * the processor from its checkpoint and saved state), so a node taking the partition over goes on
+ * where the previous owner stopped; outputs it recomputes carry the same ids and are stored once.
+ */
+export class PartitionWork {
+  private readonly stopping = new AbortController();
+  private readonly tasks: Promise<void>[] = [];
+
+  private constructor(
+    readonly partition: number,
+    private readonly log: EventLog,
+    private readonly loader: PartitionLoader,
+    private readonly processor: StreamProcessor,
+    private readonly base: number,
+  ) {}
+
+  static async start(partition: number, log: EventLog, deps: PartitionWorkDeps): Promise<PartitionWork> {
+    const base = deps.storage.seqBase(partition);
+    await log.consumers.register(PARTITION_PROCESSOR);
+    const loader = await deps.storage.openLoader(partition, log, deps.onLoaded);
+    const store = deps.storage.processorStore(partition);
+    const source: Pick<StorageEngine, 'readEventsAfter'> = {
+      async readEventsAfter(afterSeq, limit) {
+        const from = Math.max(afterSeq - base, log.bounds().start, 0);
+        const records = await log.read(from, { maxRecords: limit });
+        return records.map((record) => storedEventOf(record, base + record.offset + 1));
+      },
+    };
+    const processor = new StreamProcessor(
+      { ...store, health: deps.health, readEventsAfter: source.readEventsAfter },
+      deps.rulesFor,
+      deps.processor,
+      undefined,
+      source,
+    );
+    processor.onCommitted(deps.onCommitted);
+    await processor.start();
+    const work = new PartitionWork(partition, log, loader, processor, base);
+    work.tasks.push(
+      loader.run(work.stopping.signal, (error) =>
+        console.error(`[sightline] partition ${partition} loader: ${error.message}`),
+      ),
+      work.follow(),
+      work.releaseEvery(),
+    );
+    return work;
+  }
+
+  /** Resolves once what the partition held when called is loaded and processed. */
+  async drain(): Promise<void> {
+    await this.loader.loadAvailable();
+    await this.processor.drain();
+  }
+
+  /** Ends loading and processing; what was processed is committed and its state saved. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await Promise.allSettled(this.tasks);
+    await this.processor.stop();
+    await this.release().catch(() => undefined);
+  }
+
+  /**
+   * Wakes the processor as the partition grows, one round at a time: a round that found less than
+   * a full batch is followed by a linger, so a trickle costs a commit per linger, not per event.
+   */
+  private async follow(): Promise<void> {
+    const signal = this.stopping.signal;
+    let seen = this.log.bounds().end;
+    await this.processor.notify();
+    while (!signal.aborted) {
+      try {
+        await this.log.waitFor(seen, signal);
+        await sleep(CONSUMER_LINGER_MS, undefined, { signal });
+      } catch {
+        return;
+      }
+      seen = this.log.bounds().end;
+      await this.processor.notify();
+    }
+  }
+
+  private async releaseEvery(): Promise<void> {
+    const signal = this.stopping.signal;
+    while (!signal.aborted) {
+      await this.release().catch(() => undefined);
+      await sleep(RELEASE_EVERY_MS, undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  /** A restart replays from the saved state: the log keeps the records after it. */
+  private release(): Promise<void> {
+    const seq = Math.min(this.processor.replayFrom, this.processor.lastSeq);
+    return this.log.consumers.release(PARTITION_PROCESSOR, Math.max(0, seq - this.base));
+  }
+}
