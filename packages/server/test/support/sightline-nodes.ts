@@ -73,7 +73,7 @@ export async function query<T>(
 /** POSTs a PostHog-style batch with the public key; resolves with the status and body. */
 export async function sendBatch(
   node: SightlineProcess,
-  events: Array<Record<string, unknown>>,
+  events: readonly object[],
 ): Promise<{ status: number; body: string }> {
   const res = await fetch(`${node.url}/v1/events`, {
     method: 'POST',
