@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeEventRecord } from '../../src/log/event-record.js';
 import { NatsEventLog } from '../../src/log/nats/nats-event-log.js';
+import { openChdbTransport } from '../../src/storage/clickhouse/chdb-transport.js';
 import { insertRow } from '../../src/storage/clickhouse/event-writer.js';
 import { openHttpTransport } from '../../src/storage/clickhouse/http-transport.js';
 import { openClickHouseEngine } from '../../src/storage/clickhouse/index.js';
@@ -8,7 +9,7 @@ import { ClickHousePartitionLoader, partitionRange } from '../../src/storage/cli
 import type { ClickHouseTransport } from '../../src/storage/clickhouse/transport.js';
 import type { EventRow } from '../../src/storage/engine.js';
 import { fingerprint } from '../../src/storage/event-dedupe.js';
-import { clickhouseTestOptions } from '../support/engines.js';
+import { chdbTestOptions, clickhouseTestOptions } from '../support/engines.js';
 import { useNatsCluster } from '../support/nats-cluster.js';
 import { makeRow } from '../support/rows.js';
 
@@ -16,24 +17,45 @@ const SETTINGS = { output_format_json_quote_64bit_integers: 0 };
 const PARTITION = 3;
 const { low } = partitionRange(PARTITION);
 
+/** The servers the loader runs on: the oldest ClickHouse Sightline supports, and a current one. */
+const SERVERS = [
+  {
+    name: 'ClickHouse 18.16',
+    open: async () => {
+      const options = clickhouseTestOptions();
+      const engine = await openClickHouseEngine(options);
+      const transport = await openHttpTransport({ url: options.connection.url, database: options.database });
+      return { engine, transport };
+    },
+  },
+  {
+    name: 'chDB (ClickHouse 26)',
+    open: async () => {
+      const options = chdbTestOptions();
+      const engine = await openClickHouseEngine(options);
+      const transport = await openChdbTransport({ ...options.connection, database: options.database });
+      return { engine, transport };
+    },
+  },
+];
+
 /**
- * Loading a partition of the NATS log into ClickHouse 18.16 exactly once: what is stored says what
- * was loaded (seq = the partition's range + offset + 1), so a restart, or a crash that stored half a
+ * Loading a partition of the NATS log into ClickHouse exactly once: what is stored says what was
+ * loaded (seq = the partition's range + offset + 1), so a restart, or a crash that stored half a
  * batch, neither loses nor repeats an event.
  */
-describe('ClickHouse partition loader (ClickHouse 18.16, 3-node NATS)', () => {
+describe.each(SERVERS)('ClickHouse partition loader ($name, 3-node NATS)', (server) => {
   const { cluster, closeAfter } = useNatsCluster(3);
+  let streams = 0;
 
   /** A fresh database with Sightline's tables, and a NATS stream for the partition. */
   async function setUp(stream: string) {
-    const options = clickhouseTestOptions();
-    const engine = await openClickHouseEngine(options);
+    const { engine, transport } = await server.open();
     closeAfter(() => engine.close());
-    const transport = await openHttpTransport({ url: options.connection.url, database: options.database });
     closeAfter(() => transport.close());
     const log = await NatsEventLog.open({
       servers: cluster().servers,
-      stream,
+      stream: `${stream}-${++streams}`,
       replicas: 3,
       maxRecordBytes: 1 << 20,
     });

@@ -37,6 +37,27 @@ describe('NATS JetStream event log across nodes', () => {
     expect(b.stats()).toMatchObject({ appends: 2, records: 1 });
   });
 
+  it("removes nothing another node's consumer still needs, and a consumer registered again goes on where any node left it", async () => {
+    // Both nodes open the log before either registered a consumer (as every Sightline node opens every partition).
+    const a = await openOn('shared-consumers', 0);
+    const b = await openOn('shared-consumers', 1);
+    await a.append(Array.from({ length: 10 }, (_, i) => `r${i}`));
+    await a.consumers.register('loader');
+    await b.consumers.register('processor');
+    await b.waitFor(9);
+    // The processor (on B) is done with everything; the loader (on A) with nothing yet.
+    await b.consumers.release('processor', 10);
+    expect(b.bounds().start).toBe(0);
+    expect((await readAllRecords(b)).length).toBe(10);
+    await a.consumers.release('loader', 4);
+    expect(await b.consumers.positionOf('loader')).toBe(4);
+    // The partition's loader moves to node B (its lease changed hands): it resumes at 4, not at the start.
+    expect(await b.consumers.register('loader')).toBe(4);
+    await b.consumers.release('loader', 7);
+    expect(b.bounds().start).toBe(7);
+    await expect(b.read(6, { maxRecords: 1 })).rejects.toThrow(/removed/);
+  });
+
   it('tells a reader waiting for records that the log closed, and refuses waits after', async () => {
     const log = await openOn('closing', 0);
     await log.append(['one']);

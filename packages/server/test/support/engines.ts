@@ -72,10 +72,13 @@ export const CLICKHOUSE_DISTRIBUTED = clickhouseKind('clickhouse 18.16 distribut
   cluster: TEST_CLUSTER,
 }));
 
-export const CHDB = clickhouseKind('chdb (clickhouse 26)', () => ({
+/** Options of a chDB (ClickHouse 26, in process) engine, in a database of its own. */
+export const chdbTestOptions = () => ({
   connection: chdbConnection(),
   database: freshDatabase(),
-}));
+});
+
+export const CHDB = clickhouseKind('chdb (clickhouse 26)', chdbTestOptions);
 
 /** Every engine the conformance suite and the query tests run on. */
 export const ENGINES: readonly TestEngineKind[] = [DUCKDB, CLICKHOUSE, CLICKHOUSE_DISTRIBUTED, CHDB];

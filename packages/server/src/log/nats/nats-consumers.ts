@@ -27,8 +27,9 @@ export class NatsConsumers implements LogConsumers {
   }
 
   async register(name: string): Promise<LogOffset> {
-    // Registered before, perhaps by another node (a partition's owner changes): go on from there.
-    const existing = this.known.get(name) ?? (await this.positionOf(name));
+    // Registered before, perhaps by another node (a partition's owner changed): go on from where
+    // the bucket says, which is where whichever node released it last left it.
+    const existing = await this.positionOf(name);
     if (existing !== undefined) {
       this.known.set(name, existing);
       return existing;
