@@ -202,6 +202,7 @@ export async function startSightline(
       eventLog: logIngest
         ? { stats: () => logIngest!.log.stats(), lag: () => logIngest!.backlog.lag() }
         : undefined,
+      cluster,
       isShuttingDown: () => shuttingDown,
       demo: config.demo,
     };

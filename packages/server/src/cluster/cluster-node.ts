@@ -32,8 +32,22 @@ export interface ClusterServices {
  * processed here (owned-partitions.ts), and writes and interventions are announced to the other
  * nodes (cluster-bus.ts).
  */
+/** What /healthz says of a cluster node. */
+export interface ClusterHealth {
+  node_id: number;
+  partitions: number;
+  /** The partitions loaded and processed on this node now. */
+  owned_partitions: number[];
+  /** Of the owned partitions: events in the log not loaded yet, and not processed yet. */
+  loader_lag_events: number;
+  processor_lag_events: number;
+  /** Events this node appended to the log since it started. */
+  appended_events: number;
+}
+
 export class ClusterNode {
   private bus: ClusterBus | null = null;
+  private owned: OwnedPartitions | null = null;
 
   private constructor(
     private readonly engine: StorageEngine,
@@ -94,6 +108,7 @@ export class ClusterNode {
           ),
     });
     this.bus = bus;
+    this.owned = owned;
     owned.onCommitted((outputs) => bus.interventionsCommitted(outputs.interventions));
     let leases: PartitionLeases | null = null;
     const config = this.config;
@@ -122,6 +137,18 @@ export class ClusterNode {
         await owned.stop();
       },
       onCommitted: (listener) => owned.onCommitted(listener),
+    };
+  }
+
+  health(): ClusterHealth {
+    const lag = this.owned?.lag() ?? [];
+    return {
+      node_id: this.config.nodeId,
+      partitions: this.config.partitions,
+      owned_partitions: lag.map((l) => l.partition),
+      loader_lag_events: lag.reduce((n, l) => n + l.loader, 0),
+      processor_lag_events: lag.reduce((n, l) => n + l.processor, 0),
+      appended_events: this.log.partitions.reduce((n, p) => n + p.stats().records, 0),
     };
   }
 

@@ -13,6 +13,8 @@ const RETRY_START_MS = 1_000;
 export class OwnedPartitions {
   /** Each held partition's work, started or starting. */
   private readonly work = new Map<number, Promise<PartitionWork | null>>();
+  /** The works that started and are not stopped. */
+  private readonly running = new Map<number, PartitionWork>();
   /** The lease each started work belongs to: a work started under a lease given back since is stopped. */
   private readonly leases = new Map<number, object>();
   private readonly listeners = new Set<(outputs: CommittedOutputs) => void>();
@@ -25,6 +27,13 @@ export class OwnedPartitions {
 
   held(): number[] {
     return [...this.work.keys()].sort((a, b) => a - b);
+  }
+
+  /** The partitions loaded and processed here now (started), and how far behind their ends they are. */
+  lag(): Array<{ partition: number; loader: number; processor: number }> {
+    return [...this.running.values()]
+      .map((w) => ({ partition: w.partition, ...w.lag() }))
+      .sort((a, b) => a.partition - b.partition);
   }
 
   /** A lease was taken: load and process the partition from where its stored state says. */
@@ -40,6 +49,7 @@ export class OwnedPartitions {
     const work = this.work.get(partition);
     this.work.delete(partition);
     this.leases.delete(partition);
+    this.running.delete(partition);
     await (await work)?.stop();
   }
 
@@ -74,6 +84,7 @@ export class OwnedPartitions {
           await started.stop();
           return null;
         }
+        this.running.set(partition, started);
         return started;
       } catch (error) {
         console.error(`[sightline] partition ${partition} could not start: ${(error as Error).message}`);

@@ -72,6 +72,15 @@ export class PartitionWork {
     return work;
   }
 
+  /** Records the partition holds (as far as this node has seen) that are not loaded, and not processed. */
+  lag(): { loader: number; processor: number } {
+    const end = this.log.bounds().end;
+    return {
+      loader: Math.max(0, end - this.loader.position),
+      processor: Math.max(0, end - Math.max(0, this.processor.lastSeq - this.base)),
+    };
+  }
+
   /** Resolves once what the partition held when called is loaded and processed. */
   async drain(): Promise<void> {
     await this.loader.loadAvailable();

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClusterHealth } from '../cluster/cluster-node.js';
 import type { InterventionHub } from '../delivery/intervention-hub.js';
 import type { ExportSlots } from '../export/export-limits.js';
 import type { EventCommitter } from '../ingest/capture.js';
@@ -26,6 +27,8 @@ export interface ServerContext {
   readBarrier(projectId?: string, signal?: AbortSignal): Promise<void>;
   /** The event log's counters and its consumers' lag, for /healthz and /metrics (absent without an event log). */
   eventLog: { stats(): LogStats; lag(): { loader: ConsumerLag; processor: ConsumerLag } } | undefined;
+  /** This node's share of the shared NATS log (`--log nats`), for /healthz; absent otherwise. */
+  cluster: { health(): ClusterHealth } | undefined;
   /** A capture request's country, from its client address (ingest/geo/client-country.ts). */
   geo: ClientCountry;
   /** Runs queries with fair turns on the engine and a time budget (query/query-runner.ts). */

@@ -66,9 +66,18 @@ describe('two Sightline nodes on the NATS log (3-node NATS, ClickHouse 18.16)', 
       expect(alone.journeys.length).toBeGreaterThan(5);
       expect(alone.interventions.length).toBeGreaterThan(0);
       expect(shared).toEqual(alone);
-      // Both nodes took partitions: the work really was split.
-      const owners = await two.rows('SELECT count() AS n FROM processor_checkpoint');
-      expect(Number(owners[0]!['n'])).toBeGreaterThanOrEqual(2);
+      // The work really was split: each node loads and processes partitions of its own (/healthz says which).
+      const owned = await Promise.all(
+        pair.nodes.map(async (node) => {
+          const health = (await (await fetch(`${node.url}/healthz`)).json()) as {
+            cluster: { owned_partitions: number[]; loader_lag_events: number };
+          };
+          expect(health.cluster.loader_lag_events).toBe(0);
+          return health.cluster.owned_partitions;
+        }),
+      );
+      expect(owned.every((partitions) => partitions.length > 0)).toBe(true);
+      expect(owned.flat().sort()).toEqual([0, 1, 2, 3]);
       // Any node answers queries with everything, whichever node captured it.
       for (const node of pair.nodes) {
         const insights = await query<unknown>(node, 'insights', { time_range: '1h' });

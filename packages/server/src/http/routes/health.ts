@@ -47,6 +47,7 @@ export const healthRoute: Route = {
       engine: ctx.engine.name,
       posthog_recording_events_dropped: droppedRecordings(ctx),
       ...(ctx.eventLog ? { event_log: eventLogHealth(ctx.eventLog) } : {}),
+      ...(ctx.cluster ? { cluster: ctx.cluster.health() } : {}),
     });
   },
 };
