@@ -106,7 +106,7 @@ export async function startSightline(
     // Several nodes (`--log nats`) share the event log on NATS; engines with a loader take capture
     // on their own event log (acknowledged once fsync'd there); the others commit each group to
     // the engine before answering.
-    cluster = config.cluster ? await ClusterNode.open(engine, config.cluster, backlog.readWaitMs) : undefined;
+    cluster = config.cluster ? await ClusterNode.open(engine, config.cluster, backlog) : undefined;
     logIngest = cluster
       ? undefined
       : engine.logLoading

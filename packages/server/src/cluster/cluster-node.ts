@@ -2,6 +2,7 @@ import { Kvm } from '@nats-io/kv';
 import { LIMITS } from '@sightline/schema';
 import type { InterventionHub } from '../delivery/intervention-hub.js';
 import type { WriteNotices } from '../live/write-notices.js';
+import type { BacklogOptions } from '../log/log-backlog.js';
 import { PartitionedNatsLog } from '../log/nats/partitioned-log.js';
 import type { ProcessorOptions } from '../processor/processor.js';
 import type { ProjectSettings } from '../processor/project-settings.js';
@@ -10,6 +11,7 @@ import type { StorageEngine } from '../storage/engine.js';
 import { ClusterBus } from './cluster-bus.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { ClusterReadBarrier } from './cluster-read-barrier.js';
+import { LoaderBacklog } from './loader-backlog.js';
 import { NatsCommitter } from './nats-committer.js';
 import { OwnedPartitions } from './owned-partitions.js';
 import { PartitionLeases } from './partition-leases.js';
@@ -43,6 +45,8 @@ export interface ClusterHealth {
   processor_lag_events: number;
   /** Events this node appended to the log since it started. */
   appended_events: number;
+  /** The most events one partition holds that its loader (on whichever node) has not stored. */
+  worst_partition_unloaded_events: number;
 }
 
 export class ClusterNode {
@@ -53,11 +57,16 @@ export class ClusterNode {
     private readonly engine: StorageEngine,
     private readonly config: ClusterConfig,
     readonly log: PartitionedNatsLog,
+    private readonly behind: LoaderBacklog,
     readonly committer: NatsCommitter,
     readonly barrier: ClusterReadBarrier,
   ) {}
 
-  static async open(engine: StorageEngine, config: ClusterConfig, readWaitMs: number): Promise<ClusterNode> {
+  static async open(
+    engine: StorageEngine,
+    config: ClusterConfig,
+    backlog: Pick<BacklogOptions, 'readWaitMs' | 'maxBehindEvents'>,
+  ): Promise<ClusterNode> {
     if (!engine.partitions) throw new Error(`the ${engine.name} engine cannot load a shared event log`);
     const log = await PartitionedNatsLog.open({
       servers: config.natsServers,
@@ -72,12 +81,14 @@ export class ClusterNode {
       await log.close();
       throw error;
     }
+    const behind = new LoaderBacklog(log.partitions, backlog.maxBehindEvents);
     return new ClusterNode(
       engine,
       config,
       log,
-      new NatsCommitter(log, engine),
-      new ClusterReadBarrier(log.partitions, readWaitMs),
+      behind,
+      new NatsCommitter(log, engine, () => behind.assertRoom()),
+      new ClusterReadBarrier(log.partitions, backlog.readWaitMs),
     );
   }
 
@@ -149,10 +160,12 @@ export class ClusterNode {
       loader_lag_events: lag.reduce((n, l) => n + l.loader, 0),
       processor_lag_events: lag.reduce((n, l) => n + l.processor, 0),
       appended_events: this.log.partitions.reduce((n, p) => n + p.stats().records, 0),
+      worst_partition_unloaded_events: this.behind.worstBehind,
     };
   }
 
   async close(): Promise<void> {
+    this.behind.stop();
     await this.bus?.close();
     await this.log.close();
   }

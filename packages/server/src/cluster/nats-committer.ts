@@ -26,6 +26,8 @@ export class NatsCommitter {
   constructor(
     private readonly log: PartitionedNatsLog,
     engine: Pick<StorageEngine, 'addBotCounts'>,
+    /** Throws (503 overloaded) while the loaders are too far behind (loader-backlog.ts). */
+    private readonly assertRoom: () => void,
   ) {
     this.bots = new BotTally(engine);
   }
@@ -48,6 +50,7 @@ export class NatsCommitter {
   }
 
   private async append(rows: readonly EventRow[], bots: readonly BotCount[]): Promise<CommitOutcome> {
+    if (rows.length > 0) this.assertRoom();
     const counted = bots.length > 0 ? this.bots.record(bots) : undefined;
     let duplicates = 0;
     if (rows.length > 0) {
