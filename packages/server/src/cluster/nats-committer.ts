@@ -7,6 +7,7 @@ import { LogClosedError } from '../log/index.js';
 import type { PartitionedNatsLog } from '../log/nats/partitioned-log.js';
 import type { BotCount, EventRow, StorageEngine } from '../storage/engine.js';
 import { fingerprint } from '../storage/event-dedupe.js';
+import { InFlight } from '../util/in-flight.js';
 
 /** The idempotency key of an event on the shared log: a retry on any node carries the same one. */
 export const eventLogId = (row: Pick<EventRow, 'project_id' | 'uuid'>) => `${row.project_id}:${row.uuid}`;
@@ -21,7 +22,7 @@ export const eventLogId = (row: Pick<EventRow, 'project_id' | 'uuid'>) => `${row
  */
 export class NatsCommitter {
   private readonly bots: BotTally;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlight();
 
   constructor(
     private readonly log: PartitionedNatsLog,
@@ -33,11 +34,7 @@ export class NatsCommitter {
   }
 
   submit(rows: readonly EventRow[], bots: readonly BotCount[] = []): Promise<CommitOutcome> {
-    const work = this.append(rows, bots);
-    this.inFlight.add(work);
-    const forget = () => this.inFlight.delete(work);
-    work.then(forget, forget);
-    return work;
+    return this.inFlight.track(this.append(rows, bots));
   }
 
   onBotsCounted(listener: BotsCountedListener): () => void {
@@ -45,8 +42,8 @@ export class NatsCommitter {
   }
 
   /** Resolves once every append under way is acknowledged or failed. */
-  async drain(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  drain(): Promise<void> {
+    return this.inFlight.drain();
   }
 
   private async append(rows: readonly EventRow[], bots: readonly BotCount[]): Promise<CommitOutcome> {

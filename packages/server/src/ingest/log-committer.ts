@@ -4,6 +4,7 @@ import { encodeEventRecord } from '../log/event-record.js';
 import { type EventLog, LogClosedError, LogWriteError } from '../log/index.js';
 import type { LogBacklog } from '../log/log-backlog.js';
 import type { BotCount, StorageEngine } from '../storage/engine.js';
+import { InFlight } from '../util/in-flight.js';
 import { type BotsCountedListener, BotTally } from './bot-tally.js';
 import type { CommitListener, CommitOutcome } from './group-commit.js';
 import type { IngestDedupe } from './ingest-dedupe.js';
@@ -18,7 +19,7 @@ import type { IngestDedupe } from './ingest-dedupe.js';
 export class LogCommitter {
   private readonly committedListeners = new Set<CommitListener>();
   private readonly bots: BotTally;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlight();
 
   constructor(
     private readonly log: EventLog,
@@ -32,11 +33,7 @@ export class LogCommitter {
   }
 
   submit(rows: Parameters<CommitListener>[0], bots: readonly BotCount[] = []): Promise<CommitOutcome> {
-    const work = this.append(rows, bots);
-    this.inFlight.add(work);
-    const forget = () => this.inFlight.delete(work);
-    work.then(forget, forget);
-    return work;
+    return this.inFlight.track(this.append(rows, bots));
   }
 
   onCommitted(listener: CommitListener): () => void {
@@ -49,8 +46,8 @@ export class LogCommitter {
   }
 
   /** Resolves once every append under way is acknowledged or failed. */
-  async drain(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  drain(): Promise<void> {
+    return this.inFlight.drain();
   }
 
   private async append(
