@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventLog } from '../log/event-log.js';
-import { CONSUMER_LINGER_MS } from '../log/limits.js';
 import { storedEventOf } from '../processor/log-event-source.js';
 import { type CommittedOutputs, type ProcessorOptions, StreamProcessor } from '../processor/processor.js';
+import { RecentEvents } from '../processor/recent-events.js';
 import type { EngineHealth, StorageEngine } from '../storage/engine.js';
 import type { PartitionLoader, PartitionStorage } from '../storage/partition-storage.js';
 import type { InterventionRule } from '../storage/processor-records.js';
@@ -24,7 +24,8 @@ export interface PartitionWorkDeps {
 /**
  * What the node holding one partition's lease runs for it: the loader (the partition's log into
  * ClickHouse) and the stream processor (journeys, detectors, insights, interventions of the
- * partition's sessions). Both resume from what the engine stores (the loader from the stored seqs,
+ * partition's sessions), which takes the events the loader reads as it reads them, so the log
+ * is read once, not twice. Both resume from what the engine stores (the loader from the stored seqs,
  * the processor from its checkpoint and saved state), so a node taking the partition over goes on
  * where the previous owner stopped; outputs it recomputes carry the same ids and are stored once.
  */
@@ -43,8 +44,8 @@ export class PartitionWork {
   static async start(partition: number, log: EventLog, deps: PartitionWorkDeps): Promise<PartitionWork> {
     const base = deps.storage.seqBase(partition);
     await log.consumers.register(PARTITION_PROCESSOR);
-    const loader = await deps.storage.openLoader(partition, log, deps.onLoaded);
     const store = deps.storage.processorStore(partition);
+    // Where the processor reads what the loader has not handed it (a replay after the partition changed hands).
     const source: Pick<StorageEngine, 'readEventsAfter'> = {
       async readEventsAfter(afterSeq, limit) {
         const from = Math.max(afterSeq - base, log.bounds().start, 0);
@@ -52,21 +53,30 @@ export class PartitionWork {
         return records.map((record) => storedEventOf(record, base + record.offset + 1));
       },
     };
+    // The loader's batches, handed over as it reads them: one read of the log serves both.
+    const recent = new RecentEvents();
     const processor = new StreamProcessor(
       { ...store, health: deps.health, readEventsAfter: source.readEventsAfter },
       deps.rulesFor,
       deps.processor,
-      undefined,
+      recent,
       source,
     );
     processor.onCommitted(deps.onCommitted);
+    const loader = await deps.storage.openLoader(partition, log, {
+      onRead: (events) => {
+        if (events.length === 0) return;
+        recent.add(events, { firstSeq: events[0]!.seq, inserted: new Uint8Array(events.length).fill(1) });
+        void processor.notify();
+      },
+      onLoaded: deps.onLoaded,
+    });
     await processor.start();
     const work = new PartitionWork(partition, log, loader, processor, base);
     work.tasks.push(
       loader.run(work.stopping.signal, (error) =>
         console.error(`[sightline] partition ${partition} loader: ${error.message}`),
       ),
-      work.follow(),
       work.releaseEvery(),
     );
     return work;
@@ -93,26 +103,6 @@ export class PartitionWork {
     await Promise.allSettled(this.tasks);
     await this.processor.stop();
     await this.release().catch(() => undefined);
-  }
-
-  /**
-   * Wakes the processor as the partition grows, one round at a time: a round that found less than
-   * a full batch is followed by a linger, so a trickle costs a commit per linger, not per event.
-   */
-  private async follow(): Promise<void> {
-    const signal = this.stopping.signal;
-    let seen = this.log.bounds().end;
-    await this.processor.notify();
-    while (!signal.aborted) {
-      try {
-        await this.log.waitFor(seen, signal);
-        await sleep(CONSUMER_LINGER_MS, undefined, { signal });
-      } catch {
-        return;
-      }
-      seen = this.log.bounds().end;
-      await this.processor.notify();
-    }
   }
 
   private async releaseEvery(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { EventLog, LogOffset } from '../log/event-log.js';
-import type { RecordStorage } from './engine.js';
+import type { RecordStorage, StoredEvent } from './engine.js';
 
 /** One partition's loader: moves the partition's log into the engine, exactly once (clickhouse/partition-loader.ts). */
 export interface PartitionLoader {
@@ -22,16 +22,20 @@ export type PartitionProcessorStore = Pick<
  * (cluster/): the partition's loader, and a processor store of its own, so the node that takes the
  * partition over resumes from what the previous owner stored.
  */
-export interface PartitionStorage {
+/** What a partition's loader tells as it goes. */
+export interface PartitionLoaderListeners {
   /**
-   * `onLoaded` hears, after each stored batch, which projects got events (live queries re-run).
-   * Events are numbered seq = `seqBase(partition)` + log offset + 1.
+   * Each batch read from the log, before it is stored: every record as an event numbered
+   * seq = `seqBase(partition)` + offset + 1, in offset order, offsets without a gap (the stream
+   * processor takes them from here instead of reading the log a second time).
    */
-  openLoader(
-    partition: number,
-    log: EventLog,
-    onLoaded: (projectIds: ReadonlySet<string>) => void,
-  ): Promise<PartitionLoader>;
+  onRead: (events: StoredEvent[]) => void;
+  /** After each stored batch: which projects got events (live queries re-run). */
+  onLoaded: (projectIds: ReadonlySet<string>) => void;
+}
+
+export interface PartitionStorage {
+  openLoader(partition: number, log: EventLog, listeners: PartitionLoaderListeners): Promise<PartitionLoader>;
   processorStore(partition: number): PartitionProcessorStore;
   /** The seq before the partition's first event. */
   seqBase(partition: number): number;

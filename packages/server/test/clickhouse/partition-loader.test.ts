@@ -102,9 +102,15 @@ describe.each(SERVERS)('ClickHouse partition loader ($name, 3-node NATS)', (serv
       ),
       SETTINGS,
     );
-    const loader = await ClickHousePartitionLoader.open(transport, SETTINGS, PARTITION, log, 100);
+    const read: number[] = [];
+    const loader = await ClickHousePartitionLoader.open(transport, SETTINGS, PARTITION, log, 100, {
+      onRead: (events) => read.push(...events.map((e) => e.seq - low - 1)),
+    });
     expect(await loader.loadAvailable()).toBe(300 - storedBefore.length);
     expect(await storedSeqs(transport)).toEqual(rows.map((_, i) => i));
+    // The processor is handed every record read, stored before or not (it may not have processed
+    // them): from the batch the loader went back to, in order, without a gap.
+    expect(read).toEqual(Array.from({ length: 100 }, (_, i) => 200 + i));
   });
 
   it('stores an event once when a retry reached the log again past its duplicate window', async () => {

@@ -1,7 +1,7 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { fingerprint } from '../../storage/event-dedupe.js';
 import type { AppendResult } from '../event-log.js';
-import { NatsEventLog, type NatsEventLogOptions } from './nats-event-log.js';
+import { connectToNats, NatsEventLog, type NatsEventLogOptions } from './nats-event-log.js';
 
 /** A record with what routes it: its session's partition, and its id (the duplicate check). */
 export interface KeyedRecord {
@@ -52,7 +52,7 @@ export class PartitionedNatsLog {
   ) {}
 
   static async open(options: PartitionedNatsLogOptions): Promise<PartitionedNatsLog> {
-    const nc = await connect({ servers: options.servers, name: 'sightline', maxReconnectAttempts: -1 });
+    const nc = await connectToNats(options.servers);
     const logs: NatsEventLog[] = [];
     try {
       for (let p = 0; p < options.partitions; p++)

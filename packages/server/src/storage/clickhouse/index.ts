@@ -13,7 +13,7 @@ import type {
   StoredEvent,
 } from '../engine.js';
 import type { HealthMonitor, RecoveryOptions } from '../engine-health.js';
-import type { PartitionStorage } from '../partition-storage.js';
+import type { PartitionLoaderListeners, PartitionStorage } from '../partition-storage.js';
 import { DelegatingRecordStorage, type RecordMethod } from '../records/delegating-record-storage.js';
 import { ProcessorStore } from '../records/processor-store.js';
 import { recordStorage } from '../records/record-storage.js';
@@ -58,8 +58,8 @@ class ClickHouseEngine extends DelegatingRecordStorage implements StorageEngine 
   private readonly records: RecordStorage;
   /** Partitions of the NATS log (`--log nats`): each numbers its events and keeps its processor state as node 1023 − p. */
   readonly partitions: PartitionStorage = {
-    openLoader: (partition: number, log: EventLog, onLoaded: (projectIds: ReadonlySet<string>) => void) =>
-      ClickHousePartitionLoader.open(this.transport, this.settings, partition, log, undefined, onLoaded),
+    openLoader: (partition: number, log: EventLog, listeners: PartitionLoaderListeners) =>
+      ClickHousePartitionLoader.open(this.transport, this.settings, partition, log, undefined, listeners),
     processorStore: (partition: number) => {
       const store = new ProcessorStore(this.recordExecutor, partitionNode(partition));
       return {

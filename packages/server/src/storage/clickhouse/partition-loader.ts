@@ -1,7 +1,8 @@
 import type { EventLog, LogOffset } from '../../log/event-log.js';
 import { parseEventRecord } from '../../log/event-record.js';
+import type { StoredEvent } from '../engine.js';
 import { FingerprintSet, fingerprint } from '../event-dedupe.js';
-import type { PartitionLoader } from '../partition-storage.js';
+import type { PartitionLoader, PartitionLoaderListeners } from '../partition-storage.js';
 import { insertRow, loadFingerprints, MAX_NODES, seqRange } from './event-writer.js';
 import type { ClickHouseTransport, Settings } from './transport.js';
 
@@ -39,7 +40,7 @@ export class ClickHousePartitionLoader implements PartitionLoader {
     /** Seqs at or after `next` found stored at start (the partly stored last batch). */
     private readonly present: Set<number>,
     private readonly batch: number,
-    private readonly onLoaded: (projectIds: ReadonlySet<string>) => void,
+    private readonly listeners: Partial<PartitionLoaderListeners>,
   ) {}
 
   static async open(
@@ -48,8 +49,7 @@ export class ClickHousePartitionLoader implements PartitionLoader {
     partition: number,
     log: EventLog,
     batch = DEFAULT_LOAD_BATCH,
-    /** Told after each stored batch which projects got events (live queries re-run). */
-    onLoaded: (projectIds: ReadonlySet<string>) => void = () => undefined,
+    listeners: Partial<PartitionLoaderListeners> = {},
   ): Promise<ClickHousePartitionLoader> {
     if (!Number.isInteger(partition) || partition < 0 || partition >= MAX_PARTITIONS)
       throw new Error(`log partition must be an integer 0..${MAX_PARTITIONS - 1}, got ${partition}`);
@@ -82,7 +82,7 @@ export class ClickHousePartitionLoader implements PartitionLoader {
       next,
       present,
       batch,
-      onLoaded,
+      listeners,
     );
   }
 
@@ -98,16 +98,19 @@ export class ClickHousePartitionLoader implements PartitionLoader {
       const records = await this.log.read(this.next, { maxRecords: this.batch });
       if (records.length === 0) return inserted;
       const rows: Array<Record<string, unknown>> = [];
+      const read: StoredEvent[] = [];
       const batch = new FingerprintSet(records.length * 2);
       for (const record of records) {
         const seq = this.low + record.offset + 1;
-        if (this.present.has(seq)) continue;
         const { fp_hi, fp_lo, ...row } = parseEventRecord(record.data);
+        read.push({ ...row, country: row.country ?? '', seq });
+        if (this.present.has(seq)) continue;
         const [hi, lo] =
           fp_hi === undefined || fp_lo === undefined ? fingerprint(row.project_id, row.uuid) : [fp_hi, fp_lo];
         if (this.stored.has(hi, lo) || !batch.add(hi, lo)) continue;
         rows.push(insertRow(row, seq, hi, lo));
       }
+      this.listeners.onRead?.(read);
       // Remembered only once stored: a failed INSERT is tried again whole.
       if (rows.length > 0) await this.transport.insert('events', rows, this.settings);
       for (const row of rows) this.stored.add(row['fp_hi'] as number, row['fp_lo'] as number);
@@ -115,7 +118,7 @@ export class ClickHousePartitionLoader implements PartitionLoader {
       this.next = records.at(-1)!.offset + 1;
       inserted += rows.length;
       await this.log.consumers.release(PARTITION_LOADER, this.next);
-      if (rows.length > 0) this.onLoaded(new Set(rows.map((row) => row['project_id'] as string)));
+      if (rows.length > 0) this.listeners.onLoaded?.(new Set(rows.map((row) => row['project_id'] as string)));
     }
   }
 
