@@ -64,9 +64,9 @@ export class PartitionWork {
     );
     processor.onCommitted(deps.onCommitted);
     const loader = await deps.storage.openLoader(partition, log, {
-      onRead: (events) => {
+      onRead: (events, fresh) => {
         if (events.length === 0) return;
-        recent.add(events, { firstSeq: events[0]!.seq, inserted: new Uint8Array(events.length).fill(1) });
+        recent.add(events, { firstSeq: events[0]!.seq, inserted: fresh });
         void processor.notify();
       },
       onLoaded: deps.onLoaded,

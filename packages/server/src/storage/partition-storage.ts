@@ -27,9 +27,11 @@ export interface PartitionLoaderListeners {
   /**
    * Each batch read from the log, before it is stored: every record as an event numbered
    * seq = `seqBase(partition)` + offset + 1, in offset order, offsets without a gap (the stream
-   * processor takes them from here instead of reading the log a second time).
+   * processor takes them from here instead of reading the log a second time). `fresh[i]` is 0 for a
+   * second copy of an event already in the partition (a retry past JetStream's duplicate window):
+   * neither stored nor processed again.
    */
-  onRead: (events: StoredEvent[]) => void;
+  onRead: (events: StoredEvent[], fresh: Uint8Array) => void;
   /** After each stored batch: which projects got events (live queries re-run). */
   onLoaded: (projectIds: ReadonlySet<string>) => void;
 }

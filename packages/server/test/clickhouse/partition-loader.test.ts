@@ -120,8 +120,13 @@ describe.each(SERVERS)('ClickHouse partition loader ($name, 3-node NATS)', (serv
     await log.append([record(row), record(makeRow({ session_id: 's3' })), record(row)], {
       ids: ['try-1', 'other', 'try-2'],
     });
-    const loader = await ClickHousePartitionLoader.open(transport, SETTINGS, PARTITION, log, 100);
+    const fresh: number[] = [];
+    const loader = await ClickHousePartitionLoader.open(transport, SETTINGS, PARTITION, log, 100, {
+      onRead: (_, flags) => fresh.push(...flags),
+    });
     expect(await loader.loadAvailable()).toBe(2);
+    // The processor is not handed the second copy either.
+    expect(fresh).toEqual([1, 1, 0]);
     const count = await transport.query(
       `SELECT count() AS n FROM events WHERE uuid = '${row.uuid}'`,
       SETTINGS,

@@ -99,18 +99,24 @@ export class ClickHousePartitionLoader implements PartitionLoader {
       if (records.length === 0) return inserted;
       const rows: Array<Record<string, unknown>> = [];
       const read: StoredEvent[] = [];
+      const fresh = new Uint8Array(records.length);
       const batch = new FingerprintSet(records.length * 2);
       for (const record of records) {
         const seq = this.low + record.offset + 1;
         const { fp_hi, fp_lo, ...row } = parseEventRecord(record.data);
         read.push({ ...row, country: row.country ?? '', seq });
-        if (this.present.has(seq)) continue;
+        // Stored by an earlier loader that stopped mid-batch: not again, but the processor may need it.
+        if (this.present.has(seq)) {
+          fresh[read.length - 1] = 1;
+          continue;
+        }
         const [hi, lo] =
           fp_hi === undefined || fp_lo === undefined ? fingerprint(row.project_id, row.uuid) : [fp_hi, fp_lo];
         if (this.stored.has(hi, lo) || !batch.add(hi, lo)) continue;
+        fresh[read.length - 1] = 1;
         rows.push(insertRow(row, seq, hi, lo));
       }
-      this.listeners.onRead?.(read);
+      this.listeners.onRead?.(read, fresh);
       // Remembered only once stored: a failed INSERT is tried again whole.
       if (rows.length > 0) await this.transport.insert('events', rows, this.settings);
       for (const row of rows) this.stored.add(row['fp_hi'] as number, row['fp_lo'] as number);
