@@ -178,10 +178,17 @@ async function agreeOnPartitions(log: PartitionedNatsLog, config: ClusterConfig)
   });
   try {
     await kv.create('partitions', String(config.partitions));
+    return;
   } catch {
     // Already recorded by the first node.
   }
-  const recorded = Number((await kv.get('partitions'))?.string());
+  // A replica that has not caught up may not have it yet: ask again for a moment.
+  let recorded = Number.NaN;
+  for (let attempt = 0; attempt < 20 && Number.isNaN(recorded); attempt++) {
+    const entry = await kv.get('partitions').catch(() => null);
+    if (entry?.operation === 'PUT') recorded = Number(entry.string());
+    else await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   if (recorded !== config.partitions)
     throw new Error(
       `the event log on NATS has ${recorded} partitions; this node was started with ${config.partitions} (SIGHTLINE_LOG_PARTITIONS must be the same on every node)`,

@@ -62,9 +62,11 @@ export class PartitionLeases {
     this.ticking = this.tick().catch(() => undefined);
     await this.ticking;
     this.timer = setInterval(() => {
+      // Never wait on a round that has not finished (a NATS call may hang): the leases' expiry does not wait.
+      this.dropExpiring();
       // A round that failed (NATS unreachable a moment) is simply the next round's to do.
       this.ticking = this.ticking.then(() => this.tick()).catch(() => undefined);
-    }, this.options.leaseMs / 3);
+    }, this.options.leaseMs / 6);
   }
 
   /** Gives every partition back (after `onReleased`) and leaves, so the others take over at once. */
@@ -78,8 +80,9 @@ export class PartitionLeases {
 
   private async tick(): Promise<void> {
     if (this.stopped) return;
-    await this.kv.put(nodeKey(this.options.nodeId), String(this.now()));
+    // Renewing first: a heartbeat that fails must not keep the leases from being renewed or dropped.
     await this.renew();
+    await this.kv.put(nodeKey(this.options.nodeId), String(this.now()));
     const share = Math.ceil(this.options.partitions / Math.max(1, await this.liveNodes()));
     // Over the share (a node joined): the highest partitions go back for it to take.
     for (const p of this.owned()
@@ -89,8 +92,9 @@ export class PartitionLeases {
     for (let p = 0; p < this.options.partitions && this.held.size < share; p++) {
       if (this.held.has(p)) continue;
       try {
+        const asked = this.now();
         const revision = await this.kv.create(partitionKey(p), this.options.nodeId);
-        this.held.set(p, { revision, renewedAt: this.now() });
+        this.held.set(p, { revision, renewedAt: asked });
         this.options.onAcquired(p);
       } catch {
         // Held by another node (or just taken): try the next one.
@@ -101,13 +105,28 @@ export class PartitionLeases {
   private async renew(): Promise<void> {
     for (const [p, lease] of this.held) {
       try {
-        lease.revision = await this.kv.update(partitionKey(p), this.options.nodeId, lease.revision);
-        lease.renewedAt = this.now();
+        const asked = this.now();
+        const revision = await this.kv.update(partitionKey(p), this.options.nodeId, lease.revision);
+        // Dropped while the call was under way: it is no longer ours, whatever the answer.
+        if (this.held.get(p) !== lease) continue;
+        lease.revision = revision;
+        lease.renewedAt = asked;
       } catch {
-        // Could not renew: once it may be close to expiring, it is no longer ours to process.
-        if (this.now() - lease.renewedAt >= (this.options.leaseMs * 2) / 3) await this.drop(p, 'lost');
+        // Could not renew: dropExpiring lets it go once it may be close to expiring.
       }
     }
+    this.dropExpiring();
+  }
+
+  /**
+   * A lease not renewed for 2/3 of its time may expire soon (its entry was written no later than
+   * the renewal was asked for): it is no longer ours to process. Runs on the timer too, so a NATS
+   * call that never answers cannot keep a node on partitions another node may take.
+   */
+  private dropExpiring(): void {
+    for (const [p, lease] of this.held)
+      if (this.now() - lease.renewedAt >= (this.options.leaseMs * 2) / 3)
+        void this.drop(p, 'lost').catch(() => undefined);
   }
 
   private async liveNodes(): Promise<number> {

@@ -283,7 +283,10 @@ export class StreamProcessor {
       this.clock = Math.max(this.clock, Math.min(e.timestamp, e.received_at));
       if (e.session_id !== '') {
         const s = this.sessions.get(ctx, e.project_id, e.session_id, e.distinct_id);
+        // Already in this session's saved state (session-state.ts, applied_seq): never applied twice.
+        if ((s.applied_seq ?? 0) >= stored.seq) continue;
         handleEvent(ctx, s, e);
+        s.applied_seq = stored.seq;
         this.nextScanAt = Math.min(this.nextScanAt, nextDeadline(s));
       }
       const now = this.clock - this.options.latenessMs;

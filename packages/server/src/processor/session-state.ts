@@ -52,6 +52,13 @@ export interface SessionState {
   last_intervention: Record<string, number>;
   friction_score: number;
   friction_factors: Partial<Record<RiskFactor, number>>;
+  /**
+   * seq of the latest event applied to this state. A store without transactions (ClickHouse) may
+   * keep a session saved after the state position it was saved with, when a node dies between the
+   * two writes: the replay from that position then skips what this state already holds. Absent in
+   * states saved before it existed.
+   */
+  applied_seq?: number;
 }
 
 export function newSessionState(projectId: string, sessionId: string, distinctId: string): SessionState {

@@ -82,3 +82,29 @@ export async function sendBatch(
   });
   return { status: res.status, body: await res.text() };
 }
+
+/** The partitions a node loads and processes now, as its `/healthz` says. */
+export async function ownedPartitions(node: SightlineProcess): Promise<number[]> {
+  const res = await fetch(`${node.url}/healthz`);
+  const health = (await res.json()) as { cluster?: { owned_partitions: number[] } };
+  if (!health.cluster) throw new Error(`/healthz answered ${res.status} without its cluster part`);
+  return health.cluster.owned_partitions;
+}
+
+/** Resolves once every node of the group loads and processes an equal share of the partitions. */
+export async function sharedEvenly(group: SightlineNodes, partitions: number, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  let owned: number[][] = [];
+  while (Date.now() < deadline) {
+    owned = await Promise.all(group.nodes.map(ownedPartitions));
+    const all = owned.flat().sort((a, b) => a - b);
+    if (
+      owned.every((mine) => mine.length === partitions / group.nodes.length) &&
+      all.length === partitions &&
+      all.every((p, i) => p === i)
+    )
+      return owned;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the partitions are not shared evenly after ${timeoutMs} ms: ${JSON.stringify(owned)}`);
+}
