@@ -40,6 +40,7 @@ export class PartitionLeases {
   private readonly held = new Map<number, Held>();
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> = Promise.resolve();
+  private tickRunning = false;
   private stopped = false;
   private readonly now: () => number;
 
@@ -59,14 +60,32 @@ export class PartitionLeases {
 
   /** Takes this node's share at once, then keeps it every `leaseMs / 3`. */
   async start(): Promise<void> {
-    this.ticking = this.tick().catch(() => undefined);
+    this.ticking = this.boundedTick();
     await this.ticking;
+    let rounds = 0;
     this.timer = setInterval(() => {
-      // Never wait on a round that has not finished (a NATS call may hang): the leases' expiry does not wait.
+      // Never waiting on a round still under way (a NATS call may hang): the leases' expiry does not wait.
       this.dropExpiring();
-      // A round that failed (NATS unreachable a moment) is simply the next round's to do.
-      this.ticking = this.ticking.then(() => this.tick()).catch(() => undefined);
+      if (++rounds % 2 !== 0 || this.tickRunning) return;
+      this.ticking = this.boundedTick();
     }, this.options.leaseMs / 6);
+  }
+
+  /**
+   * One round (renew, heartbeat, rebalance), given up after a lease's time: a round stuck on a NATS
+   * call that never answers (seen while a NATS server stopped) must not keep every later round, and
+   * so every partition, from this node for good. A failed round is simply the next round's to do.
+   */
+  private boundedTick(): Promise<void> {
+    this.tickRunning = true;
+    let timer: NodeJS.Timeout | undefined;
+    const givenUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.options.leaseMs);
+    });
+    return Promise.race([this.tick().catch(() => undefined), givenUp]).finally(() => {
+      clearTimeout(timer);
+      this.tickRunning = false;
+    });
   }
 
   /** Gives every partition back (after `onReleased`) and leaves, so the others take over at once. */
