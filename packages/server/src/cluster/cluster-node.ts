@@ -8,6 +8,7 @@ import type { ProcessorOptions } from '../processor/processor.js';
 import type { ProjectSettings } from '../processor/project-settings.js';
 import type { ProcessorControl } from '../processor/worker/processor-host.js';
 import type { StorageEngine } from '../storage/engine.js';
+import { type PartitionStorage, partitionStorageOf } from '../storage/partition-storage.js';
 import { ClusterBus } from './cluster-bus.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { ClusterReadBarrier } from './cluster-read-barrier.js';
@@ -55,6 +56,7 @@ export class ClusterNode {
 
   private constructor(
     private readonly engine: StorageEngine,
+    private readonly storage: PartitionStorage,
     private readonly config: ClusterConfig,
     readonly log: PartitionedNatsLog,
     private readonly behind: LoaderBacklog,
@@ -67,7 +69,8 @@ export class ClusterNode {
     config: ClusterConfig,
     backlog: Pick<BacklogOptions, 'readWaitMs' | 'maxBehindEvents'>,
   ): Promise<ClusterNode> {
-    if (!engine.partitions) throw new Error(`the ${engine.name} engine cannot load a shared event log`);
+    const storage = partitionStorageOf(engine);
+    if (!storage) throw new Error(`the ${engine.name} engine cannot load a shared event log`);
     const log = await PartitionedNatsLog.open({
       servers: config.natsServers,
       prefix: config.prefix,
@@ -84,6 +87,7 @@ export class ClusterNode {
     const behind = new LoaderBacklog(log.partitions, backlog.maxBehindEvents);
     return new ClusterNode(
       engine,
+      storage,
       config,
       log,
       behind,
@@ -98,9 +102,8 @@ export class ClusterNode {
    * over at once) after committing what was processed.
    */
   processing(services: ClusterServices): ProcessorControl {
-    const storage = this.engine.partitions!;
     const owned = new OwnedPartitions(this.log.partitions, {
-      storage,
+      storage: this.storage,
       health: () => this.engine.health(),
       rulesFor: (projectId) => services.settings.rulesFor(projectId),
       processor: services.processor,

@@ -1,7 +1,6 @@
 import type { SqlDialect } from '../sql/dialect.js';
 import type { SqlFragment } from '../sql/sql.js';
 import type { EventLogLoading } from './log-loading.js';
-import type { PartitionStorage } from './partition-storage.js';
 import type {
   InsightStatus,
   InterventionRecord,
@@ -287,11 +286,9 @@ export interface StorageEngine extends RecordStorage {
   /**
    * Present when the engine loads the event log itself (log-loading.ts): capture then acknowledges
    * on the log. Absent (ClickHouse): capture commits to the engine directly, or (`--log nats`) to
-   * the shared log on NATS, loaded through `partitions`.
+   * the shared log on NATS, loaded through the engine's partitions (partition-storage.ts).
    */
   readonly logLoading?: EventLogLoading | undefined;
-  /** Present when several nodes may share the engine over the NATS log (partition-storage.ts): ClickHouse. */
-  readonly partitions?: PartitionStorage | undefined;
   /** Runs a query built with the engine's dialect; numbers come back as JS numbers. */
   query(fragment: SqlFragment, options?: QueryOptions): Promise<QueryRow[]>;
 

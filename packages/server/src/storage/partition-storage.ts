@@ -1,5 +1,5 @@
 import type { EventLog, LogOffset } from '../log/event-log.js';
-import type { RecordStorage, StoredEvent } from './engine.js';
+import type { RecordStorage, StorageEngine, StoredEvent } from './engine.js';
 
 /** One partition's loader: moves the partition's log into the engine, exactly once (clickhouse/partition-loader.ts). */
 export interface PartitionLoader {
@@ -41,4 +41,9 @@ export interface PartitionStorage {
   processorStore(partition: number): PartitionProcessorStore;
   /** The seq before the partition's first event. */
   seqBase(partition: number): number;
+}
+
+/** The engine's partitions, when several nodes may share it over the NATS log (ClickHouse); else undefined. */
+export function partitionStorageOf(engine: StorageEngine): PartitionStorage | undefined {
+  return (engine as StorageEngine & { partitions?: PartitionStorage }).partitions;
 }
