@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { BUDGETS } from './budgets.js';
+import { runGenerator } from './generator-process.js';
 
 const GENERATOR = fileURLToPath(new URL('../load-generator.ts', import.meta.url));
 
@@ -52,29 +52,7 @@ export function startLoadGenerator(target: LoadTarget, load: LoadRequest): Runni
     ...(load.seed === undefined ? [] : ['--seed', String(load.seed)]),
     ...(load.now === undefined ? [] : ['--now', String(load.now)]),
   ];
-  const child = spawn(process.execPath, ['--import', 'tsx', GENERATOR, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  let markStarted: () => void = () => undefined;
-  const started = new Promise<void>((resolve) => {
-    markStarted = resolve;
-  });
-  child.stdout!.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    if (stderr.includes('sending\n')) markStarted();
-  });
-  const done = new Promise<LoadResult>((resolve, reject) => {
-    child.once('exit', (code) => {
-      markStarted();
-      if (code !== 0) reject(new Error(`load generator exited with ${code}:\n${stderr}`));
-      else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as LoadResult);
-    });
-  });
+  const { started, done } = runGenerator<LoadResult>(GENERATOR, args, 'load generator');
   return { started, done };
 }
 

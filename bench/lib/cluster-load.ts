@@ -1,7 +1,7 @@
 /** Runs lib/cluster-load-generator.ts in a process of its own (so it shares no event loop with anyone). */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ClusterLoadResult } from './cluster-load-generator.js';
+import { runGenerator } from './generator-process.js';
 
 export type { ClusterLoadResult };
 
@@ -31,29 +31,7 @@ export function startClusterLoad(urls: string[], key: string, load: ClusterLoadR
     ...['--connections', String(load.connections), '--seconds', String(load.seconds)],
     ...['--rate', String(load.rate ?? 0), '--prebuilt', String(load.prebuilt ?? 40_000)],
   ];
-  const child = spawn(process.execPath, ['--import', 'tsx', GENERATOR, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  let markStarted: () => void = () => undefined;
-  const started = new Promise<void>((resolve) => {
-    markStarted = resolve;
-  });
-  child.stdout!.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    if (stderr.includes('sending\n')) markStarted();
-  });
-  const done = new Promise<ClusterLoadResult>((resolve, reject) => {
-    child.once('exit', (code) => {
-      markStarted();
-      if (code !== 0) reject(new Error(`cluster load generator exited with ${code}:\n${stderr}`));
-      else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as ClusterLoadResult);
-    });
-  });
+  const { started, done, child } = runGenerator<ClusterLoadResult>(GENERATOR, args, 'cluster load generator');
   return {
     started,
     done,

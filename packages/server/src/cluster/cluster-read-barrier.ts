@@ -17,6 +17,7 @@ const POLL_MS = 20;
 export class ClusterReadBarrier {
   private asking: Promise<LogOffset[]> | null = null;
   private nextAsk: Promise<LogOffset[]> | null = null;
+  private positionsAsk: Promise<Array<LogOffset | undefined>> | null = null;
 
   constructor(
     private readonly partitions: readonly NatsEventLog[],
@@ -49,14 +50,25 @@ export class ClusterReadBarrier {
   /** The partitions (of `among`) whose loader has not passed `ends`. */
   private async behind(ends: readonly LogOffset[], among?: readonly number[]): Promise<number[]> {
     const check = among ?? ends.map((_, p) => p);
-    const loaded = await Promise.all(
-      check.map((p) =>
-        ends[p]! <= this.partitions[p]!.bounds().start
-          ? Promise.resolve(ends[p]!)
-          : this.partitions[p]!.consumers.positionOf(PARTITION_LOADER),
-      ),
-    );
-    return check.filter((p, i) => (loaded[i] ?? 0) < ends[p]!);
+    const loaded = await this.loaderPositions();
+    return check.filter((p) => ends[p]! > this.partitions[p]!.bounds().start && (loaded[p] ?? 0) < ends[p]!);
+  }
+
+  /**
+   * Every partition's loader position, one ask shared by all the reads waiting at the moment (a
+   * flood of reads while loading lags costs one round of key-value reads per poll, not one per
+   * read). Sharing an ask begun earlier is safe: positions only move forward, so an older answer
+   * can only make a read wait longer.
+   */
+  private loaderPositions(): Promise<Array<LogOffset | undefined>> {
+    if (this.positionsAsk) return this.positionsAsk;
+    const ask = Promise.all(this.partitions.map((log) => log.consumers.positionOf(PARTITION_LOADER)));
+    this.positionsAsk = ask;
+    const clear = () => {
+      if (this.positionsAsk === ask) this.positionsAsk = null;
+    };
+    ask.then(clear, clear);
+    return ask;
   }
 
   /** Every partition's end, asked after this call began (joining the ask queued next, if one is under way). */
