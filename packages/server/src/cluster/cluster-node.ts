@@ -102,15 +102,19 @@ export class ClusterNode {
    * over at once) after committing what was processed.
    */
   processing(services: ClusterServices): ProcessorControl {
-    const owned = new OwnedPartitions(this.log.partitions, {
-      storage: this.storage,
-      health: () => this.engine.health(),
-      rulesFor: (projectId) => services.settings.rulesFor(projectId),
-      processor: services.processor,
-      onLoaded: (projectIds) => {
-        for (const projectId of projectIds) services.notices.notifyWrite(projectId, ['events']);
+    const owned = new OwnedPartitions(
+      this.log.partitions,
+      {
+        storage: this.storage,
+        health: () => this.engine.health(),
+        rulesFor: (projectId) => services.settings.rulesFor(projectId),
+        processor: services.processor,
+        onLoaded: (projectIds) => {
+          for (const projectId of projectIds) services.notices.notifyWrite(projectId, ['events']);
+        },
       },
-    });
+      this.config.leaseMs,
+    );
     const bus = new ClusterBus(this.log.connection, `${this.config.prefix}.announce`, this.config.nodeId, {
       notices: services.notices,
       deliver: (interventions) => services.interventions.deliver(interventions),
@@ -140,7 +144,7 @@ export class ClusterNode {
           nodeId: `node-${config.nodeId}`,
           partitions: config.partitions,
           leaseMs: config.leaseMs,
-          onAcquired: (p) => owned.acquired(p),
+          onAcquired: (p, handedBack) => owned.acquired(p, handedBack),
           onReleased: (p) => owned.released(p),
         });
         await leases.start();

@@ -23,6 +23,13 @@ export class OwnedPartitions {
   constructor(
     private readonly logs: readonly NatsEventLog[],
     private readonly deps: Omit<PartitionWorkDeps, 'onCommitted'>,
+    /**
+     * How long a partition whose lease expired (its holder died or was cut off) waits before it is
+     * loaded: the last holder's INSERT in flight when it let go may still land, and a loader that
+     * looked at what is stored before it would load those events again (measured: thousands stored
+     * twice when a NATS server stopped under load). A partition handed back waits for nothing.
+     */
+    private readonly takeoverGraceMs: number,
   ) {}
 
   held(): number[] {
@@ -37,11 +44,11 @@ export class OwnedPartitions {
   }
 
   /** A lease was taken: load and process the partition from where its stored state says. */
-  acquired(partition: number): void {
+  acquired(partition: number, handedBack: boolean): void {
     if (this.stopped || this.work.has(partition)) return;
     const lease = {};
     this.leases.set(partition, lease);
-    this.work.set(partition, this.startWork(partition, lease));
+    this.work.set(partition, this.startWork(partition, lease, handedBack ? 0 : this.takeoverGraceMs));
   }
 
   /** A lease is given back (or lost): stop after committing what was processed. */
@@ -69,8 +76,10 @@ export class OwnedPartitions {
   }
 
   /** Tries until it starts or the lease goes (ClickHouse or NATS may be down a moment). */
-  private async startWork(partition: number, lease: object): Promise<PartitionWork | null> {
+  private async startWork(partition: number, lease: object, graceMs: number): Promise<PartitionWork | null> {
     const gone = () => this.stopped || this.leases.get(partition) !== lease;
+    if (graceMs > 0) await new Promise((resolve) => setTimeout(resolve, graceMs));
+    if (gone()) return null;
     for (;;) {
       try {
         const started = await PartitionWork.start(partition, this.logs[partition]!, {

@@ -17,8 +17,12 @@ export interface PartitionLeaseOptions {
   partitions: number;
   /** How long a lease outlives its last renewal: the time a dead node's partitions wait. */
   leaseMs: number;
-  /** Told when this node takes a partition: start processing it (resume from its checkpoint). */
-  onAcquired: (partition: number) => void;
+  /**
+   * Told when this node takes a partition: start processing it (resume from its checkpoint).
+   * `handedBack`: its last holder gave it back (after stopping its work); otherwise its lease
+   * expired, and the last holder's writes in flight when it let go may still land.
+   */
+  onAcquired: (partition: number, handedBack: boolean) => void;
   /**
    * Told before this node gives a partition back (`lost`: its lease could not be renewed in time):
    * stop processing it and commit what was processed; the lease is released once it resolves.
@@ -111,10 +115,13 @@ export class PartitionLeases {
     for (let p = 0; p < this.options.partitions && this.held.size < share; p++) {
       if (this.held.has(p)) continue;
       try {
+        const last = await this.kv.get(partitionKey(p));
+        if (last?.operation === 'PUT') continue; // held by another node
         const asked = this.now();
         const revision = await this.kv.create(partitionKey(p), this.options.nodeId);
         this.held.set(p, { revision, renewedAt: asked });
-        this.options.onAcquired(p);
+        // A release deletes the key (a DEL marker); an expired lease leaves nothing.
+        this.options.onAcquired(p, last !== null);
       } catch {
         // Held by another node (or just taken): try the next one.
       }
@@ -122,18 +129,22 @@ export class PartitionLeases {
   }
 
   private async renew(): Promise<void> {
-    for (const [p, lease] of this.held) {
-      try {
-        const asked = this.now();
-        const revision = await this.kv.update(partitionKey(p), this.options.nodeId, lease.revision);
-        // Dropped while the call was under way: it is no longer ours, whatever the answer.
-        if (this.held.get(p) !== lease) continue;
-        lease.revision = revision;
-        lease.renewedAt = asked;
-      } catch {
-        // Could not renew: dropExpiring lets it go once it may be close to expiring.
-      }
-    }
+    // All at once: one after another, 16 renewals on a busy NATS took long enough for the last ones
+    // to be dropped as expiring (measured: partitions without a running holder for seconds).
+    const asked = this.now();
+    await Promise.all(
+      [...this.held].map(async ([p, lease]) => {
+        try {
+          const revision = await this.kv.update(partitionKey(p), this.options.nodeId, lease.revision);
+          // Dropped while the call was under way: it is no longer ours, whatever the answer.
+          if (this.held.get(p) !== lease) return;
+          lease.revision = revision;
+          lease.renewedAt = asked;
+        } catch {
+          // Could not renew: dropExpiring lets it go once it may be close to expiring.
+        }
+      }),
+    );
     this.dropExpiring();
   }
 

@@ -113,6 +113,28 @@ describe.each(SERVERS)('ClickHouse partition loader ($name, 3-node NATS)', (serv
     expect(read).toEqual(Array.from({ length: 100 }, (_, i) => 200 + i));
   });
 
+  it('an INSERT that failed after ClickHouse stored it (a timeout) is not stored again by the retry', async () => {
+    const { transport, log } = await setUp('stored-then-failed');
+    const rows = Array.from({ length: 120 }, () => makeRow({ session_id: 's4' }));
+    await log.append(rows.map(record));
+    let failNext = true;
+    const timingOut: ClickHouseTransport = {
+      ...transport,
+      query: (...args) => transport.query(...args),
+      insert: async (...args) => {
+        await transport.insert(...args);
+        if (failNext) {
+          failNext = false;
+          throw new Error('timeout');
+        }
+      },
+    };
+    const loader = await ClickHousePartitionLoader.open(timingOut, SETTINGS, PARTITION, log, 100);
+    await expect(loader.loadAvailable()).rejects.toThrow('timeout');
+    expect(await loader.loadAvailable()).toBe(20);
+    expect(await storedSeqs(transport)).toEqual(rows.map((_, i) => i));
+  });
+
   it('stores an event once when a retry reached the log again past its duplicate window', async () => {
     const { transport, log } = await setUp('late-retry');
     const row = makeRow({ session_id: 's3' });

@@ -35,6 +35,11 @@ class MemoryKv {
     return this.revision;
   }
 
+  async get(key: string): Promise<{ operation: 'PUT' } | null> {
+    await this.reachable();
+    return this.entries.has(key) ? { operation: 'PUT' } : null;
+  }
+
   async create(key: string, value: string): Promise<number> {
     await this.reachable();
     if (this.entries.has(key)) throw new Error('wrong last sequence');

@@ -95,6 +95,19 @@ export class ClickHousePartitionLoader implements PartitionLoader {
     );
   }
 
+  /** The last INSERT failed: what it stored, if anything, is looked up before the next one. */
+  private uncertain = false;
+
+  /** Adds the seqs stored from `next` to `last` (offsets) to `present`, so the next INSERT skips them. */
+  private async findStored(last: LogOffset): Promise<void> {
+    const found = await this.transport.query(
+      `SELECT seq FROM events WHERE seq > ${this.low + this.next} AND seq <= ${this.low + last + 1}`,
+      this.settings,
+    );
+    for (const row of found.data) this.present.add(Number(row['seq']));
+    this.uncertain = false;
+  }
+
   /** The offset the loader goes on from. */
   get position(): LogOffset {
     return this.next;
@@ -106,6 +119,7 @@ export class ClickHousePartitionLoader implements PartitionLoader {
     for (;;) {
       const records = await this.log.read(this.next, { maxRecords: this.batch });
       if (records.length === 0) return inserted;
+      if (this.uncertain) await this.findStored(records.at(-1)!.offset);
       const rows: Array<Record<string, unknown>> = [];
       const read: StoredEvent[] = [];
       const fresh = new Uint8Array(records.length);
@@ -126,8 +140,16 @@ export class ClickHousePartitionLoader implements PartitionLoader {
         rows.push(insertRow(row, seq, hi, lo));
       }
       this.listeners.onRead?.(read, fresh);
-      // Remembered only once stored: a failed INSERT is tried again whole.
-      if (rows.length > 0) await this.transport.insert('events', rows, this.settings);
+      // Remembered only once stored: a failed INSERT is tried again, minus what it did store.
+      if (rows.length > 0) {
+        try {
+          await this.transport.insert('events', rows, this.settings);
+        } catch (error) {
+          // A timeout or a lost connection may come after ClickHouse stored the rows.
+          this.uncertain = true;
+          throw error;
+        }
+      }
       for (const row of rows) this.stored.add(row['fp_hi'] as number, row['fp_lo'] as number);
       for (const record of records) this.present.delete(this.low + record.offset + 1);
       this.next = records.at(-1)!.offset + 1;
