@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRng, generateSession, type SimEvent } from '../../src/simulate/index.js';
 import { useNatsCluster } from '../support/nats-cluster.js';
-import { query, SightlineNodes, sendBatch } from '../support/sightline-nodes.js';
+import { query, SightlineNodes, sendBatch, sharedEvenly } from '../support/sightline-nodes.js';
 import { clusterDatabase, waitUntil } from './cluster-outputs.js';
 
 const PARTITIONS = 4;
@@ -52,6 +52,8 @@ describe('two Sightline nodes on the NATS log (3-node NATS, ClickHouse 18.16)', 
   }, async () => {
     const events = frictionSessions(12);
     const [single, pair] = await Promise.all([group(1), group(2)]);
+    // Both nodes of the pair load and process partitions of their own before the events go.
+    await Promise.all([sharedEvenly(single, PARTITIONS), sharedEvenly(pair, PARTITIONS)]);
     await Promise.all([sendAll(single, events, () => 0), sendAll(pair, events, (b) => b % 2)]);
     const [one, two] = await Promise.all([clusterDatabase(single.database), clusterDatabase(pair.database)]);
     try {
