@@ -68,7 +68,7 @@ describe('Sightline nodes under load while a node fails (3-node NATS, ClickHouse
     timeout: 60_000,
   }, async () => {
     const [pair, single] = await Promise.all([group(2), group(1)]);
-    const load = new ClusterLoad(rageTraffic(1200, 11), pair.nodes);
+    const load = new ClusterLoad(rageTraffic(2400, 11), pair.nodes);
     await load.firstAck;
     await sleep(1_000);
     const killedAt = Date.now();
@@ -90,7 +90,7 @@ describe('Sightline nodes under load while a node fails (3-node NATS, ClickHouse
     timeout: 60_000,
   }, async () => {
     const [pair, single] = await Promise.all([group(2), group(1)]);
-    const load = new ClusterLoad(rageTraffic(1200, 12), pair.nodes);
+    const load = new ClusterLoad(rageTraffic(2400, 12), pair.nodes);
     await load.firstAck;
     await sleep(1_000);
     // The NATS node Sightline node 0 lists first (SightlineNodes: node i lists NATS node i % 3 first).

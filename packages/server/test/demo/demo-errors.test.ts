@@ -143,7 +143,7 @@ describe('the analysis worker', () => {
   }, async () => {
     const upload = stored(
       'slow.mp4',
-      buildMp4({ durationS: 1, width: 2, height: 2, mdatBytes: 4 * 1024 * 1024 }),
+      buildMp4({ durationS: 1, width: 2, height: 2, mdatBytes: 32 * 1024 * 1024 }),
     );
     const lines: AnalysisLine[] = [];
     const started = performance.now();
