@@ -10,13 +10,16 @@ const RETRY_START_MS = 1_000;
  * the leases (partition-leases.ts) say when one is taken or given back. Committed outputs of every
  * owned partition reach the same listeners (interventions, webhooks, live queries).
  */
+/** One held partition: its work, starting or started. The entry itself is the lease it belongs to. */
+interface Held {
+  starting: Promise<PartitionWork | null>;
+  /** Set once it started (and not stopped since). */
+  running: PartitionWork | null;
+}
+
 export class OwnedPartitions {
-  /** Each held partition's work, started or starting. */
-  private readonly work = new Map<number, Promise<PartitionWork | null>>();
-  /** The works that started and are not stopped. */
-  private readonly running = new Map<number, PartitionWork>();
-  /** The lease each started work belongs to: a work started under a lease given back since is stopped. */
-  private readonly leases = new Map<number, object>();
+  /** A work started under an entry no longer here (its lease was given back since) is stopped. */
+  private readonly held = new Map<number, Held>();
   private readonly listeners = new Set<(outputs: CommittedOutputs) => void>();
   private stopped = false;
 
@@ -32,42 +35,36 @@ export class OwnedPartitions {
     private readonly takeoverGraceMs: number,
   ) {}
 
-  held(): number[] {
-    return [...this.work.keys()].sort((a, b) => a - b);
-  }
-
   /** The partitions loaded and processed here now (started), and how far behind their ends they are. */
   lag(): Array<{ partition: number; loader: number; processor: number }> {
-    return [...this.running.values()]
-      .map((w) => ({ partition: w.partition, ...w.lag() }))
+    return [...this.held.values()]
+      .flatMap(({ running }) => (running ? [{ partition: running.partition, ...running.lag() }] : []))
       .sort((a, b) => a.partition - b.partition);
   }
 
   /** A lease was taken: load and process the partition from where its stored state says. */
   acquired(partition: number, handedBack: boolean): void {
-    if (this.stopped || this.work.has(partition)) return;
-    const lease = {};
-    this.leases.set(partition, lease);
-    this.work.set(partition, this.startWork(partition, lease, handedBack ? 0 : this.takeoverGraceMs));
+    if (this.stopped || this.held.has(partition)) return;
+    const entry: Held = { starting: Promise.resolve(null), running: null };
+    this.held.set(partition, entry);
+    entry.starting = this.startWork(partition, entry, handedBack ? 0 : this.takeoverGraceMs);
   }
 
   /** A lease is given back (or lost): stop after committing what was processed. */
   async released(partition: number): Promise<void> {
-    const work = this.work.get(partition);
-    this.work.delete(partition);
-    this.leases.delete(partition);
-    this.running.delete(partition);
-    await (await work)?.stop();
+    const entry = this.held.get(partition);
+    this.held.delete(partition);
+    await (await entry?.starting)?.stop();
   }
 
   async drain(): Promise<void> {
-    const works = await Promise.all(this.work.values());
+    const works = await Promise.all([...this.held.values()].map((entry) => entry.starting));
     await Promise.all(works.map((w) => w?.drain()));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.all(this.held().map((p) => this.released(p)));
+    await Promise.all([...this.held.keys()].map((p) => this.released(p)));
   }
 
   onCommitted(listener: (outputs: CommittedOutputs) => void): () => void {
@@ -76,8 +73,8 @@ export class OwnedPartitions {
   }
 
   /** Tries until it starts or the lease goes (ClickHouse or NATS may be down a moment). */
-  private async startWork(partition: number, lease: object, graceMs: number): Promise<PartitionWork | null> {
-    const gone = () => this.stopped || this.leases.get(partition) !== lease;
+  private async startWork(partition: number, entry: Held, graceMs: number): Promise<PartitionWork | null> {
+    const gone = () => this.stopped || this.held.get(partition) !== entry;
     if (graceMs > 0) await new Promise((resolve) => setTimeout(resolve, graceMs));
     if (gone()) return null;
     for (;;) {
@@ -93,7 +90,7 @@ export class OwnedPartitions {
           await started.stop();
           return null;
         }
-        this.running.set(partition, started);
+        entry.running = started;
         return started;
       } catch (error) {
         console.error(`[sightline] partition ${partition} could not start: ${(error as Error).message}`);

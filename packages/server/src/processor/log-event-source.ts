@@ -1,6 +1,7 @@
 import type { EventLog, LogOffset, LogRecord } from '../log/event-log.js';
 import { parseEventRecord } from '../log/event-record.js';
-import type { EventRow, StorageEngine, StoredEvent } from '../storage/engine.js';
+import type { StorageEngine, StoredEvent } from '../storage/engine.js';
+import { asStoredEvent } from '../storage/stored-event.js';
 
 /**
  * The processor's events when capture acknowledges on the event log: read from the log, where
@@ -30,9 +31,5 @@ export function logEventSource(
 
 /** The event a log record holds, numbered `seq`. */
 export function storedEventOf(record: LogRecord, seq: number): StoredEvent {
-  // Each parsed record is a fresh object: completing it in place saves a copy per event.
-  const row = parseEventRecord(record.data) as EventRow & Partial<StoredEvent>;
-  row.country ??= '';
-  row.seq = seq;
-  return row as StoredEvent;
+  return asStoredEvent(parseEventRecord(record.data), seq);
 }

@@ -1,4 +1,4 @@
-import type { StoredEvent } from './engine.js';
+import type { EventRow, StoredEvent } from './engine.js';
 import { type ColumnSpec, string } from './records/columns.js';
 
 /** Columns of `events` (docs/ARCHITECTURE.md, Storage) as every engine stores them, in insert order. */
@@ -53,4 +53,16 @@ export function toStoredEvent(row: Readonly<Record<string, unknown>>): StoredEve
     properties: row['properties'] as string,
     country: (row['country'] as string | null) ?? '',
   };
+}
+
+/**
+ * A row parsed from an event log record, completed in place as the event numbered `seq` (records
+ * written before `country` existed have none). In place: each parsed record is a fresh object, and
+ * a copy per event is what this saves.
+ */
+export function asStoredEvent(row: EventRow, seq: number): StoredEvent {
+  const event = row as EventRow & Partial<StoredEvent>;
+  event.country ??= '';
+  event.seq = seq;
+  return event as StoredEvent;
 }

@@ -1,5 +1,6 @@
 import type { SightlineProcess } from '../../../../e2e/support/sightline.js';
 import { createRng, generateSession, type SimEvent } from '../../src/simulate/index.js';
+import { sendBatch } from '../support/sightline-nodes.js';
 
 /** One batch as a sender saw it: `status` 0 when the request failed (refused, cut, timed out). */
 export interface SentBatch {
@@ -81,20 +82,6 @@ export class ClusterLoad {
   }
 }
 
-/**
- * POSTs a batch as sendBatch does, but without `sent_at`: a request the server takes up more than a
- * second after it was sent would otherwise have its timestamps moved by the delay (clock-skew
- * correction), and a replay of the same events would not be the same events. Gives up after 20 s.
- */
-export async function postBatch(
-  node: SightlineProcess,
-  events: readonly SimEvent[],
-): Promise<{ status: number; body: string }> {
-  const res = await fetch(`${node.url}/v1/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ api_key: node.publicKey, batch: events }),
-    signal: AbortSignal.timeout(20_000),
-  });
-  return { status: res.status, body: await res.text() };
-}
+/** How the load posts: without `sent_at`, so a replay of the stored events is the same events. */
+export const postBatch = (node: SightlineProcess, events: readonly SimEvent[]) =>
+  sendBatch(node, events, { sentAt: false, timeoutMs: 20_000 });

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SightlineProcess } from '../../../../e2e/support/sightline.js';
 import type { SimEvent } from '../../src/simulate/index.js';
 import { useNatsCluster } from '../support/nats-cluster.js';
-import { ownedPartitions, query, SightlineNodes, sharedEvenly } from '../support/sightline-nodes.js';
+import { ownedPartitions, query, type SightlineNodes, useNodeGroups } from '../support/sightline-nodes.js';
 import { ClusterLoad, postBatch, rageTraffic, type SentBatch } from './cluster-load.js';
 import { clusterDatabase, waitUntil } from './cluster-outputs.js';
 
@@ -13,19 +13,8 @@ type Outputs = Awaited<ReturnType<Database['outputs']>>;
 
 describe('Sightline nodes under load while a node fails (3-node NATS, ClickHouse 18.16)', () => {
   const { cluster } = useNatsCluster(3);
-  const groups: SightlineNodes[] = [];
-  afterEach(async () => {
-    for (const group of groups.splice(0)) await group.stopAll();
-  });
-
-  /** `nodes` Sightline nodes; with several, resolves once each holds its share of the partitions. */
-  async function group(nodes: number): Promise<SightlineNodes> {
-    const g = new SightlineNodes({ nats: cluster(), partitions: PARTITIONS, leaseMs: 3_000 });
-    groups.push(g);
-    for (let id = 0; id < nodes; id++) await g.start(id);
-    await sharedEvenly(g, PARTITIONS);
-    return g;
-  }
+  /** `nodes` Sightline nodes; resolves once each holds its share of the partitions. */
+  const group = useNodeGroups(cluster, { partitions: PARTITIONS, leaseMs: 3_000 });
 
   /**
    * What a user of the cluster sees after the failure, checked against one node that was sent the

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRng, generateSession, type SimEvent } from '../../src/simulate/index.js';
 import { useNatsCluster } from '../support/nats-cluster.js';
-import { query, SightlineNodes, sendBatch, sharedEvenly } from '../support/sightline-nodes.js';
+import { query, type SightlineNodes, sendBatch, useNodeGroups } from '../support/sightline-nodes.js';
 import { clusterDatabase, waitUntil } from './cluster-outputs.js';
 
 const PARTITIONS = 4;
@@ -28,17 +28,7 @@ function frictionSessions(count: number): SimEvent[] {
 
 describe('two Sightline nodes on the NATS log (3-node NATS, ClickHouse 18.16)', () => {
   const { cluster } = useNatsCluster(3);
-  const groups: SightlineNodes[] = [];
-  afterEach(async () => {
-    for (const group of groups.splice(0)) await group.stopAll();
-  });
-
-  async function group(nodes: number): Promise<SightlineNodes> {
-    const g = new SightlineNodes({ nats: cluster(), partitions: PARTITIONS });
-    groups.push(g);
-    for (let id = 0; id < nodes; id++) await g.start(id);
-    return g;
-  }
+  const group = useNodeGroups(cluster, { partitions: PARTITIONS });
 
   async function sendAll(g: SightlineNodes, events: SimEvent[], pick: (batch: number) => number) {
     for (let b = 0; b * BATCH < events.length; b++) {
@@ -51,9 +41,8 @@ describe('two Sightline nodes on the NATS log (3-node NATS, ClickHouse 18.16)', 
     timeout: 120_000,
   }, async () => {
     const events = frictionSessions(12);
-    const [single, pair] = await Promise.all([group(1), group(2)]);
     // Both nodes of the pair load and process partitions of their own before the events go.
-    await Promise.all([sharedEvenly(single, PARTITIONS), sharedEvenly(pair, PARTITIONS)]);
+    const [single, pair] = await Promise.all([group(1), group(2)]);
     await Promise.all([sendAll(single, events, () => 0), sendAll(pair, events, (b) => b % 2)]);
     const [one, two] = await Promise.all([clusterDatabase(single.database), clusterDatabase(pair.database)]);
     try {

@@ -1,7 +1,29 @@
 import { randomUUID } from 'node:crypto';
+import { afterEach } from 'vitest';
 import { type SightlineProcess, startSightline } from '../../../../e2e/support/sightline.js';
 import { clickhouseUrl } from './engines.js';
 import type { NatsCluster } from './nats-cluster.js';
+
+/**
+ * Node groups on a test file's NATS cluster, each stopped after its test: `group(n)` starts `n`
+ * nodes and resolves once each loads and processes an equal share of the partitions.
+ */
+export function useNodeGroups(
+  nats: () => NatsCluster,
+  options: Omit<NodeGroupOptions, 'nats'> & { partitions: number },
+): (nodes: number) => Promise<SightlineNodes> {
+  const groups: SightlineNodes[] = [];
+  afterEach(async () => {
+    for (const group of groups.splice(0)) await group.stopAll();
+  });
+  return async (nodes) => {
+    const group = new SightlineNodes({ ...options, nats: nats() });
+    groups.push(group);
+    for (let id = 0; id < nodes; id++) await group.start(id);
+    await sharedEvenly(group, options.partitions);
+    return group;
+  };
+}
 
 export interface NodeGroupOptions {
   nats: NatsCluster;
@@ -70,15 +92,32 @@ export async function query<T>(
   return JSON.parse(text) as T;
 }
 
+export interface SendOptions {
+  /**
+   * Send `sent_at` (default true). Without it, a request the server takes up more than a second
+   * after it was sent keeps its timestamps (clock-skew correction would move them by the delay),
+   * so a replay of the same events is the same events.
+   */
+  sentAt?: boolean;
+  /** Give up after this long. */
+  timeoutMs?: number;
+}
+
 /** POSTs a PostHog-style batch with the public key; resolves with the status and body. */
 export async function sendBatch(
   node: SightlineProcess,
   events: readonly object[],
+  options: SendOptions = {},
 ): Promise<{ status: number; body: string }> {
   const res = await fetch(`${node.url}/v1/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ api_key: node.publicKey, sent_at: Date.now(), batch: events }),
+    body: JSON.stringify({
+      api_key: node.publicKey,
+      ...(options.sentAt === false ? {} : { sent_at: Date.now() }),
+      batch: events,
+    }),
+    ...(options.timeoutMs ? { signal: AbortSignal.timeout(options.timeoutMs) } : {}),
   });
   return { status: res.status, body: await res.text() };
 }

@@ -4,6 +4,7 @@ import { parseEventRecord } from '../../log/event-record.js';
 import type { StoredEvent } from '../engine.js';
 import { FingerprintSet, fingerprint } from '../event-dedupe.js';
 import type { PartitionLoader, PartitionLoaderListeners } from '../partition-storage.js';
+import { asStoredEvent } from '../stored-event.js';
 import { insertRow, loadFingerprints, MAX_NODES, seqRange } from './event-writer.js';
 import type { ClickHouseTransport, Settings } from './transport.js';
 
@@ -127,7 +128,7 @@ export class ClickHousePartitionLoader implements PartitionLoader {
       for (const record of records) {
         const seq = this.low + record.offset + 1;
         const { fp_hi, fp_lo, ...row } = parseEventRecord(record.data);
-        read.push({ ...row, country: row.country ?? '', seq });
+        read.push(asStoredEvent(row, seq));
         // Stored by an earlier loader that stopped mid-batch: not again, but the processor may need it.
         if (this.present.has(seq)) {
           fresh[read.length - 1] = 1;
