@@ -158,12 +158,15 @@ export const dropOffsArgs = z.object({
   filters: filtersSchema,
 });
 
+/** The longest top path user_flow reports (the flow rollup keeps this many first steps per session-hour). */
+export const USER_FLOW_MAX_PATH_LENGTH = 20;
+
 export const userFlowArgs = z.object({
   time_range: timeRangeSchema.default('24h'),
   /** "events": every event, labelled by name; "pages": page views only, labelled by path. */
   mode: z.enum(['events', 'pages']).default('events'),
   limit: queryLimitSchema(20, 1000),
-  path_length: z.number().int().min(1).max(20).default(3),
+  path_length: z.number().int().min(1).max(USER_FLOW_MAX_PATH_LENGTH).default(3),
   /** Only sessions with an event in the range meeting every filter (their flow whole). */
   filters: filtersSchema,
 });

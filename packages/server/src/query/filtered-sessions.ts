@@ -22,9 +22,19 @@ export function sessionsMeetingFilters(
   filters: readonly QueryFilter[] | undefined,
   column: SqlFragment = raw('session_id'),
 ): SqlFragment | null {
+  const sessions = sessionsMeetingFiltersSql(dialect, eventsWhere, filters);
+  return sessions ? sql`${column} IN (${sessions})` : null;
+}
+
+/** The sub-query of sessionsMeetingFilters (session_id of each matching event), or null without filters. */
+export function sessionsMeetingFiltersSql(
+  dialect: SqlDialect,
+  eventsWhere: SqlFragment,
+  filters: readonly QueryFilter[] | undefined,
+): SqlFragment | null {
   if (!hasFilters(filters)) return null;
-  return sql`${column} IN (SELECT session_id FROM events
-    WHERE ${eventsWhere} AND session_id <> '' AND ${filterCondition(filters, dialect)})`;
+  return sql`SELECT session_id FROM events
+    WHERE ${eventsWhere} AND session_id <> '' AND ${filterCondition(filters, dialect)}`;
 }
 
 /** The same for a project and a resolved range (queries over the processor's tables). */

@@ -1,9 +1,9 @@
 import { resolveTimeRange, type TimeRange } from '@sightline/schema';
 import { join, raw, type SqlFragment, sql } from '../sql/sql.js';
-import { ROLLUP_HOUR_MS, type RollupCover, type SessionRollupCapability } from '../storage/engine.js';
+import { ROLLUP_SLOT_MS, type RollupCover, type SessionRollupCapability } from '../storage/engine.js';
 import type { QueryContext } from './registry.js';
 
-export { ROLLUP_HOUR_MS };
+export { ROLLUP_SLOT_MS };
 
 /**
  * A time range split between the engine's hourly session rollup (StorageEngine.rollup) and raw
@@ -58,8 +58,8 @@ export function splitAtCover(
   const project = sql`project_id = ${projectId}`;
   const between = (a: number, b: number) => sql`${project} AND timestamp >= ${a} AND timestamp < ${b}`;
   // Whole hours inside the range that the rollup covers (it covers none before 0).
-  const wholeFrom = Math.max(0, Math.ceil(from / ROLLUP_HOUR_MS) * ROLLUP_HOUR_MS);
-  const wholeTo = Math.min(Math.floor(to / ROLLUP_HOUR_MS) * ROLLUP_HOUR_MS, coveredEnd);
+  const wholeFrom = Math.max(0, Math.ceil(from / ROLLUP_SLOT_MS) * ROLLUP_SLOT_MS);
+  const wholeTo = Math.min(Math.floor(to / ROLLUP_SLOT_MS) * ROLLUP_SLOT_MS, coveredEnd);
   if (generation === 0 || wholeTo <= wholeFrom) {
     return { store, rows: store.rows, rollup: raw('FALSE'), raw: [between(from, to)], nameIds };
   }

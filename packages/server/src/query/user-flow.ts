@@ -7,9 +7,12 @@ import {
   userFlowArgs,
 } from '@sightline/schema';
 import { raw, sql } from '../sql/sql.js';
-import { sessionsMeetingFilters } from './filtered-sessions.js';
+import { flowStepsSql } from '../storage/flow-pieces.js';
+import { sessionsMeetingFilters, sessionsMeetingFiltersSql } from './filtered-sessions.js';
 import { defineQuery, type QueryContext } from './registry.js';
 import { eventScope } from './scope.js';
+import { splitRange } from './session-rollup.js';
+import { type FlowRelations, flowFromRollup } from './user-flow-rollup.js';
 
 export type { TopPath, Transition, UserFlowResult };
 
@@ -37,30 +40,37 @@ const countDescThenKey =
  * (from, to) pairs and distinct paths leave the engine; TypeScript orders them (ties by label
  * text, as JavaScript compares strings).
  */
-export async function userFlow(
-  { engine, projectId, now }: QueryContext,
-  args: UserFlowArgs,
-): Promise<UserFlowResult> {
+export async function userFlow(ctx: QueryContext, args: UserFlowArgs): Promise<UserFlowResult> {
+  const { engine, projectId, now } = ctx;
   const { dialect } = engine;
   const scope = eventScope(projectId, args.time_range, now);
-  const pages = args.mode === 'pages';
   const matching = sessionsMeetingFilters(engine.dialect, scope.where, args.filters);
-  const steps = sql`SELECT session_id, timestamp, seq, ${raw(pages ? 'path' : 'event')} AS label FROM events
-    WHERE ${scope.where} AND session_id <> '' ${pages ? sql`AND event = ${'page_view'}` : raw('')}
-      ${matching ? sql`AND ${matching}` : raw('')}`;
-  const order = ['timestamp', 'seq'];
   const length = Math.trunc(args.path_length);
-  const pathColumns = raw(Array.from({ length }, (_, i) => `v${i + 1}`).join(', '));
-  const [pairRows, pathRows] = await Promise.all([
-    engine.query(
-      sql`SELECT a, b, count(*) AS n FROM (${dialect.consecutivePairs(steps, 'session_id', order, 'label')}) AS pairs
+  const flows = engine.rollup?.flows;
+  const split = flows ? await splitRange(ctx, args.time_range) : null;
+  let relations: FlowRelations;
+  if (flows && split) {
+    relations = flowFromRollup(dialect, flows, split, {
+      mode: args.mode,
+      pathLength: length,
+      matching: sessionsMeetingFiltersSql(dialect, scope.where, args.filters),
+      rangeWhere: scope.where,
+    });
+  } else {
+    const steps = flowStepsSql(args.mode, matching ? sql`${scope.where} AND ${matching}` : scope.where);
+    const order = ['timestamp', 'seq'];
+    const pathColumns = raw(Array.from({ length }, (_, i) => `v${i + 1}`).join(', '));
+    relations = {
+      pairs: sql`SELECT a, b, count(*) AS n FROM (${dialect.consecutivePairs(steps, 'session_id', order, 'label')}) AS pairs
           GROUP BY a, b`,
-    ),
-    engine.query(
-      sql`SELECT len, ${pathColumns}, count(*) AS n
+      paths: sql`SELECT len, ${pathColumns}, count(*) AS n
           FROM (${dialect.firstValues(steps, 'session_id', order, 'label', length)}) AS firsts
           GROUP BY len, ${pathColumns}`,
-    ),
+    };
+  }
+  const [pairRows, pathRows] = await Promise.all([
+    engine.query(relations.pairs),
+    engine.query(relations.paths),
   ]);
   const transitions: Transition[] = pairRows.map((row) => ({
     from: String(row['a']),

@@ -25,6 +25,8 @@ export interface SqlDialect {
    * listElement); NULL or NULL elements when there are no values.
    */
   quantiles(expr: SqlFragment, qs: readonly number[]): SqlFragment;
+  /** Aggregate: the values as a list, in any order (several in one GROUP BY keep one order, so lists stay parallel). */
+  listAgg(expr: SqlFragment): SqlFragment;
   /** Aggregate: the values (text) joined by a code-chosen separator, in any order ('' or NULL for none). */
   stringAgg(expr: SqlFragment, separator: string): SqlFragment;
   /** True when `needle` occurs in `text`, ignoring case; the needle is plain text, not a pattern. */
@@ -52,6 +54,10 @@ export interface SqlDialect {
   argMinIf(value: SqlFragment, keys: readonly SqlFragment[], condition: SqlFragment): SqlFragment;
   /** Aggregate: `value` of the row with the smallest (keys…) tuple (argMinIf over every row, cheaper). */
   argMin(value: SqlFragment, keys: readonly SqlFragment[]): SqlFragment;
+  /** Aggregate: `value` of the row with the largest (keys…) tuple. */
+  argMax(value: SqlFragment, keys: readonly SqlFragment[]): SqlFragment;
+  /** Aggregate: the `value`s of the `count` rows with the smallest `key`, as a list in `key` order. */
+  firstByN(value: SqlFragment, key: SqlFragment, count: number): SqlFragment;
   /** An integer 0 … buckets−1 from a hash of the value: splits units into chunks of similar size. */
   hashBucket(expr: SqlFragment, buckets: number): SqlFragment;
   /**
@@ -63,6 +69,15 @@ export interface SqlDialect {
   listPosition(list: SqlFragment, value: SqlFragment): SqlFragment;
   /** The element of a list column at a position from listPosition; NULL when that was absent. */
   listElement(list: SqlFragment, position: SqlFragment): SqlFragment;
+  /** The list's first `count` elements (all of a shorter list). */
+  listHead(list: SqlFragment, count: number): SqlFragment;
+  /** The number of elements of a list. */
+  listLength(list: SqlFragment): SqlFragment;
+  /**
+   * A select-list expression that repeats its row once per element of a list and yields the
+   * element's 1-based position (read elements of parallel lists with listElement one level up).
+   */
+  listPositions(list: SqlFragment): SqlFragment;
   /**
    * A sub-query with columns (a, b): every pair of consecutive `value`s within each `partition`
    * of the rows of `from`, in the order of `keys`. (Engines without window functions sort per
@@ -82,6 +97,7 @@ export interface SqlDialect {
   ): SqlFragment;
   /**
    * A sub-query with every row of `from` as (`partition`, …`columns`) plus, within its partition
+   * (one column, or several separated by commas)
    * in the order of `keys`: `seq_pos` (1-based) and `next_<c>` for each of `next`: that column of
    * the following row, NULL on the last (so a non-NULL column's `next_` tells the last row).
    */

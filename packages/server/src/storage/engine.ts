@@ -106,8 +106,15 @@ export interface QueryOptions {
   timeoutMs?: number;
 }
 
-/** The rollup's bucket: one row per (project, clock hour, session, distinct id). */
-export const ROLLUP_HOUR_MS = 3_600_000;
+/**
+ * The rollup's time slot: one row per (project, slot, session, distinct id), the slot's start in
+ * the rollup tables' `hour` column (named when slots were hours). A quarter of an hour: slots nest
+ * in hours and days (hourly and daily figures read them), and what a query reads from events
+ * instead — the range's partial first slot and everything after the last closed one — is about
+ * 20 minutes of traffic rather than the two hours that hour slots left (at 10 M events a day,
+ * sequencing those raw events alone took longer than user_flow's budget).
+ */
+export const ROLLUP_SLOT_MS = 15 * 60_000;
 
 /** What a rollup holds at one moment (one consistent read). */
 export interface RollupCover {
@@ -162,6 +169,23 @@ export interface SessionRollupCapability {
    * seq), distinct_id and country; absent when the engine keeps none.
    */
   readonly sessionEntries?: SqlFragment;
+  /** The user-flow rollup under the same cover (read with rowsWhere); absent when the engine keeps none. */
+  readonly flows?: FlowRollup;
+}
+
+/**
+ * User-flow pieces per hour (storage/flow-pieces.ts says what a piece is) and their sums, each a
+ * relation for FROM with project_id, hour, generation and mode:
+ * - `pieces`: session_id, single (the session's only piece of that mode), path (its first labels,
+ *   FLOW_PATH_KEPT of them), last_label, and its pairs as parallel lists pair_from, pair_to, pair_n;
+ * - `pairSums`: a, b, n — every piece's pairs summed per hour;
+ * - `pathSums`: k, path, n — every piece's first k labels counted per hour, for k ≤ pathSumLengths.
+ */
+export interface FlowRollup {
+  readonly pieces: SqlFragment;
+  readonly pairSums: SqlFragment;
+  readonly pathSums: SqlFragment;
+  readonly pathSumLengths: number;
 }
 
 /** A read-only dashboard key (a share link) as stored: only the key's sha256, never the key. */

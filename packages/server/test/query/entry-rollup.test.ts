@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CountryRow, QueryFilter } from '@sightline/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLLUP_HOUR_MS } from '../../src/query/session-rollup.js';
 import { countriesQuery } from '../../src/query/web/countries.js';
 import { devicesQuery } from '../../src/query/web/devices.js';
 import { sourcesQuery } from '../../src/query/web/sources.js';
@@ -23,7 +22,8 @@ import { runQuery } from './support.js';
  * sessions cut into several rows by small refresh statements, with and without filters. The
  * events-only answers are checked against the definitions in sources.test.ts and devices.test.ts.
  */
-const HOUR = ROLLUP_HOUR_MS;
+/** An hour (four rollup slots): the fixtures span hours, their edges fall on slot boundaries. */
+const HOUR = 3_600_000;
 const H0 = Math.floor(1_700_000_000_000 / HOUR) * HOUR;
 const NOW = H0 + 8 * HOUR;
 const refreshAt = (end: number) => end + ROLLUP_GRACE_MS + HOUR;

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { QueryFilter, TimeRange } from '@sightline/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { performanceQuery } from '../../src/query/performance.js';
-import { ROLLUP_HOUR_MS } from '../../src/query/session-rollup.js';
 import { createRng } from '../../src/simulate/prng.js';
 import { sql } from '../../src/sql/sql.js';
 import { openDuckDbEngine } from '../../src/storage/duckdb/index.js';
@@ -20,7 +19,8 @@ import { runQuery } from './support.js';
  * a refresh, ranges that cut hours, filters the rollup answers (path, device, browser, os) and one
  * it does not (a custom property), all compared with the same engine reading events only.
  */
-const HOUR = ROLLUP_HOUR_MS;
+/** An hour (four rollup slots): the fixtures span hours, their edges fall on slot boundaries. */
+const HOUR = 3_600_000;
 const H0 = Math.floor(1_700_000_000_000 / HOUR) * HOUR;
 const NOW = H0 + 8 * HOUR;
 /** Refreshing "at" this time rolls up every hour that ended before `end`. */

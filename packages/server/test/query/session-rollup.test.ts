@@ -7,7 +7,7 @@ import { RISK_FACTORS } from '../../src/friction/catalogue.js';
 import { dropOffsQuery } from '../../src/query/drop-offs.js';
 import { DEFAULT_FUNNEL_STEPS, funnelQuery } from '../../src/query/funnel/index.js';
 import { overviewQuery } from '../../src/query/overview.js';
-import { ROLLUP_HOUR_MS, rawEvents, splitRange } from '../../src/query/session-rollup.js';
+import { rawEvents, splitRange } from '../../src/query/session-rollup.js';
 import { timeseriesQuery } from '../../src/query/timeseries.js';
 import { createRng } from '../../src/simulate/prng.js';
 import { raw, sql } from '../../src/sql/sql.js';
@@ -26,8 +26,9 @@ import { runQuery } from './support.js';
  * sessions across hour edges, several distinct ids per session and a second project, are compared
  * with counts and the brute-force funnel computed here from the rows themselves.
  */
-const H0 = Math.floor(1_700_000_000_000 / ROLLUP_HOUR_MS) * ROLLUP_HOUR_MS;
-const HOUR = ROLLUP_HOUR_MS;
+const H0 = Math.floor(1_700_000_000_000 / 3_600_000) * 3_600_000;
+/** An hour (four rollup slots): the fixtures span hours, their edges fall on slot boundaries. */
+const HOUR = 3_600_000;
 const NAMES = [...DEFAULT_FUNNEL_STEPS, 'noise'];
 /** Events that are friction to the processor: the rollup must not care (drop-offs read session_friction). */
 const FRICTION = ['error', 'rage_click', 'dead_click', 'page_performance', 'upload_progress'];
@@ -184,8 +185,8 @@ describe('hourly session rollup (DuckDB)', () => {
     let frictionSeen = 0;
     for (const range of RANGES) {
       for (const [interval, size] of [
-        ['hour', HOUR],
-        ['day', 24 * HOUR],
+        ['hour', 3_600_000],
+        ['day', 86_400_000],
       ] as const) {
         const series = await runQuery(engine, timeseriesQuery, 'p1', { time_range: range, interval }, NOW);
         expect(series.points, `${label} ${interval}s ${JSON.stringify(range)}`).toEqual(

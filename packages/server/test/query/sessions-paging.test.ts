@@ -1,6 +1,5 @@
 import type { SessionsResult } from '@sightline/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLLUP_HOUR_MS } from '../../src/query/session-rollup.js';
 import { sessionsQuery } from '../../src/query/sessions.js';
 import { createRng } from '../../src/simulate/prng.js';
 import { ROLLUP_GRACE_MS } from '../../src/storage/duckdb/session-rollup.js';
@@ -14,7 +13,8 @@ import { ENGINES, openTestEngine, runQuery } from './support.js';
  * page comes exactly once, in order, though sessions gain events (and move up), new sessions
  * start, late events land in old hours and (DuckDB) the rollup refreshes between pages.
  */
-const HOUR = ROLLUP_HOUR_MS;
+/** An hour (four rollup slots): the fixtures span hours, their edges fall on slot boundaries. */
+const HOUR = 3_600_000;
 const H0 = Math.floor(1_700_000_000_000 / HOUR) * HOUR;
 const NOW = H0 + 4 * HOUR;
 const NO_PROCESSOR = { insights: [], journeys: [], friction: [] };

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/errors.js';
-import { ROLLUP_HOUR_MS } from '../../src/query/session-rollup.js';
 import { sessionsQuery } from '../../src/query/sessions.js';
 import { createRng } from '../../src/simulate/prng.js';
 import type { EventRow, StorageEngine } from '../../src/storage/engine.js';
@@ -13,9 +12,11 @@ import { ENGINES, openTestEngine, runQuery } from './support.js';
  * The sessions query on every engine against the list computed in TypeScript from the same rows
  * (sessions-reference.ts): totals, search, each filter, each sort, project isolation, cursors.
  */
-const H0 = Math.floor(1_700_000_000_000 / ROLLUP_HOUR_MS) * ROLLUP_HOUR_MS;
-const NOW = H0 + 5 * ROLLUP_HOUR_MS;
-const RANGE = { from: H0 - ROLLUP_HOUR_MS, to: NOW };
+/** An hour (four rollup slots): the fixture spans hours, its edges fall on slot boundaries. */
+const HOUR = 3_600_000;
+const H0 = Math.floor(1_700_000_000_000 / HOUR) * HOUR;
+const NOW = H0 + 5 * HOUR;
+const RANGE = { from: H0 - HOUR, to: NOW };
 const random = createRng(15_002).next;
 const ROWS = randomRows(random, H0, 3, 160);
 const PROCESSOR = randomProcessorView(random, ROWS);
@@ -32,7 +33,7 @@ describe.each(ENGINES)('sessions on $name', (kind) => {
     await engine.insertEvents(ROWS);
     await engine.commitProcessorBatch(makeBatch(PROCESSOR));
     // DuckDB: hours before H0 + 2h come from the rollup, the rest from events.
-    await engine.refreshSessionRollup?.(H0 + 3 * ROLLUP_HOUR_MS);
+    await engine.refreshSessionRollup?.(H0 + 3 * HOUR);
   });
   afterAll(async () => {
     await engine.close();
@@ -164,7 +165,7 @@ describe.each(ENGINES)('sessions on $name', (kind) => {
   });
 
   it('a session is still found by search an hour later in the 24h list', async () => {
-    const at = H0 + 4 * ROLLUP_HOUR_MS + 10 * 60_000;
+    const at = H0 + 4 * HOUR + 10 * 60_000;
     const mine: EventRow[] = ['page_view', 'file_selected', 'error'].map((event, i) =>
       makeRow({
         project_id: 'p1',
@@ -181,7 +182,7 @@ describe.each(ENGINES)('sessions on $name', (kind) => {
       uuid: `busy-${r.uuid}`,
     }));
     await engine.insertEvents([...mine, ...busy]);
-    const later = at + ROLLUP_HOUR_MS;
+    const later = at + HOUR;
     await engine.refreshSessionRollup?.(later);
     for (const search of ['my-demo-session-7f3a', '7F3A', 'me@example']) {
       const found = await run({ time_range: '24h', search }, 'p1', later);

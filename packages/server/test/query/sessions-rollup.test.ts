@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SessionsResult } from '@sightline/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLLUP_HOUR_MS } from '../../src/query/session-rollup.js';
 import { sessionsQuery } from '../../src/query/sessions.js';
 import { createRng } from '../../src/simulate/prng.js';
 import { openDuckDbEngine } from '../../src/storage/duckdb/index.js';
@@ -18,7 +17,8 @@ import { runQuery } from './support.js';
  * the list computed here from the rows, before, during and after refreshes, with late events in
  * rolled-up hours, sessions across hour edges and several distinct ids per session.
  */
-const HOUR = ROLLUP_HOUR_MS;
+/** An hour (four rollup slots): the fixtures span hours, their edges fall on slot boundaries. */
+const HOUR = 3_600_000;
 const H0 = Math.floor(1_700_000_000_000 / HOUR) * HOUR;
 const NOW = H0 + 8 * HOUR;
 const refreshAt = (end: number) => end + ROLLUP_GRACE_MS + HOUR;

@@ -1,6 +1,5 @@
 import { PAGE_SORTS, type QueryFilter } from '@sightline/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLLUP_HOUR_MS } from '../../src/query/session-rollup.js';
 import { trendBuckets } from '../../src/query/trend-buckets.js';
 import { pagesQuery } from '../../src/query/web/pages.js';
 import { webOverviewQuery } from '../../src/query/web/web-overview.js';
@@ -18,7 +17,8 @@ import { referenceFigures, referencePages, referenceSeries } from './web-overvie
  * session, bounces with other events, random filters. On DuckDB also once the session rollup
  * covers the hours, and again after late events arrived in rolled-up hours.
  */
-const HOUR = ROLLUP_HOUR_MS;
+/** An hour (four rollup slots): the fixtures span hours, their edges fall on slot boundaries. */
+const HOUR = 3_600_000;
 const MIN = 60_000;
 const T0 = 472_300 * HOUR;
 const NOW = T0 + 4 * HOUR;

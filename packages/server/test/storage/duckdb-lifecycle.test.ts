@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { overviewQuery } from '../../src/query/overview.js';
 import { raw, sql } from '../../src/sql/sql.js';
 import { openDuckDbEngine } from '../../src/storage/duckdb/index.js';
+import { ROLLUP_SLOT_MS } from '../../src/storage/engine.js';
 import { runQuery } from '../query/support.js';
 import { makeRow } from '../support/rows.js';
 
@@ -25,7 +26,7 @@ describe('DuckDB engine lifecycle', () => {
     expect(failed?.status).toBe('rejected');
   });
 
-  it('rolls up ended hours on its own, at the interval it is given', async () => {
+  it('rolls up ended slots on its own, at the interval it is given', async () => {
     const engine = await openDuckDbEngine({ path: tempPath(), rollupRefreshMs: 100 });
     // Events of the day before yesterday: their hours ended long ago.
     const dayAgo = Date.now() - 2 * 86_400_000;
@@ -62,6 +63,28 @@ describe('DuckDB engine lifecycle', () => {
       BASE,
     );
     expect(overview).toMatchObject({ total_events: 30, unique_sessions: 4 });
+    await engine.close();
+  });
+
+  it('rebuilds a rollup made with another slot length: its rows would be read as the wrong spans', async () => {
+    const path = tempPath();
+    let engine = await openDuckDbEngine({ path, rollupRefreshMs: 0 });
+    await engine.insertEvents(
+      Array.from({ length: 30 }, (_, i) =>
+        makeRow({ uuid: `e${i}`, session_id: `s${i % 4}`, timestamp: BASE + i * 60_000 }),
+      ),
+    );
+    await engine.refreshSessionRollup?.(BASE + 5 * 3_600_000);
+    // As a version with hour slots wrote it: every row then stood for a whole hour.
+    await engine.query(raw('UPDATE session_rollup_state SET slot_ms = 3600000'));
+    await engine.close();
+
+    engine = await openDuckDbEngine({ path, rollupRefreshMs: 0 });
+    const [state] = await engine.query(raw('SELECT count(*) AS n FROM session_rollup_state'));
+    expect(Number(state?.['n'])).toBe(0);
+    expect(await engine.refreshSessionRollup?.(BASE + 5 * 3_600_000)).toBeGreaterThan(0);
+    const [slot] = await engine.query(raw('SELECT slot_ms FROM session_rollup_state'));
+    expect(Number(slot?.['slot_ms'])).toBe(ROLLUP_SLOT_MS);
     await engine.close();
   });
 });

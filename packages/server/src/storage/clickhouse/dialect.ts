@@ -35,6 +35,7 @@ export const clickhouseDialect: SqlDialect = {
   quantile: (expr, q) =>
     sql`if(count(${expr}) = 0, NULL, arrayElement(arraySort(groupArray(${expr})), toUInt64(greatest(1, ceil(${raw(String(q))} * count(${expr}))))))`,
   quantiles: (expr, qs) => sql`[${join(qs.map((q) => clickhouseDialect.quantile(expr, q)))}]`,
+  listAgg: (expr) => sql`groupArray(${expr})`,
   stringAgg: (expr, separator) => sql`arrayStringConcat(groupArray(${expr}), ${separator})`,
   // A plain substring search (no pattern characters), case folded as UTF-8 text.
   containsIgnoreCase: (text, needle) => sql`positionCaseInsensitiveUTF8(${text}, ${needle}) > 0`,
@@ -47,11 +48,17 @@ export const clickhouseDialect: SqlDialect = {
   hex: (expr) => sql`hex(${expr})`,
   argMinIf: (value, keys, condition) => sql`argMinIf(${value}, tuple(${join(keys)}), ${condition})`,
   argMin: (value, keys) => sql`argMin(${value}, tuple(${join(keys)}))`,
+  argMax: (value, keys) => sql`argMax(${value}, tuple(${join(keys)}))`,
+  firstByN: (value, key, count) =>
+    sql`arraySlice(arrayMap(t -> tupleElement(t, 2), arraySort(groupArray(tuple(${key}, ${value})))), 1, ${raw(String(Math.trunc(count)))})`,
   hashBucket: (expr, buckets) => sql`(cityHash64(${expr}) % ${raw(String(Math.trunc(buckets)))})`,
   rowPerIndex: (count) => sql`arrayJoin(range(${raw(String(Math.trunc(count)))}))`,
   // indexOf is 0 for a missing value, and arr[0] is the type's default, not NULL.
   listPosition: (list, value) => sql`indexOf(${list}, ${value})`,
   listElement: (list, position) => sql`if(${position} = 0, NULL, ${list}[${position}])`,
+  listHead: (list, count) => sql`arraySlice(${list}, 1, ${raw(String(Math.trunc(count)))})`,
+  listLength: (list) => sql`length(${list})`,
+  listPositions: (list) => sql`arrayJoin(arrayEnumerate(${list}))`,
   // 18.16 has no window functions: each partition's values as one array sorted by (keys…, value).
   consecutivePairs: (from, partition, keys, value) =>
     sql`SELECT tupleElement(pair, 1) AS a, tupleElement(pair, 2) AS b
@@ -70,8 +77,15 @@ export const clickhouseDialect: SqlDialect = {
     const following = next
       .map((c) => `, if(seq_pos < length(l), tupleElement(l[seq_pos + 1], ${at(c)}), NULL) AS next_${c}`)
       .join('');
-    return sql`SELECT part AS ${raw(partition)}${raw(values)}, seq_pos${raw(following)}
-      FROM (SELECT ${raw(partition)} AS part, arraySort(groupArray(tuple(${raw(tuple.join(', '))}))) AS l
+    // Several partition columns travel as one tuple.
+    const parts = partition.split(',').map((c) => c.trim());
+    const part = parts.length > 1 ? `tuple(${parts.join(', ')})` : partition;
+    const named =
+      parts.length > 1
+        ? parts.map((c, i) => `tupleElement(part, ${i + 1}) AS ${c}`).join(', ')
+        : `part AS ${partition}`;
+    return sql`SELECT ${raw(named)}${raw(values)}, seq_pos${raw(following)}
+      FROM (SELECT ${raw(part)} AS part, arraySort(groupArray(tuple(${raw(tuple.join(', '))}))) AS l
             FROM (${from}) AS x GROUP BY ${raw(partition)}) AS s
       ARRAY JOIN l AS r, arrayEnumerate(l) AS seq_pos`;
   },

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { ROLLUP_HOUR_MS } from '../engine.js';
+import { ROLLUP_SLOT_MS } from '../engine.js';
 import { inTransaction } from './transaction.js';
 
 /** A table rolled up beside session_hours, under the same cover and generations. */
@@ -7,6 +7,8 @@ export interface DerivedRollup {
   table: string;
   columns: readonly string[];
   ddl: string;
+  /** Tables the insert also writes (sums of its rows): dropped and created with it. */
+  companions?: ReadonlyArray<{ table: string; ddl: string }>;
   /** Inserts the rows of the events matching `where`, tagged with `generation`. */
   insert(conn: DuckDBConnection, where: string, generation: number): Promise<void>;
   /** Runs once after the inserts of a generation (the backfill's included). */
@@ -45,18 +47,25 @@ export async function ensureDerivedRollup(conn: DuckDBConnection, rollup: Derive
   const columns = reader.getRows().map((row) => String(row[0]));
   if (columns.join() === rollup.columns.join()) return;
   await inTransaction(conn, async () => {
-    await conn.run(`DROP TABLE IF EXISTS ${rollup.table}`);
-    await conn.run(rollup.ddl);
+    for (const { table, ddl } of [rollup, ...(rollup.companions ?? [])]) {
+      await conn.run(`DROP TABLE IF EXISTS ${table}`);
+      await conn.run(ddl);
+    }
     const state = await conn.runAndReadAll(
       'SELECT generation, covered_seq, covered_hour FROM session_rollup_state',
     );
     const [generation, seq, hour] = (state.getRows()[0] ?? []).map(Number);
     if (generation && seq !== undefined && hour !== undefined && hour >= 0) {
-      await rollup.insert(
-        conn,
-        `seq <= ${seq} AND timestamp >= 0 AND timestamp < ${hour + ROLLUP_HOUR_MS}`,
-        generation,
+      // An hour per statement: rows are per hour, so nothing is cut, and a statement holds one
+      // hour's events in memory rather than the whole file's.
+      const covered = `seq <= ${seq} AND timestamp >= 0 AND timestamp < ${hour + ROLLUP_SLOT_MS}`;
+      const hours = await conn.runAndReadAll(
+        `SELECT DISTINCT timestamp - timestamp % ${ROLLUP_SLOT_MS} AS h FROM events WHERE ${covered} ORDER BY h`,
       );
+      for (const [start] of hours.getRows()) {
+        const inHour = `timestamp >= ${Number(start)} AND timestamp < ${Number(start) + ROLLUP_SLOT_MS}`;
+        await rollup.insert(conn, `${covered} AND ${inHour}`, generation);
+      }
       await rollup.afterGeneration?.(conn, generation);
     }
   });

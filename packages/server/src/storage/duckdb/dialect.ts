@@ -31,6 +31,7 @@ export const duckdbDialect: SqlDialect = {
   quantile: (expr, q) => sql`quantile_disc(${expr}, ${raw(String(q))})`,
   // One sort for every quantile: separate quantile_disc aggregates sort the values once each.
   quantiles: (expr, qs) => sql`quantile_disc(${expr}, [${raw(qs.map(String).join(', '))}])`,
+  listAgg: (expr) => sql`list(${expr})`,
   stringAgg: (expr, separator) => sql`string_agg(${expr}, ${separator})`,
   // contains() compares text, so `%` and `_` in the needle are plain characters (LIKE would need escaping).
   containsIgnoreCase: (text, needle) => sql`contains(lower(${text}), lower(${needle}))`,
@@ -49,11 +50,16 @@ export const duckdbDialect: SqlDialect = {
   argMinIf: (value, keys, condition) =>
     sql`arg_min(${value}, CASE WHEN ${condition} THEN (${join(keys)}) END)`,
   argMin: (value, keys) => sql`arg_min(${value}, (${join(keys)}))`,
+  argMax: (value, keys) => sql`arg_max(${value}, (${join(keys)}))`,
+  firstByN: (value, key, count) => sql`min_by(${value}, ${key}, ${raw(String(Math.trunc(count)))})`,
   hashBucket: (expr, buckets) => sql`(hash(${expr}) % ${raw(String(Math.trunc(buckets)))})`,
   rowPerIndex: (count) => sql`unnest(range(${raw(String(Math.trunc(count)))}))`,
   // list_position is NULL for a missing value, and a NULL index gives NULL.
   listPosition: (list, value) => sql`list_position(${list}, ${value})`,
   listElement: (list, position) => sql`${list}[${position}]`,
+  listHead: (list, count) => sql`list_slice(${list}, 1, ${raw(String(Math.trunc(count)))})`,
+  listLength: (list) => sql`len(${list})`,
+  listPositions: (list) => sql`unnest(generate_series(1, len(${list})))`,
   // Window functions: the sort spills to disk, where per-session lists did not fit 1 GB at 10 M events.
   consecutivePairs: (from, partition, keys, value) =>
     sql`SELECT a, b FROM (SELECT lag(${raw(value)}) OVER (PARTITION BY ${raw(partition)} ORDER BY ${raw(keys.join(', '))}) AS a,

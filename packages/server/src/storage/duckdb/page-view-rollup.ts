@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { PERFORMANCE_METRICS } from '@sightline/schema';
 import { raw, sql } from '../../sql/sql.js';
-import { ROLLUP_HOUR_MS } from '../engine.js';
+import { ROLLUP_SLOT_MS } from '../engine.js';
 import { pageViewEventsSql, pageViewIdSql, pageViewMetricsSql } from '../page-view-metrics.js';
 import { ensureDerivedRollup, markKeysWithSeveralRows } from './derived-rollup.js';
 import { duckdbDialect } from './dialect.js';
@@ -50,7 +50,7 @@ export async function insertPageViewHours(
 ): Promise<void> {
   const { text, values } = renderDuckDb(
     sql`INSERT INTO ${raw(PAGE_VIEW_HOURS)}
-      SELECT project_id, timestamp - timestamp % ${ROLLUP_HOUR_MS} AS hour, ${generation}, TRUE, session_id,
+      SELECT project_id, timestamp - timestamp % ${ROLLUP_SLOT_MS} AS hour, ${generation}, TRUE, session_id,
         ${pageViewIdSql(duckdbDialect)} AS page_view, path, device, browser, os, ${pageViewMetricsSql(duckdbDialect)}
       FROM events WHERE ${raw(where)} AND ${pageViewEventsSql()}
       GROUP BY project_id, hour, session_id, page_view, path, device, browser, os`,

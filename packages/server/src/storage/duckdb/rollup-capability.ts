@@ -1,6 +1,7 @@
 import { inList, raw, type SqlFragment, sql } from '../../sql/sql.js';
-import { ROLLUP_HOUR_MS, type RollupCover, type SessionRollupCapability } from '../engine.js';
+import { ROLLUP_SLOT_MS, type RollupCover, type SessionRollupCapability } from '../engine.js';
 import { duckdbDialect } from './dialect.js';
+import { FLOW_HOURS, FLOW_PAIR_HOURS, FLOW_PATH_HOURS, FLOW_PATH_SUM_LENGTHS } from './flow-rollup.js';
 import { PAGE_VIEW_HOURS } from './page-view-rollup.js';
 import { SESSION_ENTRY_HOURS } from './session-entry-rollup.js';
 
@@ -22,7 +23,7 @@ export const duckdbSessionRollup: SessionRollupCapability = {
     return {
       generation: Number(state?.['generation'] ?? 0),
       coveredSeq: Number(state?.['covered_seq'] ?? 0),
-      coveredEnd: Number(state?.['covered_hour'] ?? -ROLLUP_HOUR_MS) + ROLLUP_HOUR_MS,
+      coveredEnd: Number(state?.['covered_hour'] ?? -ROLLUP_SLOT_MS) + ROLLUP_SLOT_MS,
       nameIds: new Map(ids.map((row) => [String(row['name']), Number(row['id'])])),
     };
   },
@@ -37,4 +38,10 @@ export const duckdbSessionRollup: SessionRollupCapability = {
   span: (stat) => raw(stat === 'first' ? `list_min(${LIST_OF.first})` : `list_max(${LIST_OF.last})`),
   pageViews: raw(PAGE_VIEW_HOURS),
   sessionEntries: raw(SESSION_ENTRY_HOURS),
+  flows: {
+    pieces: raw(FLOW_HOURS),
+    pairSums: raw(FLOW_PAIR_HOURS),
+    pathSums: raw(FLOW_PATH_HOURS),
+    pathSumLengths: FLOW_PATH_SUM_LENGTHS,
+  },
 };

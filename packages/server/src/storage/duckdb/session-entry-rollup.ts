@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { join, raw, sql } from '../../sql/sql.js';
-import { ROLLUP_HOUR_MS } from '../engine.js';
+import { ROLLUP_SLOT_MS } from '../engine.js';
 import { ENTRY_DIMENSIONS, ENTRY_SOURCE_COLUMNS, selectEntryDimensions } from '../entry-dimensions.js';
 import { ensureDerivedRollup, markKeysWithSeveralRows } from './derived-rollup.js';
 import { duckdbDialect } from './dialect.js';
@@ -52,7 +52,7 @@ export async function insertSessionEntryHours(
       raw(`arg_min(${column}, (timestamp, seq)) AS ${column === 'seq' ? 'entry_seq' : column}`),
     ),
   );
-  const firstEvents = sql`SELECT project_id, timestamp - timestamp % ${ROLLUP_HOUR_MS} AS hour, session_id,
+  const firstEvents = sql`SELECT project_id, timestamp - timestamp % ${ROLLUP_SLOT_MS} AS hour, session_id,
       min(timestamp) AS entry_ts, ${first}
     FROM events WHERE ${raw(where)} AND session_id <> ''
     GROUP BY project_id, hour, session_id`;

@@ -1,5 +1,13 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { ROLLUP_HOUR_MS } from '../engine.js';
+import { ROLLUP_SLOT_MS } from '../engine.js';
+import {
+  ensureFlowHours,
+  FLOW_HOURS,
+  FLOW_PAIR_HOURS,
+  FLOW_PATH_HOURS,
+  insertFlowHours,
+  markFlowsWithSeveralRows,
+} from './flow-rollup.js';
 import {
   ensurePageViewHours,
   insertPageViewHours,
@@ -20,7 +28,7 @@ import {
  * Names are stored as ids from `session_rollup_names` (ids never change once given): finding a
  * step in a list of integers costs a fraction of reading and comparing a list of strings.
  *
- * It covers exactly the events with `seq <= covered_seq` and `0 <= timestamp < covered_hour + 1 h`; queries
+ * It covers exactly the events with `seq <= covered_seq` and `0 <= timestamp < covered_hour + one slot` (ROLLUP_SLOT_MS; `hour` columns hold slot starts); queries
  * read everything else from `events`. Rows are only ever appended, each tagged with the refresh
  * (`generation`) that wrote it, so a query that read the state of generation G and then reads
  * rows with generation <= G sees one consistent cover while later refreshes commit.
@@ -46,7 +54,8 @@ export const SESSION_ROLLUP_DDL = [
   `CREATE TABLE IF NOT EXISTS session_rollup_state (
     generation BIGINT NOT NULL,
     covered_seq BIGINT NOT NULL,
-    covered_hour BIGINT NOT NULL
+    covered_hour BIGINT NOT NULL,
+    slot_ms BIGINT NOT NULL
   )`,
 ];
 
@@ -72,13 +81,19 @@ export async function ensureSessionRollupTables(conn: DuckDBConnection): Promise
      WHERE table_name = 'session_hours' ORDER BY ordinal_position`,
   );
   const columns = reader.getRows().map((row) => String(row[0]));
-  if (columns.length > 0 && columns.join() !== SESSION_HOURS_COLUMNS.join()) {
+  if (
+    columns.length > 0 &&
+    (columns.join() !== SESSION_HOURS_COLUMNS.join() || (await slotOf(conn)) !== ROLLUP_SLOT_MS)
+  ) {
     for (const table of [
       'session_hours',
       'session_rollup_names',
       'session_rollup_state',
       PAGE_VIEW_HOURS,
       SESSION_ENTRY_HOURS,
+      FLOW_HOURS,
+      FLOW_PAIR_HOURS,
+      FLOW_PATH_HOURS,
     ]) {
       await conn.run(`DROP TABLE IF EXISTS ${table}`);
     }
@@ -87,6 +102,20 @@ export async function ensureSessionRollupTables(conn: DuckDBConnection): Promise
   // The page views' rows share this cover (page-view-rollup.ts).
   await ensurePageViewHours(conn);
   await ensureSessionEntryHours(conn);
+  await ensureFlowHours(conn);
+}
+
+/** The slot length the rollup was built with (rows of another length mean other things): null when unknown. */
+async function slotOf(conn: DuckDBConnection): Promise<number | null> {
+  const state = await conn.runAndReadAll(
+    `SELECT column_name FROM information_schema.columns
+     WHERE table_name = 'session_rollup_state' AND column_name = 'slot_ms'`,
+  );
+  if (state.getRows().length === 0) return null;
+  const reader = await conn.runAndReadAll('SELECT slot_ms FROM session_rollup_state');
+  const row = reader.getRows()[0];
+  // No state row yet: nothing was rolled up, any slot length will do.
+  return row ? Number(row[0]) : ROLLUP_SLOT_MS;
 }
 
 /**
@@ -96,7 +125,7 @@ export async function ensureSessionRollupTables(conn: DuckDBConnection): Promise
  */
 export const ROLLUP_EVENTS_PER_STATEMENT = 1_000_000;
 
-/** Hours are rolled up once they ended this long ago, so on-time events rarely land in a rolled-up hour. */
+/** Slots are rolled up once they ended this long ago, so on-time events rarely land in a rolled-up slot. */
 export const ROLLUP_GRACE_MS = 5 * 60_000;
 
 interface Cover {
@@ -106,7 +135,7 @@ interface Cover {
 }
 
 /** No hour is covered before the first refresh (hours are >= 0). */
-const EMPTY_COVER: Cover = { generation: 0, seq: 0, hour: -ROLLUP_HOUR_MS };
+const EMPTY_COVER: Cover = { generation: 0, seq: 0, hour: -ROLLUP_SLOT_MS };
 
 /** Gives an id to each event name of the `events` rows matching `where` that has none yet. */
 function insertNewNames(where: string): string {
@@ -121,7 +150,7 @@ function insertAggregates(where: string, generation: number): string {
   return `INSERT INTO session_hours
     SELECT project_id, hour, session_id, distinct_id, ${generation}, TRUE, sum(n),
       list(id ORDER BY id), list(n ORDER BY id), list(lo ORDER BY id), list(hi ORDER BY id)
-    FROM (SELECT project_id, timestamp - timestamp % ${ROLLUP_HOUR_MS} AS hour, session_id, distinct_id, event,
+    FROM (SELECT project_id, timestamp - timestamp % ${ROLLUP_SLOT_MS} AS hour, session_id, distinct_id, event,
             count(*) AS n, min(timestamp) AS lo, max(timestamp) AS hi
           FROM events WHERE ${where}
           GROUP BY project_id, hour, session_id, distinct_id, event) AS per_name
@@ -149,7 +178,7 @@ export async function refreshSessionRollup(
   now: number,
   eventsPerStatement = ROLLUP_EVENTS_PER_STATEMENT,
 ): Promise<number> {
-  const closedHour = Math.floor((now - ROLLUP_GRACE_MS) / ROLLUP_HOUR_MS) * ROLLUP_HOUR_MS - ROLLUP_HOUR_MS;
+  const closedHour = Math.floor((now - ROLLUP_GRACE_MS) / ROLLUP_SLOT_MS) * ROLLUP_SLOT_MS - ROLLUP_SLOT_MS;
   await conn.run('BEGIN TRANSACTION');
   try {
     const old = await readCover(conn);
@@ -163,7 +192,7 @@ export async function refreshSessionRollup(
     let written = 0;
     // Every name the statements below can meet gets its id first: one scan of the new seqs, one of
     // the new hours (two plain ranges, so zone maps skip the rest of the table).
-    const newHours = `timestamp >= ${Math.max(0, old.hour + ROLLUP_HOUR_MS)} AND timestamp < ${hour + ROLLUP_HOUR_MS}`;
+    const newHours = `timestamp >= ${Math.max(0, old.hour + ROLLUP_SLOT_MS)} AND timestamp < ${hour + ROLLUP_SLOT_MS}`;
     if (maxSeq > old.seq) await conn.run(insertNewNames(`seq > ${old.seq} AND seq <= ${maxSeq}`));
     if (hour > old.hour) await conn.run(insertNewNames(`${newHours} AND seq <= ${maxSeq}`));
     const run = async (where: string) => {
@@ -171,24 +200,25 @@ export async function refreshSessionRollup(
       written += Number(result.rowsChanged);
       await insertPageViewHours(conn, where, generation);
       await insertSessionEntryHours(conn, where, generation);
+      await insertFlowHours(conn, where, generation);
     };
     // Events committed since the last refresh for hours it already covered (late arrivals).
     for (let lo = old.seq; old.hour >= 0 && lo < maxSeq; lo += eventsPerStatement) {
       const hi = Math.min(maxSeq, lo + eventsPerStatement);
       await run(
-        `seq > ${lo} AND seq <= ${hi} AND timestamp >= 0 AND timestamp < ${old.hour + ROLLUP_HOUR_MS}`,
+        `seq > ${lo} AND seq <= ${hi} AND timestamp >= 0 AND timestamp < ${old.hour + ROLLUP_SLOT_MS}`,
       );
     }
     // Newly closed hours, each whole (up to maxSeq): per hour, seq windows of about
     // eventsPerStatement events (events arrive in time order, so an hour's seqs are close).
     if (hour > old.hour) {
       const hours = await conn.runAndReadAll(
-        `SELECT timestamp - timestamp % ${ROLLUP_HOUR_MS} AS h, min(seq), max(seq), count(*) FROM events
+        `SELECT timestamp - timestamp % ${ROLLUP_SLOT_MS} AS h, min(seq), max(seq), count(*) FROM events
          WHERE ${newHours} AND seq <= ${maxSeq}
          GROUP BY h ORDER BY h`,
       );
       for (const [start, first, last, count] of hours.getRows()) {
-        const inHour = `timestamp >= ${Number(start)} AND timestamp < ${Number(start) + ROLLUP_HOUR_MS}`;
+        const inHour = `timestamp >= ${Number(start)} AND timestamp < ${Number(start) + ROLLUP_SLOT_MS}`;
         const windows = Math.ceil(Number(count) / eventsPerStatement);
         const width = Math.ceil((Number(last) - Number(first) + 1) / windows);
         for (let lo = Number(first) - 1; lo < Number(last); lo += width) {
@@ -200,9 +230,12 @@ export async function refreshSessionRollup(
       await conn.run(markSessionsWithSeveralRows(generation));
       await markSessionEntriesWithSeveralRows(conn, generation);
       await markPageViewsWithSeveralRows(conn, generation);
+      await markFlowsWithSeveralRows(conn, generation);
     }
     await conn.run('DELETE FROM session_rollup_state');
-    await conn.run(`INSERT INTO session_rollup_state VALUES (${generation}, ${maxSeq}, ${hour})`);
+    await conn.run(
+      `INSERT INTO session_rollup_state VALUES (${generation}, ${maxSeq}, ${hour}, ${ROLLUP_SLOT_MS})`,
+    );
     await conn.run('COMMIT');
     return written;
   } catch (error) {
