@@ -27,19 +27,17 @@ export interface FlowRollupArgs {
   rangeWhere: SqlFragment;
 }
 
-export interface FlowRelations {
-  /** (a, b, n): each distinct pair and how often it occurs. */
-  pairs: SqlFragment;
-  /** (len, v1 … v<pathLength>, n): each distinct path and its sessions. */
-  paths: SqlFragment;
-}
-
+/**
+ * One statement (its parts shared, not computed twice) whose rows are either a pair — kind 0, (a,
+ * b, n): each distinct pair and how often it occurs — or a path — kind 1, (len, v1 … v<pathLength>,
+ * n): each distinct path and its sessions.
+ */
 export function flowFromRollup(
   dialect: SqlDialect,
   flows: FlowRollup,
   split: RangeSplit,
   args: FlowRollupArgs,
-): FlowRelations {
+): SqlFragment {
   const { mode } = args;
   const length = Math.trunc(args.pathLength);
   // The filters' sessions once per statement (a semi-join on events), read by every part.
@@ -82,10 +80,12 @@ export function flowFromRollup(
       sql`${args.rangeWhere} AND session_id IN (SELECT session_id FROM flow_conflicts)`,
     ),
   };
-  return {
-    pairs: sql`${common} ${pairsRelation(dialect, flows, split, args, parts)}`,
-    paths: sql`${common} ${pathsRelation(dialect, flows, split, args, parts)}`,
-  };
+  const values = Array.from({ length }, (_, i) => `v${i + 1}`);
+  return sql`${common}
+    SELECT 0 AS kind, a, b, NULL AS len, ${raw(values.map((v) => `NULL AS ${v}`).join(', '))}, n
+      FROM (${pairsRelation(dialect, flows, split, args, parts)}) AS pairs
+    UNION ALL SELECT 1 AS kind, NULL AS a, NULL AS b, len, ${raw(values.join(', '))}, n
+      FROM (${pathsRelation(dialect, flows, split, args, parts)}) AS paths`;
 }
 
 /** (a, b, n) of every pair in the lists of `pieces` (a relation with pair_from, pair_to, pair_n), times `sign`. */

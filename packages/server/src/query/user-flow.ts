@@ -7,12 +7,13 @@ import {
   userFlowArgs,
 } from '@sightline/schema';
 import { raw, sql } from '../sql/sql.js';
+import type { QueryRow } from '../storage/engine.js';
 import { flowStepsSql } from '../storage/flow-pieces.js';
 import { sessionsMeetingFilters, sessionsMeetingFiltersSql } from './filtered-sessions.js';
 import { defineQuery, type QueryContext } from './registry.js';
 import { eventScope } from './scope.js';
 import { splitRange } from './session-rollup.js';
-import { type FlowRelations, flowFromRollup } from './user-flow-rollup.js';
+import { flowFromRollup } from './user-flow-rollup.js';
 
 export type { TopPath, Transition, UserFlowResult };
 
@@ -48,30 +49,35 @@ export async function userFlow(ctx: QueryContext, args: UserFlowArgs): Promise<U
   const length = Math.trunc(args.path_length);
   const flows = engine.rollup?.flows;
   const split = flows ? await splitRange(ctx, args.time_range) : null;
-  let relations: FlowRelations;
+  let pairRows: QueryRow[];
+  let pathRows: QueryRow[];
   if (flows && split) {
-    relations = flowFromRollup(dialect, flows, split, {
-      mode: args.mode,
-      pathLength: length,
-      matching: sessionsMeetingFiltersSql(dialect, scope.where, args.filters),
-      rangeWhere: scope.where,
-    });
+    const rows = await engine.query(
+      flowFromRollup(dialect, flows, split, {
+        mode: args.mode,
+        pathLength: length,
+        matching: sessionsMeetingFiltersSql(dialect, scope.where, args.filters),
+        rangeWhere: scope.where,
+      }),
+    );
+    pairRows = rows.filter((row) => Number(row['kind']) === 0);
+    pathRows = rows.filter((row) => Number(row['kind']) === 1);
   } else {
     const steps = flowStepsSql(args.mode, matching ? sql`${scope.where} AND ${matching}` : scope.where);
     const order = ['timestamp', 'seq'];
     const pathColumns = raw(Array.from({ length }, (_, i) => `v${i + 1}`).join(', '));
-    relations = {
-      pairs: sql`SELECT a, b, count(*) AS n FROM (${dialect.consecutivePairs(steps, 'session_id', order, 'label')}) AS pairs
+    [pairRows, pathRows] = await Promise.all([
+      engine.query(
+        sql`SELECT a, b, count(*) AS n FROM (${dialect.consecutivePairs(steps, 'session_id', order, 'label')}) AS pairs
           GROUP BY a, b`,
-      paths: sql`SELECT len, ${pathColumns}, count(*) AS n
+      ),
+      engine.query(
+        sql`SELECT len, ${pathColumns}, count(*) AS n
           FROM (${dialect.firstValues(steps, 'session_id', order, 'label', length)}) AS firsts
           GROUP BY len, ${pathColumns}`,
-    };
+      ),
+    ]);
   }
-  const [pairRows, pathRows] = await Promise.all([
-    engine.query(relations.pairs),
-    engine.query(relations.paths),
-  ]);
   const transitions: Transition[] = pairRows.map((row) => ({
     from: String(row['a']),
     to: String(row['b']),
