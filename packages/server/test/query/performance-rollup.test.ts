@@ -1,16 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { QueryFilter, TimeRange } from '@sightline/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { performanceQuery } from '../../src/query/performance.js';
 import { createRng } from '../../src/simulate/prng.js';
 import { sql } from '../../src/sql/sql.js';
-import { openDuckDbEngine } from '../../src/storage/duckdb/index.js';
 import { PAGE_VIEW_HOURS } from '../../src/storage/duckdb/page-view-rollup.js';
 import { ROLLUP_GRACE_MS } from '../../src/storage/duckdb/session-rollup.js';
-import type { EventRow, StorageEngine } from '../../src/storage/engine.js';
+import type { EventRow } from '../../src/storage/engine.js';
 import { makeRow } from '../support/rows.js';
+import { useRollupComparison } from './rollup-harness.js';
 import { runQuery } from './support.js';
 
 /**
@@ -105,39 +102,18 @@ const FILTERS: Array<QueryFilter[] | undefined> = [
 ];
 
 describe('performance over the hourly page-view rollup (DuckDB)', () => {
-  let engine: StorageEngine;
-  /** The same engine with the rollup out of sight: every query reads events. */
-  let eventsOnly: StorageEngine;
-  let path: string;
-  const texts: string[] = [];
+  // No background refreshes; statements of 40 events cut page views into several rows.
+  const rollup = useRollupComparison('pv-rollup', 40);
+  const { texts } = rollup;
   const random = createRng(20_261_203).next;
-
-  const open = async () => {
-    // No background refreshes; statements of 40 events cut page views into several rows.
-    engine = await openDuckDbEngine({ path, rollupRefreshMs: 0, rollupEventsPerStatement: 40 });
-    eventsOnly = Object.create(engine, { refreshSessionRollup: { value: undefined } }) as StorageEngine;
-    const query = engine.query.bind(engine);
-    engine.query = (fragment) => {
-      texts.push(fragment.parts.join('?'));
-      return query(fragment);
-    };
-  };
-
-  beforeAll(async () => {
-    path = join(mkdtempSync(join(tmpdir(), 'sightline-pv-rollup-')), 'test.duckdb');
-    await open();
-  });
-  afterAll(async () => {
-    await engine.close();
-  });
 
   async function expectSameAnswers(label: string) {
     let compared = 0;
     for (const time_range of RANGES) {
       for (const filters of FILTERS) {
         const args = { time_range, filters, limit: 3 };
-        const expected = await runQuery(eventsOnly, performanceQuery, 'p1', args, NOW);
-        const answer = await runQuery(engine, performanceQuery, 'p1', args, NOW);
+        const expected = await runQuery(rollup.eventsOnly, performanceQuery, 'p1', args, NOW);
+        const answer = await runQuery(rollup.engine, performanceQuery, 'p1', args, NOW);
         expect(answer, `${label} ${JSON.stringify(args)}`).toEqual(expected);
         compared += expected.overall.samples;
       }
@@ -146,28 +122,27 @@ describe('performance over the hourly page-view rollup (DuckDB)', () => {
   }
 
   it('answers as events do before, between and after refreshes, with late reports', async () => {
-    await engine.insertEvents(pageViewReports(random, 200, 's'));
+    await rollup.engine.insertEvents(pageViewReports(random, 200, 's'));
     expect(await expectSameAnswers('before any refresh')).toBeGreaterThan(0);
 
-    await engine.refreshSessionRollup?.(refreshAt(H0 + 3 * HOUR));
+    await rollup.engine.refreshSessionRollup?.(refreshAt(H0 + 3 * HOUR));
     texts.length = 0;
     await expectSameAnswers('hours 0-2 rolled up');
     expect(texts.some((t) => t.includes(PAGE_VIEW_HOURS))).toBe(true);
 
     // Late reports: new page views and second reports of rolled-up ones, in covered hours.
-    await engine.insertEvents(pageViewReports(random, 80, 's'));
+    await rollup.engine.insertEvents(pageViewReports(random, 80, 's'));
     await expectSameAnswers('late reports');
-    await engine.refreshSessionRollup?.(refreshAt(NOW));
+    await rollup.engine.refreshSessionRollup?.(refreshAt(NOW));
     const compared = await expectSameAnswers('all rolled up');
-    const [rows] = await engine.query(sql`SELECT count(*) AS n FROM page_view_hours`);
+    const [rows] = await rollup.engine.query(sql`SELECT count(*) AS n FROM page_view_hours`);
     console.log(`page views compared: ${compared}; rollup rows: ${rows?.['n']}`);
   });
 
   it('fills page_view_hours up to the cover for a file rolled up before it existed', async () => {
     const before = await expectSameAnswers('before');
-    await engine.query(sql`DROP TABLE page_view_hours`);
-    await engine.close();
-    await open();
+    await rollup.engine.query(sql`DROP TABLE page_view_hours`);
+    await rollup.reopen();
     texts.length = 0;
     expect(await expectSameAnswers('reopened')).toBe(before);
     expect(texts.some((t) => t.includes(PAGE_VIEW_HOURS))).toBe(true);

@@ -1,16 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { QueryFilter, TimeRange } from '@sightline/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { userFlowQuery } from '../../src/query/user-flow.js';
 import { createRng } from '../../src/simulate/prng.js';
 import { sql } from '../../src/sql/sql.js';
 import { FLOW_PAIR_HOURS } from '../../src/storage/duckdb/flow-rollup.js';
-import { openDuckDbEngine } from '../../src/storage/duckdb/index.js';
 import { ROLLUP_GRACE_MS } from '../../src/storage/duckdb/session-rollup.js';
-import type { EventRow, StorageEngine } from '../../src/storage/engine.js';
+import type { EventRow } from '../../src/storage/engine.js';
 import { makeRow } from '../support/rows.js';
+import { useRollupComparison } from './rollup-harness.js';
 import { runQuery } from './support.js';
 
 /**
@@ -77,31 +74,10 @@ const SHAPES = [
 ];
 
 describe('user_flow over the hourly flow rollup (DuckDB)', () => {
-  let engine: StorageEngine;
-  /** The same engine with the rollup out of sight: every query reads events. */
-  let eventsOnly: StorageEngine;
-  let path: string;
-  const texts: string[] = [];
+  // No background refreshes; statements of 15 events cut sessions within a slot.
+  const rollup = useRollupComparison('flow-rollup', 15);
+  const { texts } = rollup;
   const random = createRng(20_261_205).next;
-
-  const open = async () => {
-    // No background refreshes; statements of 15 events cut sessions within a slot.
-    engine = await openDuckDbEngine({ path, rollupRefreshMs: 0, rollupEventsPerStatement: 15 });
-    eventsOnly = Object.create(engine, { refreshSessionRollup: { value: undefined } }) as StorageEngine;
-    const query = engine.query.bind(engine);
-    engine.query = (fragment) => {
-      texts.push(fragment.parts.join('?'));
-      return query(fragment);
-    };
-  };
-
-  beforeAll(async () => {
-    path = join(mkdtempSync(join(tmpdir(), 'sightline-flow-rollup-')), 'test.duckdb');
-    await open();
-  });
-  afterAll(async () => {
-    await engine.close();
-  });
 
   async function expectSameAnswers(label: string) {
     let transitions = 0;
@@ -109,8 +85,8 @@ describe('user_flow over the hourly flow rollup (DuckDB)', () => {
       for (const filters of FILTERS) {
         for (const shape of SHAPES) {
           const args = { time_range, filters, limit: 1000, ...shape };
-          const expected = await runQuery(eventsOnly, userFlowQuery, 'p1', args, NOW);
-          const answer = await runQuery(engine, userFlowQuery, 'p1', args, NOW);
+          const expected = await runQuery(rollup.eventsOnly, userFlowQuery, 'p1', args, NOW);
+          const answer = await runQuery(rollup.engine, userFlowQuery, 'p1', args, NOW);
           expect(answer, `${label} ${JSON.stringify(args)}`).toEqual(expected);
           transitions += expected.transitions.reduce((sum, t) => sum + t.count, 0);
         }
@@ -120,35 +96,34 @@ describe('user_flow over the hourly flow rollup (DuckDB)', () => {
   }
 
   it('answers as events do before, between and after refreshes, with late events', async () => {
-    await engine.insertEvents(sessions(random, 150, 's'));
+    await rollup.engine.insertEvents(sessions(random, 150, 's'));
     expect(await expectSameAnswers('before any refresh')).toBeGreaterThan(0);
 
-    await engine.refreshSessionRollup?.(refreshAt(H0 + 3 * HOUR));
+    await rollup.engine.refreshSessionRollup?.(refreshAt(H0 + 3 * HOUR));
     texts.length = 0;
     await expectSameAnswers('hours 0-2 rolled up');
     expect(texts.some((t) => t.includes(FLOW_PAIR_HOURS))).toBe(true);
 
     // Late events: more steps of rolled-up sessions (same ids) in covered hours.
-    await engine.insertEvents(sessions(random, 60, 's'));
+    await rollup.engine.insertEvents(sessions(random, 60, 's'));
     await expectSameAnswers('late events');
-    await engine.refreshSessionRollup?.(refreshAt(NOW));
+    await rollup.engine.refreshSessionRollup?.(refreshAt(NOW));
     const compared = await expectSameAnswers('all rolled up');
     // The hard cases happened: sessions with pieces in several slots (stitched) and with two in one (read from events).
-    const [shape] = await engine.query(
+    const [shape] = await rollup.engine.query(
       sql`SELECT sum(CASE WHEN pieces > slots THEN 1 ELSE 0 END) AS conflicts, sum(CASE WHEN slots > 1 THEN 1 ELSE 0 END) AS stitched
         FROM (SELECT count(*) AS pieces, count(DISTINCT hour) AS slots FROM flow_hours GROUP BY project_id, session_id, mode) AS s`,
     );
     expect(Number(shape?.['conflicts'])).toBeGreaterThan(0);
     expect(Number(shape?.['stitched'])).toBeGreaterThan(0);
-    const [rows] = await engine.query(sql`SELECT count(*) AS n FROM flow_hours`);
+    const [rows] = await rollup.engine.query(sql`SELECT count(*) AS n FROM flow_hours`);
     console.log(`transitions compared: ${compared}; flow pieces: ${rows?.['n']}`);
   });
 
   it('fills the flow tables up to the cover for a file rolled up before they existed', async () => {
     const before = await expectSameAnswers('before');
-    await engine.query(sql`DROP TABLE flow_hours`);
-    await engine.close();
-    await open();
+    await rollup.engine.query(sql`DROP TABLE flow_hours`);
+    await rollup.reopen();
     texts.length = 0;
     expect(await expectSameAnswers('reopened')).toBe(before);
     expect(texts.some((t) => t.includes(FLOW_PAIR_HOURS))).toBe(true);

@@ -2,6 +2,9 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { ROLLUP_SLOT_MS } from '../engine.js';
 import { inTransaction } from './transaction.js';
 
+/** The first columns of every derived rollup table: whose row, which slot, which refresh, and whether it is its key's only row. */
+export const DERIVED_ROW_COLUMNS = ['project_id', 'hour', 'generation', 'single', 'session_id'] as const;
+
 /** A table rolled up beside session_hours, under the same cover and generations. */
 export interface DerivedRollup {
   table: string;

@@ -7,7 +7,7 @@ import {
   flowSequenceSql,
   flowStepsSql,
 } from '../flow-pieces.js';
-import { ensureDerivedRollup, markKeysWithSeveralRows } from './derived-rollup.js';
+import { DERIVED_ROW_COLUMNS, ensureDerivedRollup, markKeysWithSeveralRows } from './derived-rollup.js';
 import { duckdbDialect } from './dialect.js';
 import { renderDuckDb } from './render.js';
 
@@ -32,19 +32,7 @@ export const FLOW_PATH_HOURS = 'flow_path_hours';
 /** Path lengths summed per hour (longer paths are grouped from the pieces at query time). */
 export const FLOW_PATH_SUM_LENGTHS = 5;
 
-const COLUMNS = [
-  'project_id',
-  'hour',
-  'generation',
-  'single',
-  'session_id',
-  'mode',
-  'path',
-  'last_label',
-  'pair_from',
-  'pair_to',
-  'pair_n',
-];
+const COLUMNS = [...DERIVED_ROW_COLUMNS, 'mode', 'path', 'last_label', 'pair_from', 'pair_to', 'pair_n'];
 
 const DDL = `CREATE TABLE ${FLOW_HOURS} (
   project_id VARCHAR NOT NULL, hour BIGINT NOT NULL, generation BIGINT NOT NULL, single BOOLEAN NOT NULL,

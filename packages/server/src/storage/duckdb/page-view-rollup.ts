@@ -3,7 +3,7 @@ import { PERFORMANCE_METRICS } from '@sightline/schema';
 import { raw, sql } from '../../sql/sql.js';
 import { ROLLUP_SLOT_MS } from '../engine.js';
 import { pageViewEventsSql, pageViewIdSql, pageViewMetricsSql } from '../page-view-metrics.js';
-import { ensureDerivedRollup, markKeysWithSeveralRows } from './derived-rollup.js';
+import { DERIVED_ROW_COLUMNS, ensureDerivedRollup, markKeysWithSeveralRows } from './derived-rollup.js';
 import { duckdbDialect } from './dialect.js';
 import { renderDuckDb } from './render.js';
 
@@ -21,18 +21,7 @@ import { renderDuckDb } from './render.js';
 export const PAGE_VIEW_HOURS = 'page_view_hours';
 
 /** The key columns, then one DOUBLE per metric (PERFORMANCE_METRICS order). */
-const KEY_COLUMNS = [
-  'project_id',
-  'hour',
-  'generation',
-  'single',
-  'session_id',
-  'page_view',
-  'path',
-  'device',
-  'browser',
-  'os',
-];
+const KEY_COLUMNS = [...DERIVED_ROW_COLUMNS, 'page_view', 'path', 'device', 'browser', 'os'];
 const COLUMNS = [...KEY_COLUMNS, ...PERFORMANCE_METRICS];
 
 const DDL = `CREATE TABLE ${PAGE_VIEW_HOURS} (

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { join, raw, sql } from '../../sql/sql.js';
 import { ROLLUP_SLOT_MS } from '../engine.js';
 import { ENTRY_DIMENSIONS, ENTRY_SOURCE_COLUMNS, selectEntryDimensions } from '../entry-dimensions.js';
-import { ensureDerivedRollup, markKeysWithSeveralRows } from './derived-rollup.js';
+import { DERIVED_ROW_COLUMNS, ensureDerivedRollup, markKeysWithSeveralRows } from './derived-rollup.js';
 import { duckdbDialect } from './dialect.js';
 import { renderDuckDb } from './render.js';
 
@@ -23,16 +23,7 @@ import { renderDuckDb } from './render.js';
  */
 export const SESSION_ENTRY_HOURS = 'session_entry_hours';
 
-const COLUMNS = [
-  'project_id',
-  'hour',
-  'generation',
-  'single',
-  'session_id',
-  'entry_ts',
-  'entry_seq',
-  ...ENTRY_DIMENSIONS,
-];
+const COLUMNS = [...DERIVED_ROW_COLUMNS, 'entry_ts', 'entry_seq', ...ENTRY_DIMENSIONS];
 
 const DDL = `CREATE TABLE ${SESSION_ENTRY_HOURS} (
   project_id VARCHAR NOT NULL, hour BIGINT NOT NULL, generation BIGINT NOT NULL, single BOOLEAN NOT NULL,

@@ -121,7 +121,7 @@ async function slotOf(conn: DuckDBConnection): Promise<number | null> {
 /**
  * Events aggregated per statement at most (about): bounds the memory of the list aggregates and
  * the flow rollup's sequencing. 10 M events at once ran out of DuckDB's 1 GB, 2 M took under 1 GB;
- * the default limit is now 512 MB, and a 15-minute slot at 10 M events a day holds about 100 k. A
+ * a 15-minute slot at 10 M events a day holds about 100 k. A
  * session cut by a statement boundary gets two rows, which queries merge like any other.
  */
 export const ROLLUP_EVENTS_PER_STATEMENT = 250_000;
