@@ -19,7 +19,7 @@ export interface SightlineConfig {
   publicKey?: string;
   secretKey?: string;
   /**
-   * DuckDB memory_limit, e.g. '1GB'. With 1 GB the query benchmark's process held 940 MiB after
+   * DuckDB memory_limit, e.g. '1GB'. With 1 GB the query benchmark's process held 978 MiB after
    * every query at 10 M events. 512 MB held 705 MiB, but rebuilding the rollup from scratch (the
    * 1 M data set, at open) then ran out of memory: lower it only once that fits.
    */

@@ -6,16 +6,16 @@ import type { RangeSplit } from './session-rollup.js';
 
 /**
  * user_flow from the flow rollup (storage/duckdb/flow-rollup.ts): the same counts as the query over
- * events, from one row per hour and pair instead of one window over every event.
+ * events, from one row per slot and pair instead of one window over every event.
  *
- * A session's steps in the range fall into pieces, one per hour (storage/flow-pieces.ts): the
- * rollup's rows for the range's whole covered hours and pieces built from the raw remainder.
- * Pieces of different hours follow one another, so the session's pairs are its pieces' pairs plus
- * one pair between consecutive pieces, and its path is its pieces' labels in hour order. The
- * rollup's hourly sums already hold every rolled-up piece's own pairs and first labels; they are
- * corrected for the sessions that have more than one piece or a raw one (few: sessions crossing an
- * hour or the range's edges). A session with two pieces in one hour (events that arrived after
- * its hour was rolled up, or an hour rolled up in two statements) cannot be stitched: its rolled-up
+ * A session's steps in the range fall into pieces, one per rollup slot (storage/flow-pieces.ts):
+ * the rollup's rows for the range's whole covered slots and pieces built from the raw remainder.
+ * Pieces of different slots follow one another, so the session's pairs are its pieces' pairs plus
+ * one pair between consecutive pieces, and its path is its pieces' labels in slot order. The
+ * rollup's per-slot sums already hold every rolled-up piece's own pairs and first labels; they are
+ * corrected for the sessions that have more than one piece or a raw one (few: sessions crossing a
+ * slot or the range's edges). A session with two pieces in one slot (events that arrived after
+ * its slot was rolled up, or a slot rolled up in two statements) cannot be stitched: its rolled-up
  * pieces are taken out and its steps are read from events.
  */
 export interface FlowRollupArgs {

@@ -5,10 +5,10 @@ import { ROLLUP_SLOT_MS } from './engine.js';
 
 /**
  * What a step of the user flow is (docs/SEMANTICS.md, User flow), for the query over events and
- * the DuckDB flow rollup (duckdb/flow-rollup.ts) alike, and how a session's steps within one hour
- * (a *piece*) are summarised: its first USER_FLOW_MAX_PATH_LENGTH labels, its last label and its
- * consecutive pairs. Pieces of one session in different hours never interleave (an hour's
- * timestamps all precede the next hour's), so a session's flow is its pieces' pairs plus, between
+ * the DuckDB flow rollup (duckdb/flow-rollup.ts) alike, and how a session's steps within one
+ * rollup slot (a *piece*; ROLLUP_SLOT_MS) are summarised: its first USER_FLOW_MAX_PATH_LENGTH
+ * labels, its last label and its consecutive pairs. Pieces of one session in different slots never
+ * interleave (a slot's timestamps all precede the next one's), so a session's flow is its pieces' pairs plus, between
  * consecutive pieces, the pair (last label, next piece's first label), and its path is its pieces'
  * labels one after the other.
  */
@@ -21,7 +21,7 @@ export const FLOW_PATH_KEPT = USER_FLOW_MAX_PATH_LENGTH;
 /**
  * The steps of `mode` among the events rows matching `where`, ordered within a session by
  * (timestamp, seq): `label` is the event name ("events") or a page view's path ("pages"), and
- * `hour` the start of the step's hour. Sessions without an id have no flow.
+ * `hour` the start of the step's slot. Sessions without an id have no flow.
  */
 export function flowStepsSql(
   mode: FlowMode,

@@ -14,12 +14,12 @@ import { renderDuckDb } from './render.js';
 /**
  * The user-flow part of the hourly rollup (session-rollup.ts refreshes it in the same transaction,
  * so it has exactly the session rollup's cover and generations), in three tables:
- * - `flow_hours`: per (project, hour, session, mode) piece (storage/flow-pieces.ts) its first
+ * - `flow_hours`: per (project, slot, session, mode) piece (storage/flow-pieces.ts) its first
  *   labels (`path`), `last_label` and its consecutive pairs as parallel lists; `single` marks a
  *   session's only piece of that mode, as in session_hours.
- * - `flow_pair_hours`: per (project, hour, mode) the pairs of every piece written, summed: what a
- *   query adds up for whole covered hours instead of unnesting every piece.
- * - `flow_path_hours`: per (project, hour, mode) and path length k ≤ FLOW_PATH_SUM_LENGTHS, every
+ * - `flow_pair_hours`: per (project, slot, mode) the pairs of every piece written, summed: what a
+ *   query adds up for whole covered slots instead of unnesting every piece.
+ * - `flow_path_hours`: per (project, slot, mode) and path length k ≤ FLOW_PATH_SUM_LENGTHS, every
  *   piece's first k labels, counted.
  * The sums only ever gain rows (tagged with the generation, like every rollup row), so a query
  * reading generations ≤ G sees the sums of exactly the pieces it sees. A query corrects them for the
@@ -29,7 +29,7 @@ export const FLOW_HOURS = 'flow_hours';
 export const FLOW_PAIR_HOURS = 'flow_pair_hours';
 export const FLOW_PATH_HOURS = 'flow_path_hours';
 
-/** Path lengths summed per hour (longer paths are grouped from the pieces at query time). */
+/** Path lengths summed per slot (longer paths are grouped from the pieces at query time). */
 export const FLOW_PATH_SUM_LENGTHS = 5;
 
 const COLUMNS = [...DERIVED_ROW_COLUMNS, 'mode', 'path', 'last_label', 'pair_from', 'pair_to', 'pair_n'];
