@@ -5,8 +5,11 @@ import type { RecordStorage, StorageEngine, StoredEvent } from './engine.js';
 export interface PartitionLoader {
   /** The log offset it goes on from. */
   readonly position: LogOffset;
-  /** Loads what the log holds now; resolves with the events inserted. */
-  loadAvailable(): Promise<number>;
+  /**
+   * Loads what the log holds now; resolves with the events inserted. Once `signal` aborts it starts
+   * no further INSERT (a read that returns after the partition was let go stores nothing).
+   */
+  loadAvailable(signal?: AbortSignal): Promise<number>;
   /** Loads until `signal` aborts, waiting for the log to grow in between; a failed batch is tried again. */
   run(signal: AbortSignal, onError: (error: Error) => void): Promise<void>;
 }

@@ -135,6 +135,25 @@ describe.each(SERVERS)('ClickHouse partition loader ($name, 3-node NATS)', (serv
     expect(await storedSeqs(transport)).toEqual(rows.map((_, i) => i));
   });
 
+  it('a loader let go while its read waited (a NATS server gone) inserts nothing once the read returns', async () => {
+    const { transport, log } = await setUp('let-go-while-reading');
+    await log.append(Array.from({ length: 30 }, () => makeRow({ session_id: 's5' })).map(record));
+    const stopping = new AbortController();
+    const letGo = new Promise((resolve) => stopping.signal.addEventListener('abort', resolve));
+    // The read answers only after the partition was let go, as one waiting for a reconnect does.
+    const waiting = Object.create(log, {
+      read: { value: async (...args: Parameters<typeof log.read>) => (await letGo, log.read(...args)) },
+    }) as typeof log;
+    const loader = await ClickHousePartitionLoader.open(transport, SETTINGS, PARTITION, waiting, 100);
+    const loading = loader.loadAvailable(stopping.signal);
+    stopping.abort();
+    expect(await loading).toBe(0);
+    expect(await storedSeqs(transport)).toEqual([]);
+    // The next holder loads them, once.
+    const next = await ClickHousePartitionLoader.open(transport, SETTINGS, PARTITION, log, 100);
+    expect(await next.loadAvailable()).toBe(30);
+  });
+
   it('stores an event once when a retry reached the log again past its duplicate window', async () => {
     const { transport, log } = await setUp('late-retry');
     const row = makeRow({ session_id: 's3' });

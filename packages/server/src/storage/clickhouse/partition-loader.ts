@@ -115,11 +115,13 @@ export class ClickHousePartitionLoader implements PartitionLoader {
   }
 
   /** Loads what the log holds now, a batch per INSERT; resolves with the events inserted. */
-  async loadAvailable(): Promise<number> {
+  async loadAvailable(signal?: AbortSignal): Promise<number> {
     let inserted = 0;
     for (;;) {
       const records = await this.log.read(this.next, { maxRecords: this.batch });
-      if (records.length === 0) return inserted;
+      // Let go while the read waited (a NATS server gone: reads wait for the reconnect): another
+      // node may be loading the partition by now, and an INSERT from here would store it twice.
+      if (records.length === 0 || signal?.aborted) return inserted;
       if (this.uncertain) await this.findStored(records.at(-1)!.offset);
       const rows: Array<Record<string, unknown>> = [];
       const read: StoredEvent[] = [];
@@ -142,6 +144,7 @@ export class ClickHousePartitionLoader implements PartitionLoader {
       }
       this.listeners.onRead?.(read, fresh);
       // Remembered only once stored: a failed INSERT is tried again, minus what it did store.
+      if (signal?.aborted) return inserted;
       if (rows.length > 0) {
         try {
           await this.transport.insert('events', rows, this.settings);
@@ -164,7 +167,7 @@ export class ClickHousePartitionLoader implements PartitionLoader {
   async run(signal: AbortSignal, onError: (error: Error) => void): Promise<void> {
     while (!signal.aborted) {
       try {
-        await this.loadAvailable();
+        await this.loadAvailable(signal);
         await this.log.waitFor(this.next, signal);
         await sleep(LOAD_LINGER_MS, undefined, { signal });
       } catch (error) {
